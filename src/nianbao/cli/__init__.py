@@ -1,0 +1,40 @@
+"""The ``nianbao`` command: a thin typer shell over the library.
+
+Commands only resolve paths, call library functions, print, and set the exit code:
+0 clean, 1 findings of severity error, 2 cannot run. Heavy libraries (openpyxl, xlsxwriter)
+are imported inside the commands so that ``nianbao --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+app = typer.Typer(
+    name="nianbao",
+    help="nianbao（年报）：政府信息公开工作年度报告的模板生成、导入校验、汇总和发布。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+# Each module registers its commands on ``app`` when imported.
+COMMAND_MODULES = ("spec_cmds", "template_cmds", "import_cmds", "collect_cmds", "publish_cmds")
+
+for _name in COMMAND_MODULES:
+    try:
+        importlib.import_module(f"{__name__}.{_name}")
+    except ModuleNotFoundError as exc:  # a command module not present in this build
+        if exc.name != f"{__name__}.{_name}":
+            raise
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        raise SystemExit(2)

@@ -1,0 +1,44 @@
+"""Commands about the format itself: ``spec-lint``, ``codes``, ``schema``."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from . import app
+from .common import EXIT_FINDINGS, say
+
+
+@app.command("spec-lint")
+def spec_lint(fmt: str = typer.Option("gb2021", "--format", help="格式编号")) -> None:
+    """检查格式定义（数据项编号、规则、版面）本身是否自洽。"""
+    from ..lint import lint
+
+    problems = lint(fmt)
+    for p in problems:
+        say(f"- {p}")
+    say(f"{fmt}：{'发现' + str(len(problems)) + '个问题' if problems else '格式定义无问题'}")
+    if problems:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command("codes")
+def codes(markdown: bool = typer.Option(False, "--markdown", help="输出 Markdown 表格")) -> None:
+    """列出全部校验结果代码（finding codes）及其含义。"""
+    from ..findings import catalogue, catalogue_markdown
+
+    if markdown:
+        typer.echo(catalogue_markdown(), nl=False)
+        return
+    for c in catalogue().values():
+        say(f"{c.code}\t{c.severity}\t{c.rule or ''}\t{c.zh}")
+
+
+@app.command("schema")
+def schema(fmt: str = typer.Option(None, "--format", help="只输出某一格式的 schema")) -> None:
+    """输出报告 JSON 的 JSON Schema。"""
+    from ..report import schema as make_schema
+    from ..spec import get_format
+
+    typer.echo(json.dumps(make_schema(get_format(fmt) if fmt else None), ensure_ascii=False, indent=2))

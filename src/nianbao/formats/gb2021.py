@@ -1,0 +1,277 @@
+"""The 2021 official format (国办公开办函〔2021〕30号), as data.
+
+Everything nianbao knows about the format is here: sections, the three tables with every label
+verbatim, the data-point ids and the rules R1–R20 with their parameters. The layout of the
+workbook, the defined names, the formulas, the reader, the rules engine, the merge and the
+renderer are all derived from this one structure (see ``nianbao.spec``).
+
+Conventions of the data:
+
+* a table has blocks; a block has a tree of column headers and a tree of row headers;
+* a node's ``key`` contributes to the data-point id (``t3`` + row keys + column keys joined by
+  dots); a node without key (a header group like ``申请人情况``) only labels;
+* ``tags`` mark leaves for rules (``"@t3.rows[result]"`` is the rows tagged ``result``);
+  a leaf inherits its ancestors' tags;
+* ``aliases`` are label variants seen in published reports (for ``nianbao parse``).
+"""
+
+from __future__ import annotations
+
+
+def node(label, key=None, children=(), **extra):
+    return {"label": label, "key": key, "children": list(children), **extra}
+
+
+APPLICANT_COLUMNS = [
+    node("申请人情况", None, [
+        node("自然人", "natural_person", tags=["applicant"]),
+        node("法人或其他组织", None, [
+            node("商业企业", "commercial", tags=["applicant"]),
+            node("科研机构", "research", tags=["applicant"]),
+            node("社会公益组织", "public_interest", tags=["applicant"]),
+            node("法律服务机构", "legal_services", tags=["applicant"]),
+            node("其他", "other_org", tags=["applicant"]),
+        ]),
+        node("总计", "total", tags=["total"]),
+    ]),
+]
+
+REQUEST_ROWS = [
+    node("一、本年新收政府信息公开申请数量", "received"),
+    node("二、上年结转政府信息公开申请数量", "carried_over"),
+    node("三、本年度办理结果", None, [
+        node("（一）予以公开", "granted", tags=["result"]),
+        node("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "partially_granted",
+             tags=["result"]),
+        node("（三）不予公开", "withheld", [
+            node("1.属于国家秘密", "state_secret"),
+            node("2.其他法律行政法规禁止公开", "prohibited_by_law"),
+            node("3.危及“三安全一稳定”", "security_stability"),
+            node("4.保护第三方合法权益", "third_party_rights"),
+            node("5.属于三类内部事务信息", "internal_affairs"),
+            node("6.属于四类过程性信息", "process_information"),
+            node("7.属于行政执法案卷", "enforcement_files"),
+            node("8.属于行政查询事项", "inquiry_matters"),
+        ], tags=["result"]),
+        node("（四）无法提供", "unavailable", [
+            node("1.本机关不掌握相关政府信息", "not_held"),
+            node("2.没有现成信息需要另行制作", "needs_creation"),
+            node("3.补正后申请内容仍不明确", "still_unclear"),
+        ], tags=["result"]),
+        node("（五）不予处理", "not_processed", [
+            node("1.信访举报投诉类申请", "petition_or_complaint"),
+            node("2.重复申请", "repeated"),
+            node("3.要求提供公开出版物", "publications"),
+            node("4.无正当理由大量反复申请", "excessive"),
+            node("5.要求行政机关确认或重新出具已获取信息", "reconfirmation"),
+        ], tags=["result"]),
+        node("（六）其他处理", "other", [
+            node("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                 "no_correction"),
+            node("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+                 "fee_unpaid"),
+            node("3.其他", "other"),
+        ], tags=["result", "other_handling"]),
+        node("（七）总计", "total", tags=["total"]),
+    ]),
+    node("四、结转下年度继续办理", "carried_forward"),
+]
+
+OUTCOMES = [
+    node("结果维持", "upheld", tags=["part"]),
+    node("结果纠正", "corrected", tags=["part"]),
+    node("其他结果", "other", tags=["part"]),
+    node("尚未审结", "pending", tags=["part"]),
+    node("总计", "total", tags=["total"]),
+]
+
+TABLE2 = {
+    "id": "t2",
+    "number": "二",
+    "title": "二、主动公开政府信息情况",
+    "sheet": "二、主动公开",
+    "blocks": [
+        {"title": "第二十条第（一）项", "corner": "信息内容", "kind": "count",
+         "columns": [node("本年制发件数", "issued"),
+                     node("本年废止件数", "repealed", aliases=["本年度止件数"]),
+                     node("现行有效件数", "in_force")],
+         "rows": [node("规章", "regulations", tags=["rules_made"]),
+                  node("行政规范性文件", "normative_documents")]},
+        {"title": "第二十条第（五）项", "corner": "信息内容", "kind": "count",
+         "columns": [node("本年处理决定数量", "decisions")],
+         "rows": [node("行政许可", "licensing")]},
+        {"title": "第二十条第（六）项", "corner": "信息内容", "kind": "count",
+         "columns": [node("本年处理决定数量", "decisions")],
+         "rows": [node("行政处罚", "penalties"), node("行政强制", "coercive_measures")]},
+        {"title": "第二十条第（八）项", "corner": "信息内容", "kind": "amount",
+         "columns": [node("本年收费金额（单位：万元）", "amount")],
+         "rows": [node("行政事业性收费", "fees")]},
+    ],
+}
+
+TABLE3 = {
+    "id": "t3",
+    "number": "三",
+    "title": "三、收到和处理政府信息公开申请情况",
+    "sheet": "三、依申请公开",
+    "blocks": [
+        {"title": None,
+         "corner": "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+         "kind": "count", "columns": APPLICANT_COLUMNS, "rows": REQUEST_ROWS},
+    ],
+}
+
+TABLE4 = {
+    "id": "t4",
+    "number": "四",
+    "title": "四、政府信息公开行政复议、行政诉讼情况",
+    "sheet": "四、复议诉讼",
+    "blocks": [
+        {"title": None, "corner": None, "kind": "count",
+         "columns": [
+             node("行政复议", "review", OUTCOMES),
+             node("行政诉讼", None, [
+                 node("未经复议直接起诉", "suit_direct", OUTCOMES),
+                 node("复议后起诉", "suit_after_review", OUTCOMES),
+             ]),
+         ],
+         "rows": [node(None, None)]},
+    ],
+}
+
+SECTIONS = [
+    {"number": "一", "heading": "一、总体情况", "sheet": "一、总体情况",
+     "aliases": ["一、概述"],
+     "fields": [
+         {"id": "s1.intro", "heading": None, "label": "总体情况（开头段落，可不填）",
+          "optional": True},
+         {"id": "s1.active_disclosure", "heading": "（一）主动公开", "label": "（一）主动公开"},
+         {"id": "s1.requests", "heading": "（二）依申请公开", "label": "（二）依申请公开"},
+         {"id": "s1.information_management", "heading": "（三）政府信息管理",
+          "label": "（三）政府信息管理"},
+         {"id": "s1.platforms", "heading": "（四）政府信息公开平台建设",
+          "label": "（四）政府信息公开平台建设"},
+         {"id": "s1.oversight", "heading": "（五）监督保障", "label": "（五）监督保障"},
+     ]},
+    {"number": "二", "heading": "二、主动公开政府信息情况", "table": "t2"},
+    {"number": "三", "heading": "三、收到和处理政府信息公开申请情况", "table": "t3"},
+    {"number": "四", "heading": "四、政府信息公开行政复议、行政诉讼情况", "table": "t4"},
+    {"number": "五", "heading": "五、存在的主要问题及改进情况", "sheet": "五六、问题及其他",
+     "aliases": ["五、存在问题及改进情况", "五、存在的主要问题和改进情况",
+                 "五、政府信息公开工作存在的主要问题及改进情况"],
+     "fields": [
+         {"id": "s5.problems_and_improvements", "heading": None,
+          "label": "存在的主要问题及改进情况（文字描述）"},
+     ]},
+    {"number": "六", "heading": "六、其他需要报告的事项", "sheet": "五六、问题及其他",
+     "aliases": ["六、其他事项", "六、其他需要说明的事项"],
+     "fields": [
+         {"id": "s6.processing_fees", "heading": None,
+          "label": "六（1）信息处理费收取情况（必填：收取信息处理费情况在此处报告）",
+          "required": True},
+         {"id": "s6.other_matters", "heading": None,
+          "label": "六（2）其他需要报告的事项"},
+     ]},
+]
+
+# Rule parameters. Each rule has a ``kind`` that the engine in ``nianbao.rules`` implements once;
+# ``each`` binds placeholders of the id patterns to lists (a literal list, or an axis reference
+# such as ``@t3.columns`` / ``@t3.rows[result]``).
+RULES = [
+    {"id": "R1", "severity": "error", "kind": "balance",
+     "title": "申请数量勾稽关系（一+二=三（七）总计+四）",
+     "each": {"c": "@t3.columns"}, "label": "{c}列",
+     "lhs": ["t3.received.{c}", "t3.carried_over.{c}"],
+     "rhs": ["t3.total.{c}", "t3.carried_forward.{c}"],
+     "anchor": "t3.carried_forward.{c}", "lhs_text": "一+二", "rhs_text": "三（七）总计+四"},
+    {"id": "R2", "severity": "error", "kind": "sum",
+     "title": "（七）总计等于各办理结果之和",
+     "each": {"c": "@t3.columns"}, "label": "{c}列",
+     "total": "t3.total.{c}", "parts": "t3.{r}.{c}", "over": {"r": "@t3.rows[result]"}},
+    {"id": "R3", "severity": "error", "kind": "sum",
+     "title": "总计列等于各类申请人之和",
+     "each": {"r": "@t3.rows"}, "label": "{r}行",
+     "total": "t3.{r}.total", "parts": "t3.{r}.{c}", "over": {"c": "@t3.columns[applicant]"}},
+    {"id": "R4", "severity": "error", "kind": "sum",
+     "title": "复议诉讼总计等于各结果之和",
+     "each": {"g": "@t4.columns.0"}, "label": "{g}",
+     "total": "t4.{g}.total", "parts": "t4.{g}.{o}", "over": {"o": "@t4.columns.1[part]"}},
+    {"id": "R5", "severity": "error", "kind": "value_type",
+     "title": "件数为不小于0的整数，金额为不小于0的数"},
+    {"id": "R6", "severity": "error", "kind": "complete",
+     "title": "全部数据项均已填写"},
+    {"id": "R7", "severity": "warning", "kind": "carry",
+     "title": "上年结转等于上年报告的结转下年度",
+     "each": {"c": "@t3.columns"}, "label": "{c}列",
+     "this": "t3.carried_over.{c}", "last": "t3.carried_forward.{c}"},
+    {"id": "R8", "severity": "warning", "kind": "stock",
+     "title": "现行有效件数=上年现行有效+本年制发−本年废止",
+     "each": {"r": ["regulations", "normative_documents"]}, "label": "{r}",
+     "this": "t2.{r}.in_force", "last": "t2.{r}.in_force",
+     "plus": "t2.{r}.issued", "minus": "t2.{r}.repealed"},
+    {"id": "R9", "severity": "warning", "kind": "bound",
+     "title": "本年废止件数不超过上年现行有效件数与本年制发件数之和",
+     "each": {"r": ["regulations", "normative_documents"]}, "label": "{r}",
+     "value": "t2.{r}.repealed", "last": "t2.{r}.in_force", "plus": "t2.{r}.issued"},
+    {"id": "R10", "severity": "warning", "kind": "text_numbers",
+     "title": "正文中的数字与表格一致",
+     "texts": ["s1.intro", "s1.active_disclosure", "s1.requests", "s1.information_management",
+               "s1.platforms", "s1.oversight"],
+     "patterns": [
+         {"regex": r"(?:新)?收到(?:各类)?(?:政府信息公开|依申请公开)?申请(?:共计|共)?(\d+)(?:件|个|份|条)",
+          "value": "t3.received.total"},
+         {"regex": r"(?:新收|受理)(?:政府信息公开|依申请公开)?申请(?:共计|共)?(\d+)(?:件|个|份|条)",
+          "value": "t3.received.total"},
+         {"regex": r"上年结转(?:政府信息公开)?申请(?:共计|共)?(\d+)(?:件|个|份|条)",
+          "value": "t3.carried_over.total"},
+         {"regex": r"(?:发生|收到|涉及)?(?:政府信息公开)?行政复议(?:案件)?(?:共计|共)?(\d+)(?:件|起)",
+          "value": "t4.review.total"},
+     ]},
+    {"id": "R11", "severity": "warning", "kind": "text_mentions",
+     "title": "有因逾期未缴费不再处理的申请时，六应说明信息处理费",
+     "when": "t3.other.fee_unpaid.total", "texts": ["s6.processing_fees", "s6.other_matters"],
+     "words": ["信息处理费"]},
+    {"id": "R12", "severity": "warning", "kind": "text_none",
+     "title": "正文所说有无申请与表格一致",
+     "value": "t3.received.total", "texts": ["s1.intro", "s1.requests"],
+     "none_regex": r"未(?:收到|接到|受理)(?:任何)?(?:要求公开政府信息的|政府信息公开|依申请公开)?申请|没有(?:收到|接到)(?:政府信息公开|依申请公开)?申请|(?:收到|受理)(?:政府信息公开|依申请公开)?申请(?:共)?0件",
+     "some_regex": r"(?:新)?收到(?:各类)?(?:政府信息公开|依申请公开)?申请(?:共计|共)?([1-9]\d*)(?:件|个|份|条)"},
+    {"id": "R13", "severity": "error", "kind": "sections_present",
+     "title": "一至六各部分齐全（已发布报告）"},
+    {"id": "R14", "severity": "warning", "kind": "text_required",
+     "title": "六须报告信息处理费收取情况", "text": "s6.processing_fees"},
+    {"id": "R16", "severity": "warning", "kind": "blank_values",
+     "title": "应填数字处为空白、“/”、“—”、“-”或“无”"},
+    {"id": "R17", "severity": "info", "kind": "kind_forbidden",
+     "title": "本类单位无权制定规章",
+     "values": ["t2.regulations.issued", "t2.regulations.repealed", "t2.regulations.in_force"],
+     "kinds": ["乡镇", "街道", "县级政府", "政府办公室", "部门"]},
+    {"id": "R18", "severity": "info", "kind": "share",
+     "title": "（六）其他处理占比偏高",
+     "parts": "t3.other.{r}.total", "over": {"r": ["no_correction", "fee_unpaid", "other"]},
+     "whole": "t3.total.total", "limit": "0.2"},
+    {"id": "R19", "severity": "info", "kind": "text_length",
+     "title": "总体情况篇幅原则上不超过一千字",
+     "texts": ["s1.intro", "s1.active_disclosure", "s1.requests", "s1.information_management",
+               "s1.platforms", "s1.oversight"], "limit": 1000},
+    {"id": "R20", "severity": "info", "kind": "text_repeat",
+     "title": "存在问题及改进情况与上年雷同", "text": "s5.problems_and_improvements"},
+]
+
+FORMAT = {
+    "id": "gb2021",
+    "name": "中华人民共和国政府信息公开工作年度报告格式",
+    "notice": "国办公开办函〔2021〕30号",
+    "first_year": 2021,
+    "last_year": None,
+    "detect": {"t2_headers": ["本年制发件数"], "t3_result_rows": 21},
+    "org_kinds": ["乡镇", "街道", "县级政府", "政府办公室", "部门", "汇总"],
+    "kinds": {
+        "count": {"unit": "件", "label": "件数"},
+        "amount": {"unit": "万元", "label": "金额", "max_decimals": 6},
+        "text": {"max_length": 30000},
+    },
+    "sections": SECTIONS,
+    "tables": [TABLE2, TABLE3, TABLE4],
+    "rules": RULES,
+}

@@ -1,0 +1,341 @@
+"""The report format as an object model, built from the data in ``nianbao.formats``.
+
+``get_format("gb2021")`` returns a :class:`Format`: the sections, tables, data points (in their
+canonical order), text fields and the rules expanded into concrete :class:`Check` objects. It is
+the single source that the template writer, the reader, the rules, the merge and the renderer
+use. A new format version is a new module in ``nianbao.formats``; nothing here names a label.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+FORMAT_IDS = ("gb2021", "gb2019")
+
+
+@dataclass(frozen=True)
+class Node:
+    """A header cell of a table: a row or column label, possibly grouping others."""
+
+    label: str | None
+    key: str | None
+    children: tuple["Node", ...] = ()
+    tags: frozenset[str] = frozenset()
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A leaf of a header tree with its full path from the root."""
+
+    path: tuple[Node, ...]
+    key: str  # dotted key path, "" for an anonymous row
+    tags: frozenset[str]
+
+    @property
+    def node(self) -> Node:
+        return self.path[-1]
+
+    @property
+    def label(self) -> str | None:
+        return self.node.label
+
+
+@dataclass(frozen=True)
+class Block:
+    title: str | None
+    corner: str | None
+    kind: str
+    columns: tuple[Node, ...]
+    rows: tuple[Node, ...]
+
+    @property
+    def column_leaves(self) -> tuple[Leaf, ...]:
+        return tuple(_leaves(self.columns))
+
+    @property
+    def row_leaves(self) -> tuple[Leaf, ...]:
+        return tuple(_leaves(self.rows))
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str
+    number: str
+    title: str
+    sheet: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class DataPoint:
+    id: str
+    table: str
+    block: int
+    kind: str  # "count" | "amount"
+    row: Leaf
+    column: Leaf
+    computed: bool = False  # a total: a formula in the workbook, recomputed on import
+
+    @property
+    def label(self) -> str:
+        """A readable Chinese name: row label and column label."""
+        parts = [n.label for n in self.row.path if n.label] + [
+            n.label for n in self.column.path if n.label and n.label != "申请人情况"]
+        return "·".join(parts)
+
+    @property
+    def unit(self) -> str:
+        return "万元" if self.kind == "amount" else "件"
+
+
+@dataclass(frozen=True)
+class TextField:
+    id: str
+    section: str  # "一" … "六"
+    heading: str | None  # sub-heading as printed in a report, None for none
+    label: str  # what the workbook shows above the input
+    sheet: str
+    optional: bool = False
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    number: str
+    heading: str
+    table: str | None
+    sheet: str | None
+    fields: tuple[TextField, ...]
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    kind: str
+    title: str
+    params: dict = field(hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One concrete instance of a rule, e.g. R1 for the 自然人 column."""
+
+    rule: Rule
+    label: str  # "自然人列"
+    ids: dict = field(hash=False, compare=False)  # role -> id or tuple of ids
+    anchor: str | None = None  # the data point whose cell a finding points at
+
+
+@dataclass(frozen=True)
+class Format:
+    id: str
+    name: str
+    notice: str
+    first_year: int
+    last_year: int | None
+    org_kinds: tuple[str, ...]
+    kinds: dict = field(hash=False, compare=False)
+    detect: dict = field(hash=False, compare=False)
+    sections: tuple[Section, ...] = ()
+    tables: tuple[Table, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    datapoints: dict = field(default_factory=dict, hash=False, compare=False)
+    texts: dict = field(default_factory=dict, hash=False, compare=False)
+    checks: tuple[Check, ...] = ()
+
+    def table(self, table_id: str) -> Table:
+        return next(t for t in self.tables if t.id == table_id)
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def checks_of(self, kind: str) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if c.rule.kind == kind)
+
+    @property
+    def computed(self) -> dict[str, tuple[str, ...]]:
+        """Totals: data point -> the inputs it sums (from the first ``sum`` rule naming it)."""
+        out: dict[str, tuple[str, ...]] = {}
+        for check in self.checks_of("sum"):
+            out.setdefault(check.ids["total"], check.ids["parts"])
+        return out
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Data points a person types (everything that is not a total)."""
+        return tuple(i for i, dp in self.datapoints.items() if not dp.computed)
+
+    def covers_year(self, year: int) -> bool:
+        return year >= self.first_year and (self.last_year is None or year <= self.last_year)
+
+
+def _node(d: dict) -> Node:
+    return Node(label=d.get("label"), key=d.get("key"),
+                children=tuple(_node(c) for c in d.get("children", ())),
+                tags=frozenset(d.get("tags", ())), aliases=tuple(d.get("aliases", ())))
+
+
+def _leaves(nodes, path=(), tags=frozenset()):
+    for n in nodes:
+        p, t = path + (n,), tags | n.tags
+        if n.children:
+            yield from _leaves(n.children, p, t)
+        else:
+            yield Leaf(path=p, key=".".join(x.key for x in p if x.key), tags=t)
+
+
+def dp_id(table: str, row_key: str, col_key: str) -> str:
+    return ".".join(k for k in (table, row_key, col_key) if k)
+
+
+def _build_datapoints(tables) -> dict[str, DataPoint]:
+    out: dict[str, DataPoint] = {}
+    for t in tables:
+        for b_i, b in enumerate(t.blocks):
+            for r in b.row_leaves:
+                for c in b.column_leaves:
+                    i = dp_id(t.id, r.key, c.key)
+                    if i in out:
+                        raise ValueError(f"data point {i} placed twice")
+                    out[i] = DataPoint(i, t.id, b_i, b.kind, r, c)
+    return out
+
+
+# ---- rule expansion ----------------------------------------------------------------------
+
+_AXIS = re.compile(r"^@(?P<table>\w+)\.(?P<axis>rows|columns)(?:\.(?P<seg>\d+))?(?:\[(?P<tag>\w+)\])?$")
+
+
+def _axis(tables, ref):
+    """Resolve ``@t3.columns[applicant]`` / ``@t4.columns.0`` to [(key, label), …]."""
+    m = _AXIS.match(ref)
+    if not m:
+        raise ValueError(f"bad axis reference {ref!r}")
+    table = next(t for t in tables if t.id == m["table"])
+    out = []
+    for b in table.blocks:
+        leaves = b.row_leaves if m["axis"] == "rows" else b.column_leaves
+        for leaf in leaves:
+            if m["tag"] and m["tag"] not in leaf.tags:
+                continue
+            keyed = [n for n in leaf.path if n.key]
+            if m["seg"] is None:
+                item = (leaf.key, "".join(n.label for n in keyed if n.label) or leaf.key)
+            else:
+                n = keyed[int(m["seg"])]
+                item = (n.key, n.label)
+            if item not in out:
+                out.append(item)
+    return out
+
+
+def _binding(tables, value):
+    if isinstance(value, str):
+        return _axis(tables, value)
+    return [(k, _label_of(tables, k)) for k in value]
+
+
+def _label_of(tables, key):
+    for t in tables:
+        for b in t.blocks:
+            for leaf in b.row_leaves + b.column_leaves:
+                for n in leaf.path:
+                    if n.key == key and n.label:
+                        return n.label
+    return key
+
+
+def _expand(rule: Rule, tables) -> list[Check]:
+    p = rule.params
+    names = list(p.get("each", {}))
+    axes = [_binding(tables, p["each"][n]) for n in names]
+    checks = []
+    for combo in itertools.product(*axes):
+        env = {n: k for n, (k, _) in zip(names, combo)}
+        labels = {n: lab for n, (_, lab) in zip(names, combo)}
+        ids = {}
+        for role in ("lhs", "rhs", "total", "this", "last", "plus", "minus", "value"):
+            if role in p:
+                v = p[role]
+                ids[role] = tuple(s.format(**env) for s in v) if isinstance(v, list) else v.format(**env)
+        if "parts" in p:
+            ids["parts"] = _expand_parts(tables, p["parts"], p.get("over", {}), env)
+        anchor = p["anchor"].format(**env) if "anchor" in p else ids.get("total") or ids.get("this") or ids.get("value")
+        checks.append(Check(rule, p.get("label", "").format(**labels), ids, anchor))
+    return checks
+
+
+def _expand_parts(tables, pattern, over, env):
+    names = list(over)
+    axes = [_binding(tables, over[n]) for n in names]
+    return tuple(pattern.format(**env, **{n: k for n, (k, _) in zip(names, combo)})
+                 for combo in itertools.product(*axes))
+
+
+# ---- loading -----------------------------------------------------------------------------
+
+def build_format(data: dict) -> Format:
+    tables = tuple(
+        Table(t["id"], t["number"], t["title"], t["sheet"], tuple(
+            Block(b.get("title"), b.get("corner"), b["kind"],
+                  tuple(_node(c) for c in b["columns"]), tuple(_node(r) for r in b["rows"]))
+            for b in t["blocks"]))
+        for t in data["tables"])
+    sections = tuple(
+        Section(s["number"], s["heading"], s.get("table"), s.get("sheet"),
+                tuple(TextField(f["id"], s["number"], f.get("heading"), f["label"], s["sheet"],
+                                f.get("optional", False), f.get("required", False))
+                      for f in s.get("fields", ())),
+                tuple(s.get("aliases", ())))
+        for s in data["sections"])
+    rules = tuple(Rule(r["id"], r["severity"], r["kind"], r["title"],
+                       {k: v for k, v in r.items() if k not in ("id", "severity", "kind", "title")})
+                  for r in data["rules"])
+    checks = tuple(c for r in rules for c in _expand(r, tables))
+    dps = _build_datapoints(tables)
+    fmt = Format(data["id"], data["name"], data["notice"], data["first_year"], data["last_year"],
+                 tuple(data["org_kinds"]), data["kinds"], data["detect"], sections, tables, rules,
+                 dps, {f.id: f for s in sections for f in s.fields}, checks)
+    for i in fmt.computed:
+        if i in dps:
+            dps[i] = DataPoint(**{**dps[i].__dict__, "computed": True})
+    return fmt
+
+
+@lru_cache(maxsize=None)
+def get_format(format_id: str = "gb2021") -> Format:
+    if format_id not in FORMAT_IDS:
+        raise KeyError(f"unknown format {format_id!r}")
+    module = importlib.import_module(f"nianbao.formats.{format_id}")
+    return build_format(module.FORMAT)
+
+
+def available_formats() -> list[str]:
+    out = []
+    for f in FORMAT_IDS:
+        try:
+            importlib.import_module(f"nianbao.formats.{f}")
+            out.append(f)
+        except ImportError:
+            pass
+    return out
+
+
+def format_for_year(year: int) -> Format:
+    """The format in force for a report year."""
+    for f in available_formats():
+        fmt = get_format(f)
+        if fmt.covers_year(year):
+            return fmt
+    raise KeyError(f"no format covers report year {year}")

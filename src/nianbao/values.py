@@ -1,0 +1,131 @@
+"""Reading a typed value exactly (spec §7).
+
+:func:`read_value` turns whatever a cell or a published table holds into an ``int`` (counts),
+an exact :class:`~decimal.Decimal` (amounts, 万元) or ``None`` (missing), plus at most one
+finding saying what was normalised or why the value was refused. Nothing is guessed: a value
+that cannot be read exactly is ``None`` with an error, never 0.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from .findings import Finding, code
+
+NORMALISED = code(
+    "VALUE_NORMALISED", "info", "{label}：已将“{raw}”读作 {value}",
+    "{label}: read “{raw}” as {value}", "无需处理；如读法不对，请改为纯数字后重新提交。", "R5")
+BLANK = code(
+    "VALUE_BLANK", "warning", "{label}：{what}，已按缺失处理（不会当作0）；没有的请填 0",
+    "{label}: {what_en}; recorded as missing (not as 0); type 0 if there were none",
+    "在该单元格填写数字，没有的填 0。", "R16")
+NEGATIVE = code(
+    "VALUE_NEGATIVE", "error", "{label}：“{raw}”是负数，应为不小于0的数",
+    "{label}: “{raw}” is negative; it must be 0 or more", "改为不小于 0 的数。", "R5")
+NOT_INTEGER = code(
+    "VALUE_NOT_INTEGER", "error", "{label}：“{raw}”不是整数，件数应为整数",
+    "{label}: “{raw}” is not a whole number; counts must be whole numbers",
+    "件数只能填整数。", "R5")
+NOT_NUMBER = code(
+    "VALUE_NOT_NUMBER", "error", "{label}：“{raw}”不是数字，无法读取",
+    "{label}: “{raw}” is not a number", "只填阿拉伯数字，不要填文字、约数或公式。", "R5")
+WRONG_UNIT = code(
+    "VALUE_WRONG_UNIT", "error", "{label}：“{raw}”的单位不对，金额单位为万元（例如 25.1 表示25.1万元）",
+    "{label}: “{raw}” has the wrong unit; amounts are in 万元 (10,000 yuan)",
+    "把金额换算为万元后只填数字。", "R5")
+
+PLACEHOLDERS = {"/", "／", "—", "——", "-", "－", "–", "无", "不适用", "空", "N/A", "n/a", "NA"}
+_COUNT_UNITS = ("件", "个", "条", "份", "起", "次")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")  # plain digits only: no "1e3" in text
+
+
+def _blank(raw, label) -> tuple[None, Finding]:
+    if raw is None or str(raw).strip() == "":
+        return None, BLANK(label=label, raw="", what="未填写", what_en="left blank")
+    return None, BLANK(label=label, raw=str(raw), what=f"填的是“{str(raw).strip()}”",
+                       what_en=f"holds “{str(raw).strip()}”")
+
+
+def canonical_amount(d: Decimal) -> str:
+    """The exact decimal as a plain string: Decimal('12.50') -> '12.5', 0E-3 -> '0'."""
+    s = format(d, "f")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s in ("", "-0") else s
+
+
+def _parse_text(s: str, kind: str, label: str):
+    """A string cell: strip, fold full-width, drop a unit suffix. Returns (Decimal|None, text)."""
+    t = unicodedata.normalize("NFKC", s).strip()
+    if kind == "amount":
+        if t.endswith("万元"):
+            t = t[:-2].strip()
+        elif t.endswith("元"):
+            return None, WRONG_UNIT(label=label, raw=s)
+        t = t.replace(",", "")
+    else:
+        for unit in _COUNT_UNITS:
+            if t.endswith(unit):
+                t = t[: -len(unit)].strip()
+                break
+    if not _NUMBER.match(t):
+        return None, NOT_NUMBER(label=label, raw=s)
+    return Decimal(t), None
+
+
+def read_value(raw, kind: str, label: str = ""):
+    """Read one typed value. Returns ``(value, finding or None)``.
+
+    ``raw`` may be None, int, float, Decimal, bool or str (as a reader gives it; a reader that
+    has the cell's exact text should pass the text, so amounts never touch a binary float).
+    """
+    normalised = False
+    if isinstance(raw, bool):
+        return None, NOT_NUMBER(label=label, raw=str(raw))
+    if raw is None or (isinstance(raw, str) and raw.strip() in PLACEHOLDERS | {""}):
+        return _blank(raw, label)
+    if isinstance(raw, str):
+        try:
+            num, bad = _parse_text(raw, kind, label)
+        except InvalidOperation:
+            num, bad = None, NOT_NUMBER(label=label, raw=raw)
+        if bad:
+            return None, bad
+        if unicodedata.normalize("NFKC", raw).strip() in PLACEHOLDERS:
+            return _blank(raw, label)
+        normalised = raw != str(num) and raw.strip() != str(num) or raw != raw.strip()
+    elif isinstance(raw, float):
+        num = Decimal(repr(raw))
+    elif isinstance(raw, (int, Decimal)):
+        num = Decimal(raw)
+    else:
+        return None, NOT_NUMBER(label=label, raw=str(raw))
+    if not num.is_finite():
+        return None, NOT_NUMBER(label=label, raw=str(raw))
+    if num < 0:
+        return None, NEGATIVE(label=label, raw=str(raw))
+    if kind == "amount":
+        value = canonical_amount(num)
+        return Decimal(value), (NORMALISED(label=label, raw=raw, value=value) if normalised else None)
+    if num != num.to_integral_value():
+        return None, NOT_INTEGER(label=label, raw=str(raw))
+    value = int(num)
+    return value, (NORMALISED(label=label, raw=raw, value=value) if normalised else None)
+
+
+def json_value(value, kind: str):
+    """A value as it goes into the report JSON: counts as int, amounts as exact strings."""
+    if value is None:
+        return None
+    if kind == "amount":
+        return canonical_amount(Decimal(value))
+    return int(value)
+
+
+def from_json(value, kind: str):
+    """The inverse of :func:`json_value`."""
+    if value is None:
+        return None
+    return Decimal(str(value)) if kind == "amount" else int(value)
