@@ -39,6 +39,21 @@ COVER_FIELDS = (
 )
 COVER_STATUS = "status.overall"
 
+# Identity carried by every workbook nianbao writes, both as custom document properties named
+# ``nianbao.<key>`` and as rows ``key | value`` (from A1 down) on the very hidden META_SHEET.
+PROPERTY_PREFIX = "nianbao."
+META_KEYS = (
+    "kind",         # "template" (a body fills it) or "summary" (a merge result)
+    "format",       # "gb2021"
+    "year",         # report year, e.g. "2026"
+    "org_code",     # empty in the blank template
+    "org_name",
+    "org_kind",
+    "template_id",  # stable id of this body's template: sha256 of format/year/org, 16 hex
+    "generator",    # "nianbao 0.1.0"
+    "fingerprint",  # Layout.fingerprint: identifies the cell layout the workbook was made with
+)
+
 
 def defined_name(item_id: str) -> str:
     return NAME_PREFIX + item_id
