@@ -1,0 +1,183 @@
+"""Merging reports into a summary (汇总): pure functions on report dicts (spec §9).
+
+A summary has the shape of a report: every data point is the sum of the members' values (counts
+as ints, the fee amount as an exact Decimal), ``org.kind`` is ``汇总``, texts are empty (a county
+writes its own; the members' texts are listed in the summary workbook), and ``members`` lists each
+merged body's ``org`` with its ``source.sha256``. A summary can be merged again: its values are
+already sums and its members are flattened, so merge(merge(A, B), C) == merge(A, B, C).
+
+What is left out, and why, is returned as findings (and kept in the summary's ``findings``):
+a report with an error finding or a missing value is not summed unless ``include_invalid``;
+then missing values count as 0 and a finding says so for each body (spec §7: "only where the
+user chose so, and the output says so"). The summary's own rules R1–R4 are run on the result.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from .findings import Finding, code
+from .layout import layout_for
+from .report import build_report, typed_values
+from .rules import Context, evaluate, recompute_totals
+from .spec import Format, get_format
+
+SUMMARY_KIND = "汇总"
+SUMMARY_RULES = frozenset({"R1", "R2", "R3", "R4"})
+
+LEFT_OUT = code(
+    "MERGE_LEFT_OUT", "warning", "{who}未计入汇总：{reason}",
+    "{who} was left out of the summary: {reason_en}",
+    "请该单位改正后重新提交；确需先汇总的，可加 --include-invalid（缺失数据按0计，并在汇总中注明）。")
+INCLUDED_INVALID = code(
+    "MERGE_INCLUDED_INVALID", "warning", "{who}{reason}，因使用 --include-invalid 仍计入汇总",
+    "{who}: {reason_en}; included anyway because of --include-invalid",
+    "汇总数据可能不准确；请该单位改正后重新汇总。")
+MISSING_AS_ZERO = code(
+    "MERGE_MISSING_AS_ZERO", "warning",
+    "{who}有{n}项数据缺失（如“{first}”），因使用 --include-invalid 在汇总中按0计算",
+    "{who}: {n} data points missing (e.g. “{first}”), counted as 0 because of --include-invalid",
+    "请该单位补齐数据后重新汇总。")
+DUPLICATE = code(
+    "MERGE_DUPLICATE", "warning", "{who}已计入汇总（{first}），重复的“{file}”未再计入",
+    "{who} is already in the summary ({first}); the duplicate “{file}” was not counted again",
+    "同一单位只应计入一次；请检查是否重复提交或汇总表互相包含。")
+NO_MEMBERS = code(
+    "MERGE_EMPTY", "error", "没有可汇总的报告",
+    "no report could be merged", "检查输入文件；有错误的报告需改正或加 --include-invalid。")
+
+
+def who(org: dict) -> str:
+    """How a body is named in messages: 名称（代码）."""
+    name, c = org.get("name") or "（未填单位名称）", org.get("code") or ""
+    return f"{name}（{c}）" if c else name
+
+
+def is_summary(report: dict) -> bool:
+    return (report.get("org") or {}).get("kind") == SUMMARY_KIND and "members" in report
+
+
+def members_of(report: dict) -> list[dict]:
+    """The bodies a report stands for: its members if it is a summary, else itself."""
+    if is_summary(report):
+        return [dict(m) for m in report["members"]]
+    org = report.get("org") or {}
+    return [{"code": org.get("code") or "", "name": org.get("name") or "",
+             "kind": org.get("kind") or "",
+             "sha256": (report.get("source") or {}).get("sha256") or ""}]
+
+
+def problems(report: dict, fmt: Format) -> tuple[int, list[str]]:
+    """(number of error findings, ids of missing values) of one report."""
+    errors = sum(1 for f in report.get("findings", ()) if f.get("severity") == "error")
+    values = report.get("values") or {}
+    missing = [i for i in fmt.inputs if values.get(i) is None]  # a missing total follows from these
+    return errors, missing or [i for i in fmt.datapoints if values.get(i) is None]
+
+
+def _reason(errors: int, missing: list[str]) -> tuple[str, str]:
+    zh = []
+    en = []
+    if errors:
+        zh.append(f"有{errors}处错误")
+        en.append(f"{errors} errors")
+    if missing:
+        zh.append(f"有{len(missing)}项数据缺失")
+        en.append(f"{len(missing)} values missing")
+    return "，".join(zh), ", ".join(en)
+
+
+def effective_values(report: dict, fmt: Format) -> dict:
+    """Typed values with missing inputs as 0 and missing totals recomputed from those inputs."""
+    vals = typed_values(report)
+    zero = {i: (Decimal(0) if fmt.datapoints[i].kind == "amount" else 0) for i in fmt.datapoints}
+    filled = {i: (zero[i] if v is None and i not in fmt.computed else v) for i, v in vals.items()}
+    totals = recompute_totals(fmt, filled)
+    return {i: (totals[i] if v is None else v) for i, v in filled.items()}
+
+
+def _key(member: dict) -> str:
+    return member.get("code") or member.get("sha256") or member.get("name") or ""
+
+
+def _skip(report: dict, fmt: Format, year, include_invalid: bool, seen: dict, label: str):
+    """Why a report is not summed (a finding), or None; and the findings to note if it is."""
+    org = report.get("org") or {}
+    if report.get("format") != fmt.id:
+        return LEFT_OUT(who=who(org), reason=f"格式为{report.get('format')}，不是{fmt.id}",
+                        reason_en=f"format {report.get('format')}, not {fmt.id}"), []
+    if year is not None and report.get("year") != year:
+        return LEFT_OUT(who=who(org), reason=f"报告年度为{report.get('year')}，不是{year}",
+                        reason_en=f"report year {report.get('year')}, not {year}"), []
+    for m in members_of(report):
+        if _key(m) in seen:
+            return DUPLICATE(who=who(m), first=seen[_key(m)], file=label), []
+    errors, missing = problems(report, fmt)
+    if not errors and not missing:
+        return None, []
+    zh, en = _reason(errors, missing)
+    if not include_invalid:
+        return LEFT_OUT(who=who(org), reason=zh, reason_en=en), []
+    notes = [INCLUDED_INVALID(who=who(org), reason=zh, reason_en=en)]
+    if missing:
+        notes.append(MISSING_AS_ZERO(who=who(org), n=len(missing), datapoints=missing,
+                                     first=fmt.datapoints[missing[0]].label))
+    return None, notes
+
+
+def _label(report: dict) -> str:
+    return (report.get("source") or {}).get("file") or who(report.get("org") or {})
+
+
+def pick_year(reports) -> int | None:
+    """The most common report year (the earliest on a tie), None for no reports."""
+    years = Counter(r.get("year") for r in reports if r.get("year") is not None)
+    if not years:
+        return None
+    top = max(years.values())
+    return min(y for y, n in years.items() if n == top)
+
+
+def merge_reports(reports, *, include_invalid: bool = False, year: int | None = None,
+                  org: dict | None = None, fmt: Format | None = None,
+                  source: dict | None = None) -> tuple[dict, list[Finding]]:
+    """Sum reports (or summaries) data point by data point into a summary report.
+
+    Returns ``(summary, findings)``; the findings are also in ``summary["findings"]``.
+    ``year`` defaults to the most common year of the reports; reports of another year or
+    format, duplicates of a body already counted, and (unless ``include_invalid``) reports
+    with errors or missing values are left out with a finding each.
+    """
+    reports = list(reports)
+    fmt = fmt or get_format(reports[0]["format"] if reports else "gb2021")
+    year = pick_year(reports) if year is None else year
+    totals = {i: (Decimal(0) if dp.kind == "amount" else 0) for i, dp in fmt.datapoints.items()}
+    members: list[dict] = []
+    seen: dict[str, str] = {}
+    findings: list[Finding] = []
+    for report in reports:
+        skip, notes = _skip(report, fmt, year, include_invalid, seen, _label(report))
+        if skip is not None:
+            findings.append(skip)
+            continue
+        findings += notes
+        for i, v in effective_values(report, fmt).items():
+            totals[i] += v
+        for m in members_of(report):
+            seen[_key(m)] = _label(report)
+            members.append(m)
+    if not members:
+        findings.append(NO_MEMBERS())
+    findings += summary_rule_findings(fmt, totals)
+    org = {"code": "", "name": "汇总", **(org or {}), "kind": SUMMARY_KIND}
+    summary = build_report(fmt, year=year, org=org, values=totals, texts={},
+                           source=source or {}, findings=findings, members=members)
+    return summary, findings
+
+
+def summary_rule_findings(fmt: Format, values: dict) -> list[Finding]:
+    """R1–R4 on summed values, located at the summary workbook's cells."""
+    layout = layout_for(fmt.id)
+    return evaluate(fmt, Context(values=values, texts={}, org_kind=SUMMARY_KIND,
+                                 locate=layout.where), only=set(SUMMARY_RULES))

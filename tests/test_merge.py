@@ -1,0 +1,149 @@
+"""merge.py: sums, members, left-out bodies, missing values, associativity and R1–R4 (pure dicts)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from nianbao.merge import merge_reports, summary_rule_findings
+from nianbao.report import build_report, typed_values
+from nianbao.rules import recompute_totals
+from nianbao.spec import get_format
+
+FMT = get_format("gb2021")
+YEAR = 2026
+COLUMNS = [k for k in ("natural_person", "commercial", "research", "public_interest",
+                       "legal_services", "other_org")]
+LEAVES = [i.split(".", 1)[1].rsplit(".", 1)[0] for i in FMT.computed["t3.total.natural_person"]]
+
+
+def valid_values(draw_int, amount: Decimal) -> dict:
+    """Inputs that satisfy R1 in every column (totals recomputed, so R2–R4 hold)."""
+    vals = {i: draw_int() for i in FMT.inputs}
+    vals["t2.fees.amount"] = amount
+    for c in COLUMNS:
+        total = sum(vals[f"t3.{r}.{c}"] for r in LEAVES)
+        carried_over = vals[f"t3.carried_over.{c}"] % (total + vals[f"t3.carried_forward.{c}"] + 1)
+        vals[f"t3.carried_over.{c}"] = carried_over
+        vals[f"t3.received.{c}"] = total + vals[f"t3.carried_forward.{c}"] - carried_over
+    vals.update(recompute_totals(FMT, vals))
+    return vals
+
+
+def make_report(code: str, values: dict, *, year=YEAR, findings=(), sha=None) -> dict:
+    return build_report(FMT, year=year, org={"code": code, "name": f"单位{code}", "kind": "部门"},
+                        values=values, texts={"s1.intro": f"{code}的总体情况"},
+                        source={"file": f"{code}.xlsx", "sha256": sha or f"sha-{code}"},
+                        findings=findings)
+
+
+def counter_values(seed: int) -> dict:
+    n = iter(range(seed, seed + 10_000))
+    return valid_values(lambda: next(n) % 7, Decimal(seed) / 100)
+
+
+amounts = st.decimals(min_value=0, max_value=10_000, places=6, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def reports(draw, code):
+    ints = st.integers(0, 30)
+    vals = valid_values(lambda: draw(ints), draw(amounts))
+    return make_report(code, vals)
+
+
+@settings(max_examples=30, deadline=None)
+@given(reports("1"), reports("2"), reports("3"))
+def test_associative_and_summary_satisfies_r1_to_r4(a, b, c):
+    ab, _ = merge_reports([a, b])
+    left, f1 = merge_reports([ab, c])
+    flat, f2 = merge_reports([a, b, c])
+    assert left["values"] == flat["values"]
+    assert left["members"] == flat["members"] == [
+        {"code": x, "name": f"单位{x}", "kind": "部门", "sha256": f"sha-{x}"} for x in "123"]
+    assert f1 == f2 == []
+    typed = typed_values(flat)
+    assert summary_rule_findings(FMT, typed) == []
+    for i, dp in FMT.datapoints.items():
+        assert typed[i] == sum(typed_values(r)[i] for r in (a, b, c))
+
+
+def test_summary_shape_texts_and_exact_amount():
+    a, b = counter_values(1), counter_values(2)
+    a["t2.fees.amount"], b["t2.fees.amount"] = Decimal("0.1"), Decimal("9116.36")
+    summary, findings = merge_reports([make_report("A", a), make_report("B", b)],
+                                      org={"code": "1405", "name": "某县"})
+    assert findings == []
+    assert summary["org"] == {"code": "1405", "name": "某县", "kind": "汇总"}
+    assert summary["year"] == YEAR
+    assert summary["values"]["t2.fees.amount"] == "9116.46"
+    assert set(summary["texts"].values()) == {""}
+    assert summary["values"]["t3.total.total"] == a["t3.total.total"] + b["t3.total.total"]
+
+
+def test_invalid_left_out_with_reason_unless_included():
+    good = make_report("G", counter_values(3))
+    broken_vals = counter_values(4)
+    broken_vals["t3.granted.natural_person"] = None
+    broken_vals.update(recompute_totals(FMT, broken_vals))
+    broken = make_report("X", broken_vals, findings=[
+        {"code": "RULE_INCOMPLETE", "severity": "error", "message": "有1项数据未填写"}])
+    summary, findings = merge_reports([good, broken])
+    assert [m["code"] for m in summary["members"]] == ["G"]
+    assert [(f.code, f.params["who"]) for f in findings] == [("MERGE_LEFT_OUT", "单位X（X）")]
+    assert "有1处错误，有1项数据缺失" in findings[0].message()
+    assert summary["values"] == good["values"]
+
+    summary, findings = merge_reports([good, broken], include_invalid=True)
+    assert [f.code for f in findings] == ["MERGE_INCLUDED_INVALID", "MERGE_MISSING_AS_ZERO",
+                                          "RULE_BALANCE", "RULE_BALANCE"]  # 0 unbalances R1
+    assert [f.params["label"] for f in findings[2:]] == ["自然人列", "总计列"]
+    assert "按0计算" in findings[1].message()
+    assert summary["findings"][1]["message"] == findings[1].message()
+    # the missing cell counts as 0 and the totals it feeds are recomputed, so R2/R3 still hold
+    g, x = typed_values(good), typed_values(broken)
+    assert summary["values"]["t3.granted.natural_person"] == g["t3.granted.natural_person"]
+    assert x["t3.total.total"] is None
+    x_as_zero = recompute_totals(FMT, {**x, "t3.granted.natural_person": 0})
+    assert summary["values"]["t3.total.total"] == g["t3.total.total"] + x_as_zero["t3.total.total"]
+    assert not [f for f in summary_rule_findings(FMT, typed_values(summary)) if f.rule in ("R2", "R3")]
+
+
+def test_included_unbalanced_body_shows_r1_on_the_summary():
+    vals = counter_values(5)
+    vals["t3.received.natural_person"] += 2
+    vals.update(recompute_totals(FMT, vals))
+    bad = make_report("B", vals, findings=[{"code": "RULE_BALANCE", "severity": "error",
+                                            "rule": "R1", "message": "…"}])
+    summary, findings = merge_reports([make_report("A", counter_values(6)), bad],
+                                      include_invalid=True)
+    r1 = [f for f in findings if f.rule == "R1"]
+    assert [(f.sheet, f.cell, f.severity) for f in r1] == [
+        ("三、依申请公开", r1[0].cell, "error"), ("三、依申请公开", r1[1].cell, "error")]
+    assert {f.params["label"] for f in r1} == {"自然人列", "总计列"}
+
+
+def test_other_year_duplicates_and_summary_members_flattened():
+    a, b, c = (make_report(x, counter_values(i)) for i, x in enumerate("ABC", 10))
+    old = make_report("D", counter_values(20), year=YEAR - 1)
+    ab, _ = merge_reports([a, b])
+    summary, findings = merge_reports([ab, c, old, a])
+    assert [m["code"] for m in summary["members"]] == ["A", "B", "C"]
+    assert [f.code for f in findings] == ["MERGE_LEFT_OUT", "MERGE_DUPLICATE"]
+    assert "报告年度为2025，不是2026" in findings[0].message()
+    assert "单位A（A）已计入汇总" in findings[1].message()
+
+
+def test_nothing_to_merge_is_an_error():
+    summary, findings = merge_reports([])
+    assert [f.code for f in findings] == ["MERGE_EMPTY"]
+    assert summary["members"] == []
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_merge_of_one_is_itself(n):
+    rs = [make_report(str(i), counter_values(i)) for i in range(n)]
+    summary, _ = merge_reports(rs)
+    assert summary["values"]["t3.received.total"] == sum(r["values"]["t3.received.total"] for r in rs)
