@@ -244,7 +244,7 @@ def _block_places(table, block: Block, top: int, n_label: int, width: int):
         for c_i, c in enumerate(block.column_leaves):
             i = dp_id(table.id, r.key, c.key)
             out.append(Place(sheet, first + r_i, n_label + c_i * span, "input", None, i,
-                             block.kind, cols=span))
+                             c.node.kind or block.kind, cols=span))
     return out, first + len(block.row_leaves)
 
 

@@ -88,6 +88,7 @@ def schema(fmt: Format | None = None) -> dict:
 
 _COUNT = {"type": ["integer", "null"], "minimum": 0}
 _AMOUNT = {"type": ["string", "null"], "pattern": r"^\d+(\.\d+)?$"}
+_SIGNED = {"type": ["integer", "null"]}
 _FINDING = {
     "type": "object",
     "required": ["code", "severity", "message"],
@@ -110,7 +111,8 @@ _ORG = {"type": "object", "required": ["code", "name", "kind"],
 
 
 def _schema_of(fmt: Format) -> dict:
-    values = {i: (_AMOUNT if dp.kind == "amount" else _COUNT) for i, dp in fmt.datapoints.items()}
+    values = {i: {"amount": _AMOUNT, "signed": _SIGNED}.get(dp.kind, _COUNT)
+              for i, dp in fmt.datapoints.items()}
     texts = {i: {"type": "string"} for i in fmt.texts}
     return {
         "type": "object",

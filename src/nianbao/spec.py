@@ -26,6 +26,7 @@ class Node:
     children: tuple["Node", ...] = ()
     tags: frozenset[str] = frozenset()
     aliases: tuple[str, ...] = ()
+    kind: str | None = None  # a column whose kind differs from its block's (2019: 本年增/减)
 
     @property
     def is_leaf(self) -> bool:
@@ -80,7 +81,7 @@ class DataPoint:
     id: str
     table: str
     block: int
-    kind: str  # "count" | "amount"
+    kind: str  # "count" | "amount" | "signed" (a count that may be negative)
     row: Leaf
     column: Leaf
     computed: bool = False  # a total: a formula in the workbook, recomputed on import
@@ -183,7 +184,8 @@ class Format:
 def _node(d: dict) -> Node:
     return Node(label=d.get("label"), key=d.get("key"),
                 children=tuple(_node(c) for c in d.get("children", ())),
-                tags=frozenset(d.get("tags", ())), aliases=tuple(d.get("aliases", ())))
+                tags=frozenset(d.get("tags", ())), aliases=tuple(d.get("aliases", ())),
+                kind=d.get("kind"))
 
 
 def _leaves(nodes, path=(), tags=frozenset()):
@@ -208,7 +210,7 @@ def _build_datapoints(tables) -> dict[str, DataPoint]:
                     i = dp_id(t.id, r.key, c.key)
                     if i in out:
                         raise ValueError(f"data point {i} placed twice")
-                    out[i] = DataPoint(i, t.id, b_i, b.kind, r, c)
+                    out[i] = DataPoint(i, t.id, b_i, c.node.kind or b.kind, r, c)
     return out
 
 

@@ -104,7 +104,7 @@ def read_value(raw, kind: str, label: str = ""):
         return None, NOT_NUMBER(label=label, raw=str(raw))
     if not num.is_finite():
         return None, NOT_NUMBER(label=label, raw=str(raw))
-    if num < 0:
+    if num < 0 and kind != "signed":  # "signed": a change (2019 本年增/减), may be negative
         return None, NEGATIVE(label=label, raw=str(raw))
     if kind == "amount":
         value = canonical_amount(num)
