@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .spec import Block, Format, Node, dp_id, get_format
 
@@ -139,7 +139,7 @@ class Layout:
     def sheet(self, name: str) -> SheetLayout:
         return next(s for s in self.sheets if s.name == name)
 
-    @property
+    @cached_property  # computed once per layout: hashing the frozen Layout per call is slow
     def by_id(self) -> dict[str, Place]:
         return _index(self)
 
@@ -152,17 +152,15 @@ class Layout:
         parts = [self.by_id[i] for i in self.format.computed[item_id]]
         return "SUM(" + ",".join(_ranges(parts)) + ")"
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         return _fingerprint(self)
 
 
-@lru_cache(maxsize=None)
 def _index(layout: Layout) -> dict[str, Place]:
     return {p.id: p for p in layout.places if p.id}
 
 
-@lru_cache(maxsize=None)
 def _fingerprint(layout: Layout) -> str:
     h = hashlib.sha256(layout.format.id.encode())
     for s in layout.sheets:
