@@ -1,0 +1,227 @@
+"""``nianbao collect``, ``nianbao merge`` and ``nianbao export``."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import app
+from .common import EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS, atomic_write_bytes, fail, note, say
+
+
+def _progress(items, label: str, quiet: bool):
+    """Iterate with a progress bar on stderr (only drawn on a terminal)."""
+    items = list(items) if not hasattr(items, "__len__") else items
+    if quiet or not sys.stderr.isatty():
+        return items, None
+    bar = typer.progressbar(length=len(items), label=label, file=sys.stderr)
+    return items, bar
+
+
+def _import_all(paths: list[Path], jobs: int | None, quiet: bool, label: str):
+    from ..importer import import_many
+
+    results = []
+    _, bar = _progress(paths, label, quiet)
+    if bar is None:
+        return list(import_many(paths, jobs=jobs))
+    with bar:
+        for r in import_many(paths, jobs=jobs):
+            results.append(r)
+            bar.update(1)
+    return results
+
+
+def _guard(debug: bool):
+    """Run a command body; an unexpected error becomes a Chinese message (traceback with --debug)."""
+    class _G:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, et, ev, tb):
+            if et is None or issubclass(et, (typer.Exit, SystemExit, KeyboardInterrupt)):
+                return False
+            if debug:
+                traceback.print_exception(et, ev, tb)
+            fail(f"运行中出现意外问题（{et.__name__}: {ev}）；加 --debug 可看详细信息")
+    return _G()
+
+
+def _read_roster(path: Path):
+    from ..findings import Finding
+    from ..roster import read_roster
+
+    if not path.is_file():
+        fail(f"找不到名册文件 {path}")
+    rows, findings = read_roster(path)
+    errors = [f for f in findings if (f.severity if isinstance(f, Finding) else f.get("severity")) == "error"]
+    for f in findings:
+        note(f"名册：{f.message() if isinstance(f, Finding) else f.get('message')}")
+    if errors:
+        fail(f"名册 {path} 有{len(errors)}处错误，请改正后重试")
+    if not rows:
+        fail(f"名册 {path} 中没有单位")
+    return rows
+
+
+@app.command("collect")
+def collect_cmd(
+    inbox: Path = typer.Argument(..., help="收件文件夹（含子文件夹），只读不改"),
+    roster: Path = typer.Option(..., "--roster", help="名册 CSV/XLSX（列：code,name,kind）"),
+    year: int = typer.Option(..., "--year", help="报告年度，如 2026"),
+    out: Path = typer.Option(..., "-o", "--out", help="输出文件夹"),
+    include_invalid: bool = typer.Option(False, "--include-invalid",
+                                         help="有错误或缺数的报告也计入汇总（缺失按0计，并在汇总中注明）"),
+    name: str = typer.Option("汇总", "--name", help="汇总单位名称，如“某某县”"),
+    code: str = typer.Option("", "--code", help="汇总单位代码"),
+    jobs: Optional[int] = typer.Option(None, "-j", "--jobs", help="并行进程数（默认：全部CPU核）"),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="不打印收集情况表"),
+    debug: bool = typer.Option(False, "--debug", help="出错时显示详细信息"),
+) -> None:
+    """收集各单位报送的工作簿：逐个校验、对应名册、生成收集情况表、反馈和汇总。"""
+    with _guard(debug):
+        raise typer.Exit(_collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet))
+
+
+def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet) -> int:
+    from ..collect import collect, gather
+    from ..collect_write import write_outputs
+    from ..importer import find_workbooks
+    from ..status import board_text
+
+    if not inbox.is_dir():
+        fail(f"收件文件夹 {inbox} 不存在")
+    if out.resolve() == inbox.resolve() or inbox.resolve() in out.resolve().parents:
+        fail("输出文件夹不能放在收件文件夹里面（否则下次会把汇总当作报送文件）")
+    rows = _read_roster(roster)
+    books = set(find_workbooks([inbox]))
+    workbooks, others = gather(inbox, lambda p: p in books)
+    results = _import_all(workbooks, jobs, quiet, f"校验 {len(workbooks)} 个工作簿")
+    col = collect(inbox, rows, year, results, ignored=others, include_invalid=include_invalid,
+                  summary_org={"code": code, "name": name})
+    files = write_outputs(col, out)
+    if not quiet:
+        say(board_text(col).rstrip("\n"))
+    n_fb = sum(1 for f in files if f.startswith("反馈/"))
+    say(f"已写入 {out}：status.xlsx、status.csv、summary.xlsx、summary.json、反馈/（{n_fb}个）、reports/（{n_fb}个）")
+    errors = any(f.get("severity") == "error" for r in col.used_reports() for f in r.get("findings", ()))
+    errors = errors or any(f.get("severity") == "error" for f in col.summary["findings"])
+    return EXIT_FINDINGS if errors else EXIT_CLEAN
+
+
+def _load_inputs(files: list[Path], jobs, quiet) -> list[dict]:
+    from ..importer import find_workbooks
+    from ..report import load
+
+    jsons, books = [], []
+    for f in files:
+        if not f.exists():
+            fail(f"找不到 {f}")
+        if f.is_dir():
+            jsons += sorted(f.rglob("*.json"))
+            books += find_workbooks([f])
+        elif f.suffix.lower() == ".json":
+            jsons.append(f)
+        else:
+            books.append(f)
+    reports = []
+    for j in jsons:
+        try:
+            reports.append(load(j))
+        except (OSError, ValueError) as exc:
+            fail(f"{j} 不是可读的报告 JSON（{exc}）")
+    for r in _import_all(books, jobs, quiet, f"读取 {len(books)} 个工作簿"):
+        if r.report is None:
+            fail(f"{r.path} 无法读取，请先用 nianbao check 查看原因")
+        reports.append(r.report)
+    return reports
+
+
+@app.command("merge")
+def merge_cmd(
+    files: List[Path] = typer.Argument(..., help="工作簿或报告 JSON（也可以是汇总），或其所在文件夹"),
+    out: Path = typer.Option(..., "-o", "--out", help="summary.xlsx 或 summary.json"),
+    include_invalid: bool = typer.Option(False, "--include-invalid",
+                                         help="有错误或缺数的报告也计入汇总（缺失按0计，并注明）"),
+    year: Optional[int] = typer.Option(None, "--year", help="报告年度（默认：输入中最多的年度）"),
+    name: str = typer.Option("汇总", "--name", help="汇总单位名称"),
+    code: str = typer.Option("", "--code", help="汇总单位代码"),
+    jobs: Optional[int] = typer.Option(None, "-j", "--jobs", help="并行进程数"),
+    debug: bool = typer.Option(False, "--debug", help="出错时显示详细信息"),
+) -> None:
+    """把多份报告或汇总逐项相加为一份汇总（不需要名册），如市汇总各县的汇总。"""
+    with _guard(debug):
+        raise typer.Exit(_merge(files, out, include_invalid, year, name, code, jobs))
+
+
+def _merge(files, out, include_invalid, year, name, code, jobs) -> int:
+    from ..merge import merge_reports
+    from ..report import dumps
+
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".json"):
+        fail("-o 应为 .xlsx 或 .json 文件")
+    reports = _load_inputs(files, jobs, False)
+    summary, findings = merge_reports(reports, include_invalid=include_invalid, year=year,
+                                      org={"code": code, "name": name})
+    if suffix == ".json":
+        atomic_write_bytes(out, dumps(summary).encode("utf-8"))
+    else:
+        from ..summary_workbook import summary_xlsx
+
+        keys = {(m["code"], m["sha256"]) for m in summary["members"]}
+        summed = [r for r in reports if any((m["code"], m["sha256"]) in keys for m in _members(r))]
+        atomic_write_bytes(out, summary_xlsx(summary, summed))
+    for f in findings:
+        say(f"{'错误' if f.severity == 'error' else '警告' if f.severity == 'warning' else '提示'}：{f.message()}")
+    say(f"已汇总{len(summary['members'])}个单位，写入 {out}")
+    bad = any(f.severity == "error" for f in findings) or any(
+        f.get("severity") == "error" for r in reports for f in r.get("findings", ()))
+    return EXIT_FINDINGS if bad else EXIT_CLEAN
+
+
+def _members(report):
+    from ..merge import members_of
+
+    return members_of(report)
+
+
+@app.command("export")
+def export_cmd(
+    paths: List[Path] = typer.Argument(..., help="collect 的输出文件夹或报告 JSON（可多个年度）"),
+    sqlite: Optional[Path] = typer.Option(None, "--sqlite", help="写入（或更新）SQLite 数据库"),
+    csv: Optional[Path] = typer.Option(None, "--csv", help="写入 CSV（另写 <名>.findings.csv）"),
+    debug: bool = typer.Option(False, "--debug", help="出错时显示详细信息"),
+) -> None:
+    """把报告 JSON 导出为长表（年度、单位代码、单位名称、数据项、数值）和校验结果，便于分析。"""
+    with _guard(debug):
+        raise typer.Exit(_export(paths, sqlite, csv))
+
+
+def _export(paths, sqlite, csv) -> int:
+    from ..export import export_csv, export_sqlite, find_reports, findings_csv_path, latest_by_key
+
+    if sqlite is None and csv is None:
+        fail("请用 --sqlite 或 --csv 指定导出到哪里")
+    for p in paths:
+        if not p.exists():
+            fail(f"找不到 {p}")
+    found, notes = find_reports(paths)
+    reports, dup = latest_by_key(found)
+    for n in notes + dup:
+        note(n)
+    if not reports:
+        fail("没有找到报告 JSON")
+    if sqlite is not None:
+        n = export_sqlite(reports, sqlite)
+        say(f"已写入 {sqlite}：{len(reports)}份报告，{n}行数据")
+    if csv is not None:
+        values, findings = export_csv(reports)
+        atomic_write_bytes(csv, values)
+        atomic_write_bytes(findings_csv_path(csv), findings)
+        say(f"已写入 {csv} 和 {findings_csv_path(csv)}：{len(reports)}份报告")
+    return EXIT_CLEAN
