@@ -1,0 +1,393 @@
+"""The locked workbook a reporting body fills in, and the general writer behind it.
+
+Everything is derived from ``layout_for(fmt_id)`` and its Format: sheets, labels (written
+verbatim, the importer verifies them cell by cell), merges, inputs with data validation,
+totals / R1 marks / status cells as live formulas with true cached results
+(:mod:`nianbao.workbook_formulas`), a workbook-scoped defined name per id
+(``layout.defined_name``), and the identity both as custom document properties and on the
+very hidden sheet ``layout.META_SHEET``. The bytes are deterministic: the same arguments give
+the same file (fixed document time, xlsxwriter's fixed zip member times).
+
+:func:`template_bytes` is the case a body fills in; :func:`workbook_bytes` is the general
+writer (the county summary uses ``kind="summary"``: values filled and locked, formulas live).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from . import GENERATOR
+from . import layout as L
+from .spec import Format
+from .values import from_json
+from .workbook_formulas import Formulas, runs
+from .workbook_instructions import instruction_lines
+from .workbook_styles import MARKS, make_styles
+
+KINDS = ("template", "summary")
+LINE_PT = 16  # height of one wrapped line of 11 pt CJK text
+TEXT_ROW_PT = 150  # a text section's input box
+WIDE = 100  # sheets wider than this (characters) print landscape
+
+
+def template_id(fmt_id: str, year: int, org: dict | None) -> str:
+    """Stable id of one body's template: sha256 of format/year/org, 16 hex."""
+    o = org or {}
+    key = "|".join([fmt_id, str(year), o.get("code", ""), o.get("name", ""), o.get("kind", "")])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def meta(fmt_id: str, year: int, org: dict | None, kind: str = "template") -> dict[str, str]:
+    """The identity every workbook carries (keys of ``layout.META_KEYS``)."""
+    o = org or {}
+    out = {"kind": kind, "format": fmt_id, "year": str(year), "org_code": o.get("code", ""),
+           "org_name": o.get("name", ""), "org_kind": o.get("kind", ""),
+           "template_id": template_id(fmt_id, year, org), "generator": GENERATOR,
+           "fingerprint": L.layout_for(fmt_id).fingerprint}
+    assert tuple(out) == L.META_KEYS
+    return out
+
+
+def carried_values(fmt: Format, previous: dict | None) -> dict:
+    """Prefill from last year's report: this year's 上年结转 = last year's 结转下年度 (R7)."""
+    if not previous:
+        return {}
+    last = previous.get("values") or {}
+    out = {}
+    for c in fmt.checks_of("carry"):
+        v = from_json(last.get(c.ids["last"]), fmt.datapoints[c.ids["last"]].kind)
+        if v is not None:
+            out[c.ids["this"]] = v
+    return out
+
+
+def template_bytes(*, year: int, org: dict | None, fmt_id: str = "gb2021",
+                   prefill: dict | None = None, previous: dict | None = None) -> bytes:
+    """The template a body fills in. ``org`` None gives the blank template (identity as inputs)."""
+    fmt = L.layout_for(fmt_id).format
+    values = {**carried_values(fmt, previous), **(prefill or {})}
+    texts = {k: v for k, v in values.items() if k not in fmt.datapoints}
+    values = {k: v for k, v in values.items() if k in fmt.datapoints}
+    return workbook_bytes(year=year, org=org, fmt_id=fmt_id, values=values, texts=texts,
+                          previous=previous)
+
+
+def write_template(path, **kwargs) -> Path:
+    """Write :func:`template_bytes` to ``path`` atomically."""
+    from .cli.common import atomic_write_bytes
+
+    path = Path(path)
+    atomic_write_bytes(path, template_bytes(**kwargs))
+    return path
+
+
+def workbook_bytes(*, year: int, org: dict | None, fmt_id: str = "gb2021",
+                   values: dict | None = None, texts: dict | None = None,
+                   kind: str = "template", extra: Callable | None = None,
+                   previous: dict | None = None) -> bytes:
+    """The official tables as a workbook.
+
+    ``values``: typed data point values (int / Decimal / None) written into the input cells
+    (totals are formulas and ignore given values); ``texts``: text ids and cover field ids
+    (``contact.person`` …) to strings; ``kind`` "summary" locks every cell; ``extra(workbook,
+    styles)`` adds sheets before the identity sheet; ``previous`` (last year's report JSON)
+    shows R8 live beside table 二.
+    """
+    import xlsxwriter
+
+    if kind not in KINDS:
+        raise ValueError(f"unknown workbook kind {kind!r}")
+    layout = L.layout_for(fmt_id)
+    fmt = layout.format
+    if not fmt.covers_year(year):
+        raise ValueError(f"format {fmt_id} does not cover report year {year}")
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    w = _Writer(wb, layout, year, org, values or {}, texts or {}, kind)
+    w.instructions()
+    for sheet in layout.sheets:
+        w.sheet(sheet)
+    if previous:
+        w.stock(previous)
+    if extra:
+        extra(wb, w.st)
+    w.identity()
+    wb.close()
+    return buf.getvalue()
+
+
+class _Writer:
+    """Writes one workbook from the layout."""
+
+    def __init__(self, wb, layout, year, org, values, texts, kind):
+        self.wb, self.layout, self.fmt = wb, layout, layout.format
+        self.year, self.org, self.kind = year, org, kind
+        self.texts, self.locked = texts, kind != "template"
+        self.values = {i: values.get(i) for i in self.fmt.datapoints}
+        self.f = Formulas(layout, self.values)
+        self.st = make_styles(wb)
+        self.sheets: dict[str, object] = {}
+        self.names: list[tuple[str, str]] = []
+        wb.set_properties({"title": f"{year}年度政府信息公开工作年度报告",
+                           "subject": self.fmt.name, "author": GENERATOR,
+                           "created": datetime(year, 12, 1, tzinfo=timezone.utc)})
+        wb.set_calc_mode("auto")
+
+    # ---- sheets ------------------------------------------------------------------------
+
+    def instructions(self):
+        ws = self.wb.add_worksheet(L.INSTRUCTIONS_SHEET)
+        ws.set_column(0, 0, 110)
+        ws.hide_gridlines(2)
+        for r, (style, text) in enumerate(instruction_lines(self.layout, self.year, self.org)):
+            ws.write_string(r, 0, text, self.st[style])
+            lines = _lines(text, 110)
+            if lines > 1 or style == "title":
+                ws.set_row(r, max(lines * LINE_PT, 24 if style == "title" else 0))
+        self._print(ws, 110, ())
+        ws.protect("", {"format_columns": True})
+
+    def sheet(self, sl: L.SheetLayout):
+        ws = self.wb.add_worksheet(sl.name)
+        self.sheets[sl.name] = ws
+        ws.hide_gridlines(2)
+        for i, width in enumerate(sl.widths):
+            ws.set_column(i, i, width)
+        checks: dict[str, list] = {}
+        marks = []
+        for p in sl.places:
+            self._place(ws, p, sl, checks, marks)
+        for key, places in checks.items():
+            ws.data_validation(places[0].row, places[0].col, places[0].row, places[0].col,
+                               {**_validation(self.fmt, key), "multi_range": _sqref(places)})
+        if marks:
+            self._marks(ws, marks)
+        self._heights(ws, sl)
+        self._freeze(ws, sl)
+        self._print(ws, sum(sl.widths), sl.places)
+        ws.protect("", {"format_columns": True, "select_locked_cells": False})
+
+    def _place(self, ws, p: L.Place, sl, checks, marks):
+        role, st = p.role, self.st
+        if p.id:
+            self.names.append((L.defined_name(p.id), f"{_q(p.sheet)}!{_abs(p.ref)}"))
+        if role in ("title", "heading", "header", "corner"):
+            return _put(ws, p, p.text, st[role])
+        if role == "label":
+            style = "label" if sl.table else "cover_label" if sl.name == L.COVER_SHEET else "text_label"
+            return _put(ws, p, p.text, st[style])
+        if role == "input":
+            v = self.values.get(p.id)
+            if self.locked:
+                return _put(ws, p, v, st[p.kind + "_value"])
+            checks.setdefault(p.kind, []).append(p)
+            return _put(ws, p, v, st[p.kind])
+        if role == "total":
+            return _put(ws, p, self.f.total(p.id), st["total"])
+        if role in ("check", "status"):
+            marks.append(p)
+            if role == "check":
+                live = self.f.check(p.id)
+            elif p.id == L.COVER_STATUS:
+                live = self.f.overall()
+            else:
+                live = self.f.table_status(sl.name)
+            return _put(ws, p, live, st[role])
+        if role == "text":
+            if self.locked:
+                return _put(ws, p, self.texts.get(p.id) or None, st["text_value"])
+            checks.setdefault("text", []).append(p)
+            return _put(ws, p, self.texts.get(p.id) or None, st["text"])
+        if role == "cover":
+            return self._cover(ws, p, checks)
+        raise ValueError(f"unknown layout role {role!r}")
+
+    def _cover(self, ws, p, checks):
+        fixed = {"report.year": self.year}
+        if self.org:
+            fixed.update({f"org.{k}": self.org.get(k, "") for k in ("name", "code", "kind")})
+        if p.id in fixed or self.locked:
+            value = fixed.get(p.id, self.texts.get(p.id) or None)
+            return _put(ws, p, value, self.st["cover_fixed"])
+        checks.setdefault(p.id, []).append(p)
+        return _put(ws, p, self.texts.get(p.id) or None, self.st["cover_input"])
+
+    def _marks(self, ws, places):
+        ranges = _sqref(places)
+        for ch in MARKS:
+            ws.conditional_format(places[0].row, places[0].col, places[0].row, places[0].col,
+                                  {"type": "text", "criteria": "begins with", "value": ch,
+                                   "format": self.st["mark:" + ch], "multi_range": ranges})
+
+    def stock(self, previous: dict):
+        """Last year's 现行有效件数 beside table 二, and an R8 mark per row (locked)."""
+        last = previous.get("values") or {}
+        checks = [c for c in self.fmt.checks_of("stock")
+                  if from_json(last.get(c.ids["last"]), "count") is not None]
+        if not checks:
+            return
+        anchor = self.layout.by_id[checks[0].ids["this"]]
+        ws, sl = self.sheets[anchor.sheet], self.layout.sheet(anchor.sheet)
+        col = len(sl.widths) + 1
+        head = anchor.row - 1
+        ws.set_column(col, col + 1, 18)
+        ws.write_string(head, col, f"上年现行有效件数（{self.year - 1}年度报告）", self.st["header"])
+        ws.write_string(head, col + 1, f"{checks[0].rule.id} 现行有效件数核对", self.st["header"])
+        places = []
+        for c in checks:
+            row = self.layout.by_id[c.ids["this"]].row
+            v = from_json(last.get(c.ids["last"]), "count")
+            ws.write_number(row, col, v, self.st["count_value"])
+            live = self.f.stock(c, L.a1(row, col), v)
+            ws.write_formula(row, col + 1, "=" + live.formula, self.st["check"], live.value)
+            places.append(L.Place(anchor.sheet, row, col + 1, "check"))
+        self._marks(ws, places)
+
+    def identity(self):
+        info = meta(self.fmt.id, self.year, self.org, self.kind)
+        ws = self.wb.add_worksheet(L.META_SHEET)
+        for r, (k, v) in enumerate(info.items()):
+            ws.write_string(r, 0, k)
+            ws.write_string(r, 1, v)
+            self.wb.set_custom_property(L.PROPERTY_PREFIX + k, v, "text")
+        ws.very_hidden()
+        ws.protect()
+        for name, ref in self.names:
+            self.wb.define_name(name, "=" + ref)
+
+    # ---- page set-up ---------------------------------------------------------------------
+
+    def _heights(self, ws, sl):
+        widths = sl.widths
+        need: dict[int, float] = {}
+        for p in sl.places:
+            text = p.text
+            if p.role in ("check", "status"):
+                text = str(self._cached(p))
+            if p.role == "text":
+                need[p.row] = TEXT_ROW_PT
+                continue
+            if not text or p.rows > 1:
+                continue
+            width = sum(widths[p.col:p.col + p.cols]) if p.col < len(widths) else 10
+            pt = _lines(text, width) * LINE_PT + 4
+            if p.role == "title":
+                pt = max(pt, 30)
+            need[p.row] = max(need.get(p.row, 0), pt)
+        for row, pt in sorted(need.items()):
+            if pt > LINE_PT + 4 or sl.table is None:
+                ws.set_row(row, max(pt, 20))
+
+    def _cached(self, p):
+        if p.role == "check":
+            return self.f.check(p.id).value
+        if p.id == L.COVER_STATUS:
+            return self.f.overall().value
+        return self.f.table_status(p.sheet).value
+
+    def _freeze(self, ws, sl):
+        inputs = [p for p in sl.places if p.role in ("input", "total")]
+        if inputs and self._single_block(sl.name):
+            ws.freeze_panes(min(p.row for p in inputs), min(p.col for p in inputs))
+
+    def _print(self, ws, width, places):
+        ws.set_paper(9)  # A4
+        if width > WIDE:
+            ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.center_horizontally()
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.set_footer("&C第 &P 页，共 &N 页")
+        heads = [p for p in places if p.role in ("header", "corner")]
+        if heads and self._single_block(places[0].sheet):  # repeat the column headers
+            ws.repeat_rows(min(p.row for p in heads), max(p.row + p.rows - 1 for p in heads))
+
+    def _single_block(self, sheet: str) -> bool:
+        table = self.layout.sheet(sheet).table
+        return bool(table) and len(self.fmt.table(table).blocks) == 1
+
+
+# ---- helpers ---------------------------------------------------------------------------
+
+def _q(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _abs(ref: str) -> str:
+    row, col = L.parse_a1(ref)
+    return f"${L.col_letter(col)}${row + 1}"
+
+
+def _lines(text: str, width: float) -> int:
+    """Wrapped lines of ``text`` in a cell ``width`` characters wide (a CJK glyph is 2)."""
+    total = 0
+    for part in str(text).split("\n"):
+        w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)
+        total += max(1, math.ceil(w / max(width * 0.9, 1)))
+    return total
+
+
+def _put(ws, p: L.Place, value, style):
+    """Write a value, a formula (:class:`Live`) or a blank into a place, merging its range."""
+    from decimal import Decimal
+
+    from .workbook_formulas import Live
+
+    r, c = p.row, p.col
+    if p.merged:
+        ws.merge_range(r, c, r + p.rows - 1, c + p.cols - 1, "", style)
+    if isinstance(value, Live):
+        cached = float(value.value) if isinstance(value.value, Decimal) else value.value
+        ws.write_formula(r, c, "=" + value.formula, style, cached)
+    elif isinstance(value, str):
+        ws.write_string(r, c, value, style)
+    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        ws.write_number(r, c, float(value) if isinstance(value, Decimal) else value, style)
+    elif not p.merged:
+        ws.write_blank(r, c, None, style)
+
+
+def _sqref(places) -> str:
+    """A space-separated range list: single cells compressed to runs, merged ranges whole."""
+    single = [p for p in places if not p.merged]
+    return " ".join(runs(single) + [p.range for p in places if p.merged])
+
+
+def _validation(fmt: Format, key: str) -> dict:
+    """Data validation of one kind of input, with Chinese prompts and error messages."""
+    err = {"error_type": "stop", "error_title": "输入有误", "ignore_blank": True}
+    if key == "count":
+        return {**err, "validate": "integer", "criteria": ">=", "value": 0,
+                "input_title": "填写件数",
+                "input_message": "请填写不小于0的整数（件）。没有的填0，不要空着，也不要填“/”或“无”。",
+                "error_message": "这里只能填写不小于0的整数（件），不能填负数、小数或文字。没有的请填0。"}
+    if key == "signed":
+        return {**err, "validate": "integer", "criteria": "between", "minimum": -10**9,
+                "maximum": 10**9, "input_title": "填写增减数",
+                "input_message": "请填写整数，减少的填负数。",
+                "error_message": "这里只能填写整数（减少的填负数），不能填小数或文字。"}
+    if key == "amount":
+        return {**err, "validate": "decimal", "criteria": ">=", "value": 0,
+                "input_title": "填写金额（万元）",
+                "input_message": "请填写不小于0的数，单位为万元，可带小数（例如 25.1 表示25.1万元）。没有的填0。",
+                "error_message": "这里只能填写不小于0的数（单位：万元），不能填负数或文字，也不要带“元”“万元”等单位。"}
+    if key == "text":
+        limit = fmt.kinds["text"]["max_length"]
+        return {**err, "validate": "length", "criteria": "<=", "value": limit,
+                "input_title": "填写文字",
+                "input_message": f"直接在此格输入或粘贴文字，不超过{limit}字；格内换行请按 Alt+Enter。",
+                "error_message": f"文字超过{limit}字，请精简后再填。"}
+    if key == "org.kind":
+        kinds = [k for k in fmt.org_kinds if k != "汇总"]
+        return {**err, "validate": "list", "source": kinds, "input_title": "单位类型",
+                "input_message": "请从下拉列表中选择本单位的类型。",
+                "error_message": "请从下拉列表中选择：" + "、".join(kinds) + "。"}
+    label = next((lab for fid, lab, _ in L.COVER_FIELDS if fid == key), key)
+    return {**err, "validate": "length", "criteria": "between", "minimum": 1, "maximum": 100,
+            "input_title": label, "input_message": f"请填写{label}。",
+            "error_message": f"{label}应为1至100个字。"}

@@ -1,0 +1,71 @@
+"""The text of the ``填报说明`` sheet: what to fill, by when, the rules, where to send it.
+
+The sheet list and the rule lines are generated from the layout and the Format's rules, so the
+instructions always match the tables and checks of the workbook they are in.
+"""
+
+from __future__ import annotations
+
+from . import layout as L
+
+SEVERITY_WORDS = {
+    "error": "必须满足",
+    "warning": "应当满足，不满足时请核实，必要时在文字部分说明",
+    "info": "提示，请核实",
+}
+# How a rule kind shows up in the workbook itself (others are checked when the file is imported).
+LIVE_WORDS = {"balance": "（本表实时校验）", "sum": "（由公式自动计算，无需填写）",
+              "value_type": "（填写时即校验）"}
+
+
+def _sheet_line(layout, sl) -> str:
+    fmt = layout.format
+    if sl.name == L.COVER_SHEET:
+        return "单位名称、单位代码、单位类型、报告年度，以及填报人、联系电话、填报日期"
+    if sl.table:
+        return fmt.table(sl.table).title
+    return "、".join(s.heading for s in fmt.sections if s.sheet == sl.name) + "（文字）"
+
+
+def instruction_lines(layout, year: int, org: dict | None) -> list[tuple[str, str]]:
+    """(style, text) lines of the instructions sheet."""
+    fmt = layout.format
+    out = [("title", f"{year}年度政府信息公开工作年度报告数据填报说明")]
+    if org:
+        out.append(("para", f"填报单位：{org.get('name', '')}（单位代码 {org.get('code', '')}，"
+                            f"单位类型 {org.get('kind', '')}）"))
+    else:
+        out.append(("para", "本表为空白模板：请先在“封面”工作表填写本单位名称、单位代码，"
+                            "并从下拉列表选择单位类型。"))
+    out.append(("note", f"本表按《{fmt.name}》（{fmt.notice}）编制，由 nianbao 生成。"))
+    out += [("para", ""), ("para_bold", "一、填什么")]
+    for sl in layout.sheets:
+        out.append(("para", f"·“{sl.name}”：{_sheet_line(layout, sl)}"))
+    out += [
+        ("para", "浅黄色格子是要填写的；灰色格子（总计）由公式自动计算；标题和栏目名称已锁定，不能修改。"
+                 "按 Tab 键可在要填写的格子之间依次跳转。各表已设保护（没有密码），请不要撤销保护、"
+                 "插入或删除行列。"),
+        ("para", ""), ("para_bold", "二、什么时候交"),
+        ("para", f"请于{year + 1}年1月31日前填好本表，与本单位{year}年度政府信息公开工作年度报告"
+                 "一并报送本县（市、区）政府信息公开工作主管部门。"),
+        ("para", ""), ("para_bold", "三、怎样填"),
+        ("para", "1. 件数只填不小于0的整数（单位：件）。没有的填0，不要空着，也不要填“/”“—”“无”。"),
+        ("para", "2. 行政事业性收费金额的单位是万元，可带小数（例如 25.1 表示25.1万元），不要带“元”字。"),
+        ("para", f"3. 表二的数字为截至{year}年12月31日的情况；（五）（六）的处理决定数量包括公开的和依法不公开的。"),
+        ("para", "4. 表三中每件办结的申请只计入一种办理结果；“部分公开”的只计部分公开，不计其他情形。"),
+        ("para", "5. 表四中复议机关作为共同被告的行政诉讼案件，只由原行为机关统计。"),
+        ("para", "6. 文字部分直接在浅黄色大格内输入或粘贴，格内换行按 Alt+Enter。"
+                 "六、其他需要报告的事项必须写明信息处理费收取情况，没有收取的也要写明。"),
+        ("para", ""), ("para_bold", "四、校验规则（勾稽关系）"),
+        ("para", "表格顶部和“封面”显示校验状态：绿色“√”为通过，红色“×”为未通过，灰色“待填写”表示还有格子没填。"
+                 "请在“封面”显示“√ 全部校验通过”后再报送。以下规则在汇总导入时逐条检查："),
+    ]
+    for rule in fmt.rules:
+        out.append(("para", f"{rule.id}　{rule.title}——{SEVERITY_WORDS[rule.severity]}"
+                            f"{LIVE_WORDS.get(rule.kind, '')}"))
+    out += [
+        ("para", ""), ("para_bold", "五、报送"),
+        ("para", "填好后直接保存本文件（.xlsx 格式），不要改文件名，不要另存为其他格式，"
+                 "报送本县（市、区）政府信息公开工作主管部门。填报中有疑问，请与主管部门联系。"),
+    ]
+    return out

@@ -1,0 +1,66 @@
+"""Cell styles of the workbooks nianbao writes, by layout role.
+
+One table of style properties, turned into xlsxwriter formats once per workbook. Inputs are
+unlocked and light yellow, totals grey, labels and headers locked; the pass/fail colours of
+check and status cells come from conditional formats (:data:`MARKS`), so they follow the
+live formula result.
+"""
+
+from __future__ import annotations
+
+FONT = "宋体"
+INPUT_FILL = "#FFF2CC"  # light yellow: "type here"
+TOTAL_FILL = "#E7E6E6"  # grey: computed, locked
+HEADER_FILL = "#DDEBF7"
+
+_BASE = {"font_name": FONT, "font_size": 11, "valign": "vcenter", "text_wrap": True}
+_BOX = {"border": 1}
+
+STYLES: dict[str, dict] = {
+    "title": {"bold": True, "font_size": 16, "align": "center"},
+    "heading": {"bold": True, "font_size": 13},
+    "header": {**_BOX, "bold": True, "align": "center", "bg_color": HEADER_FILL},
+    "corner": {**_BOX, "font_size": 10, "align": "center", "bg_color": HEADER_FILL},
+    "label": {**_BOX},
+    "text_label": {"bold": True, "valign": "bottom"},
+    "count": {**_BOX, "locked": False, "bg_color": INPUT_FILL, "align": "center",
+              "num_format": "0"},
+    "signed": {**_BOX, "locked": False, "bg_color": INPUT_FILL, "align": "center",
+               "num_format": "0"},
+    "signed_value": {**_BOX, "align": "center", "num_format": "0"},
+    "amount": {**_BOX, "locked": False, "bg_color": INPUT_FILL, "align": "center",
+               "num_format": "0.00####"},
+    "count_value": {**_BOX, "align": "center", "num_format": "0"},
+    "amount_value": {**_BOX, "align": "center", "num_format": "0.00####"},
+    "total": {**_BOX, "bold": True, "align": "center", "bg_color": TOTAL_FILL, "num_format": "0"},
+    "check": {**_BOX, "align": "center", "font_size": 10},
+    "status": {**_BOX, "bold": True, "align": "left"},
+    "text": {**_BOX, "locked": False, "bg_color": INPUT_FILL, "valign": "top"},
+    "text_value": {**_BOX, "valign": "top"},
+    "cover_label": {**_BOX, "bold": True, "align": "center", "bg_color": HEADER_FILL},
+    "cover_fixed": {**_BOX},
+    "cover_input": {**_BOX, "locked": False, "bg_color": INPUT_FILL},
+    "cover_date": {**_BOX, "locked": False, "bg_color": INPUT_FILL,
+                   "num_format": 'yyyy"年"m"月"d"日"', "align": "left"},
+    "note": {"font_size": 10, "font_color": "#595959"},
+    "para": {"valign": "top"},
+    "para_bold": {"bold": True, "font_size": 12},
+    "meta": {"text_wrap": False},
+}
+
+# Conditional formats of check/status cells, by the first character of the formula result.
+MARK_PASS, MARK_FAIL, MARK_WARN, MARK_PENDING = "√", "×", "△", "待"
+MARKS = {
+    MARK_PASS: {"bg_color": "#C6EFCE", "font_color": "#006100"},
+    MARK_FAIL: {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
+    MARK_WARN: {"bg_color": "#FFEB9C", "font_color": "#9C5700"},
+    MARK_PENDING: {"bg_color": "#F2F2F2", "font_color": "#7F7F7F"},
+}
+
+
+def make_styles(workbook) -> dict:
+    """The xlsxwriter formats of one workbook: role -> Format, and "mark:<c>" for the marks."""
+    out = {name: workbook.add_format({**_BASE, **props}) for name, props in STYLES.items()}
+    for ch, props in MARKS.items():
+        out["mark:" + ch] = workbook.add_format(props)
+    return out
