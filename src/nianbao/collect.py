@@ -1,0 +1,241 @@
+"""Collecting a county's submissions: import everything in an inbox, match it to the roster,
+pick the latest submission of each body, and merge the valid ones into the county summary.
+
+:func:`collect` is pure apart from reading the inbox (never written to): it returns a
+:class:`Collection` that the status board, the feedback files and the summary workbook are made
+from (``status.py``, ``feedback.py``, ``summary_workbook.py``); ``write_outputs`` writes them.
+
+Matching: a workbook made for a body carries its org code (the template identity); a workbook
+filled from the blank template carries none, so the name and code typed on its cover are used,
+with a warning. Resubmissions: the latest by the workbook's saved time, then file time; files
+with the same sha256 are the same submission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .findings import code
+from .merge import merge_reports, who
+
+BY_COVER = code(
+    "COLLECT_BY_COVER", "warning",
+    "本表用空白模板填写，已按封面所填单位名称“{name}”和代码“{org_code}”对应到名册中的{who}",
+    "filled from the blank template; matched to {who} by the name “{name}” and code “{org_code}” on its cover",
+    "下次请使用为本单位生成的模板（已带单位名称和代码），以免对应错误。")
+NOT_SUBMITTED = code(
+    "COLLECT_NOT_SUBMITTED", "warning", "{who}尚未提交", "{who} has not submitted",
+    "催报该单位。")
+
+# What happened to each file, in the order the status board lists them.
+USED, SUPERSEDED, SAME, UNMATCHED, OTHER_YEAR, UNREADABLE, IGNORED = (
+    "used", "superseded", "same", "unmatched", "other_year", "unreadable", "ignored")
+STATE_ZH = {USED: "已采用", SUPERSEDED: "已被替代", SAME: "重复文件", UNMATCHED: "未对应名册",
+            OTHER_YEAR: "其他年度", UNREADABLE: "无法读取", IGNORED: "已忽略"}
+# The document time of every workbook collect writes, so that re-runs give identical bytes.
+FIXED_TIME = datetime(2000, 1, 1)
+# A body's status on the board.
+PASSED, ERRORS, WARNINGS, MISSING = "已通过", "有错误", "仅有警告", "未提交"
+
+
+@dataclass
+class Entry:
+    """One file found in the inbox."""
+
+    rel: str  # path relative to the inbox, with "/"
+    mtime: float
+    sha256: str = ""
+    saved_at: str = ""
+    report: dict | None = None
+    code: str | None = None  # the roster body it belongs to
+    state: str = UNMATCHED
+    note: str = ""
+
+    @property
+    def received(self) -> str:
+        return datetime.fromtimestamp(self.mtime).strftime("%Y-%m-%d %H:%M")
+
+    def counts(self) -> dict[str, int]:
+        out = {"error": 0, "warning": 0, "info": 0}
+        for f in (self.report or {}).get("findings", ()):
+            out[f.get("severity")] = out.get(f.get("severity"), 0) + 1
+        return out
+
+
+@dataclass
+class Body:
+    org: dict  # code, name, kind (from the roster)
+    used: Entry | None = None
+    others: list[Entry] = field(default_factory=list)  # superseded and identical files
+
+    @property
+    def status(self) -> str:
+        if self.used is None:
+            return MISSING
+        c = self.used.counts()
+        return ERRORS if c["error"] else WARNINGS if c["warning"] else PASSED
+
+
+@dataclass
+class Collection:
+    year: int
+    bodies: list[Body]  # roster order
+    entries: list[Entry]  # every file, inbox order
+    summary: dict
+    summary_findings: list = field(default_factory=list)
+
+    def body(self, code_: str) -> Body:
+        return next(b for b in self.bodies if b.org["code"] == code_)
+
+    @property
+    def unlisted(self) -> list[Entry]:
+        """Files that are not a body's used submission, for the board's lower part."""
+        return [e for e in self.entries if e.state != USED]
+
+    def used_reports(self) -> list[dict]:
+        return [b.used.report for b in self.bodies if b.used is not None]
+
+
+def org_of(row) -> dict:
+    """A roster row (dict or object with code/name/kind) as an org dict."""
+    get = row.get if isinstance(row, dict) else lambda k, d="": getattr(row, k, d)
+    return {"code": str(get("code", "") or "").strip(), "name": str(get("name", "") or "").strip(),
+            "kind": str(get("kind", "") or "").strip()}
+
+
+def gather(inbox: Path, is_workbook) -> tuple[list[Path], list[Path]]:
+    """(workbook files, other files) under inbox, sorted; office lock files count as other."""
+    files = sorted(p for p in inbox.rglob("*") if p.is_file())
+    books = [p for p in files if is_workbook(p) and not p.name.startswith(("~$", ".~"))]
+    chosen = set(books)
+    return books, [p for p in files if p not in chosen]
+
+
+def _norm(s) -> str:
+    return "".join(str(s or "").split())
+
+
+def match(report: dict, meta: dict, roster: dict[str, dict]) -> tuple[str | None, str, bool]:
+    """(roster code or None, note, matched by cover)."""
+    built_in = _norm((meta or {}).get("org_code"))
+    org = report.get("org") or {}
+    typed_code, typed_name = _norm(org.get("code")), _norm(org.get("name"))
+    if built_in:
+        if built_in in roster:
+            return built_in, "", False
+        return None, f"模板单位代码{built_in}不在名册中", False
+    by_code = roster.get(typed_code) if typed_code else None
+    by_name = [c for c, o in roster.items() if typed_name and _norm(o["name"]) == typed_name]
+    if by_code and (not typed_name or _norm(by_code["name"]) == typed_name):
+        return typed_code, "", True
+    if not typed_code and len(by_name) == 1:
+        return by_name[0], "", True
+    if by_code or by_name:
+        return None, f"封面所填单位名称“{org.get('name')}”与代码“{org.get('code')}”在名册中不一致", False
+    if not typed_code and not typed_name:
+        return None, "空白模板，封面未填单位名称和代码", False
+    return None, f"封面所填单位“{org.get('name')}”（{org.get('code')}）不在名册中", False
+
+
+def _order_key(e: Entry):
+    return (e.saved_at or "", e.mtime, e.rel)
+
+
+def choose(entries: list[Entry]) -> tuple[Entry, list[Entry]]:
+    """The submission to use (latest) and the others, marked superseded or same."""
+    ordered = sorted(entries, key=_order_key)
+    latest = ordered[-1]
+    latest.state = USED
+    for e in ordered[:-1]:
+        if e.sha256 == latest.sha256:
+            e.state, e.note = SAME, f"与“{latest.rel}”内容完全相同（同一份提交）"
+        else:
+            e.state, e.note = SUPERSEDED, f"已被较新的“{latest.rel}”替代"
+    return latest, ordered[:-1]
+
+
+def _entry(inbox: Path, result) -> Entry:
+    path = Path(result.path)
+    e = Entry(rel=path.relative_to(inbox).as_posix(), mtime=path.stat().st_mtime,
+              sha256=result.sha256 or "", saved_at=_iso(result.saved_at), report=result.report)
+    return e
+
+
+def _iso(v) -> str:
+    if v is None:
+        return ""
+    return v.isoformat() if hasattr(v, "isoformat") else str(v)
+
+
+def _first_error(result) -> str:
+    for f in result.findings or ():
+        if getattr(f, "severity", None) == "error" or (isinstance(f, dict) and f.get("severity") == "error"):
+            return f.message() if hasattr(f, "message") else f.get("message", "")
+    return "无法读取"
+
+
+def classify(inbox: Path, results, roster: dict[str, dict], year: int) -> tuple[list[Entry], dict]:
+    """Entries for import results, and the candidate entries per roster code."""
+    entries, per_body = [], {}
+    for r in results:
+        e = _entry(inbox, r)
+        entries.append(e)
+        if r.report is None or not r.readable:
+            e.state, e.note = UNREADABLE, _first_error(r)
+            continue
+        if e.report.get("year") != year:
+            e.state = OTHER_YEAR
+            e.note = f"{who(e.report.get('org') or {})}的{e.report.get('year')}年度报告，不是{year}年度"
+            continue
+        c, note, by_cover = match(e.report, r.meta or {}, roster)
+        if c is None:
+            e.state, e.note = UNMATCHED, note
+            continue
+        e.code = c
+        e.report = _as_roster_body(e.report, roster[c], by_cover)
+        per_body.setdefault(c, []).append(e)
+    return entries, per_body
+
+
+def _as_roster_body(report: dict, org: dict, by_cover: bool) -> dict:
+    """The report under the roster's name for the body, with the cover-match warning."""
+    typed = report.get("org") or {}
+    out = {**report, "org": dict(org)}
+    if by_cover:
+        f = BY_COVER(name=typed.get("name") or "", org_code=typed.get("code") or "", who=who(org),
+                     sheet=None)
+        out["findings"] = [f.to_dict()] + list(report.get("findings", ()))
+    return out
+
+
+def collect(inbox: Path, roster_rows, year: int, results, *, ignored=(),
+            include_invalid: bool = False, summary_org: dict | None = None) -> Collection:
+    """Build the collection from import results (one per workbook in the inbox, in order) and
+    the other files found there (``ignored``)."""
+    inbox = Path(inbox)
+    orgs = [org_of(r) for r in roster_rows]
+    roster = {o["code"]: o for o in orgs}
+    entries, per_body = classify(inbox, results, roster, year)
+    entries += ignored_entries(inbox, list(ignored))
+    bodies = []
+    for org in orgs:
+        b = Body(org)
+        if org["code"] in per_body:
+            b.used, b.others = choose(per_body[org["code"]])
+        bodies.append(b)
+    summary, findings = merge_reports([b.used.report for b in bodies if b.used], year=year,
+                                      include_invalid=include_invalid, org=summary_org)
+    missing = [NOT_SUBMITTED(who=who(b.org)) for b in bodies if b.used is None]
+    summary["findings"] = [f.to_dict() for f in missing] + summary["findings"]
+    return Collection(year, bodies, entries, summary, missing + findings)
+
+
+def ignored_entries(inbox: Path, others: list[Path]) -> list[Entry]:
+    out = []
+    for p in others:
+        note = "Office 临时文件" if p.name.startswith(("~$", ".~")) else "不是 Excel 工作簿"
+        out.append(Entry(rel=p.relative_to(inbox).as_posix(), mtime=p.stat().st_mtime,
+                         state=IGNORED, note=note))
+    return out

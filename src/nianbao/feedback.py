@@ -1,0 +1,76 @@
+"""Feedback workbooks: one per body that submitted, listing its findings in Chinese with the
+sheet and cell to look at and what to do, ready to send back (``OUT/反馈/<code>_<name>.xlsx``)."""
+
+from __future__ import annotations
+
+import io
+
+from .collect import FIXED_TIME, Body, ERRORS, PASSED, STATE_ZH
+from .findings import catalogue
+
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+COLUMNS = ("序号", "类别", "规则", "工作表", "单元格", "问题", "如何处理")
+VERDICT = {
+    PASSED: "全部校验通过，无需修改。",
+    ERRORS: "有错误，请按下表逐项改正后重新提交。",
+}
+
+
+def file_name(org: dict) -> str:
+    return f"{org['code']}_{org['name']}.xlsx"
+
+
+def rows(report: dict) -> list[list]:
+    """The findings sorted by severity (errors first), then by their order in the report."""
+    hints = {c.code: c.hint for c in catalogue().values()}
+    found = sorted(enumerate(report.get("findings", ())),
+                   key=lambda kv: (SEVERITY_ORDER.get(kv[1].get("severity"), 3), kv[0]))
+    return [[n, SEVERITY_ZH.get(f.get("severity"), f.get("severity")), f.get("rule") or "",
+             f.get("sheet") or "", f.get("cell") or "", f.get("message") or "",
+             hints.get(f.get("code"), "")] for n, (_, f) in enumerate(found, 1)]
+
+
+def feedback_xlsx(body: Body, year: int) -> bytes:
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb.set_properties({"title": f"{body.org['name']}{year}年度年报校验反馈", "created": FIXED_TIME})
+    ws = wb.add_worksheet("校验反馈")
+    base = {"font_name": "宋体", "font_size": 11, "valign": "top", "text_wrap": True}
+    title = wb.add_format({**base, "bold": True, "font_size": 15})
+    text = wb.add_format(base)
+    bold = wb.add_format({**base, "bold": True})
+    head = wb.add_format({**base, "bold": True, "border": 1, "bg_color": "#DDEBF7", "align": "center"})
+    cell = wb.add_format({**base, "border": 1})
+    sev = {"错误": wb.add_format({**base, "border": 1, "bg_color": "#FFC7CE"}),
+           "警告": wb.add_format({**base, "border": 1, "bg_color": "#FFEB9C"}),
+           "提示": cell}
+    for i, w in enumerate((5, 7, 6, 16, 8, 60, 40)):
+        ws.set_column(i, i, w)
+    last = len(COLUMNS) - 1
+    ws.merge_range(0, 0, 0, last, f"{year}年度政府信息公开工作年度报告校验反馈", title)
+    used = body.used
+    info = [("单位", f"{body.org['name']}（{body.org['code']}）"), ("文件", used.rel),
+            ("收到时间", used.received), ("结论", f"{body.status}：{VERDICT.get(body.status, '有警告，请核实下表各项；如确属实际情况，可在报告中说明。')}")]
+    for i, (k, v) in enumerate(info, 2):
+        ws.write(i, 0, k, bold)
+        ws.merge_range(i, 1, i, last, v, text)
+    top = len(info) + 3
+    body_rows = rows(used.report)
+    if body_rows:
+        ws.write_row(top, 0, COLUMNS, head)
+        for i, r in enumerate(body_rows, top + 1):
+            ws.write_row(i, 0, r, cell)
+            ws.write(i, 1, r[1], sev[r[1]])
+        top += len(body_rows) + 2
+    if body.others:
+        ws.merge_range(top, 0, top, last, "同时收到的其他文件（未采用）：", bold)
+        for i, e in enumerate(body.others, top + 1):
+            ws.merge_range(i, 0, i, last, f"{e.rel}（{STATE_ZH[e.state]}：{e.note}）", text)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    wb.close()
+    return buf.getvalue()

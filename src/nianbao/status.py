@@ -1,0 +1,151 @@
+"""The status board of a collection: who passed, who has errors, who still owes a report.
+
+One row per roster body (roster order), then one row per other file (superseded, duplicate,
+unmatched, other year, unreadable, ignored). The same rows feed the printed board,
+``status.csv`` and ``status.xlsx``. Nothing here reads the clock: the only times shown are the
+files' own times, so re-running on the same inbox gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+
+from .collect import ERRORS, FIXED_TIME, MISSING, PASSED, STATE_ZH, WARNINGS, Collection
+from .merge import who
+
+COLUMNS = ("序号", "单位代码", "单位名称", "单位类型", "状态", "错误", "警告", "提示", "文件",
+           "收到时间", "说明")
+FILL = {PASSED: "#C6EFCE", WARNINGS: "#FFEB9C", ERRORS: "#FFC7CE", MISSING: "#D9D9D9"}
+ORDER = (MISSING, ERRORS, WARNINGS, PASSED)
+
+
+def body_rows(col: Collection, left_out: set[str]) -> list[dict]:
+    rows = []
+    for n, b in enumerate(col.bodies, 1):
+        row = dict.fromkeys(COLUMNS, "")
+        row.update({"序号": n, "单位代码": b.org["code"], "单位名称": b.org["name"],
+                    "单位类型": b.org["kind"], "状态": b.status})
+        if b.used is None:
+            row["说明"] = "尚未提交，请催报"
+        else:
+            c = b.used.counts()
+            row.update({"错误": c["error"], "警告": c["warning"], "提示": c["info"],
+                        "文件": b.used.rel, "收到时间": b.used.received})
+            row["说明"] = "；".join(_notes(b, left_out))
+        rows.append(row)
+    return rows
+
+
+def _notes(b, left_out) -> list[str]:
+    notes = []
+    if b.status == ERRORS:
+        notes.append("请按反馈改正后重新提交")
+    if b.org["code"] in left_out:
+        notes.append("未计入汇总")
+    if any(f.get("code") == "COLLECT_BY_COVER" for f in b.used.report.get("findings", ())):
+        notes.append("用空白模板填写，按封面单位名称对应")
+    if b.others:
+        notes.append(f"另有{len(b.others)}个较早或重复的文件未采用")
+    return notes
+
+
+def file_rows(col: Collection) -> list[dict]:
+    rows = []
+    for e in col.unlisted:
+        org = (e.report or {}).get("org") or {}
+        row = dict.fromkeys(COLUMNS, "")
+        row.update({"单位代码": org.get("code", ""), "单位名称": org.get("name", ""),
+                    "状态": STATE_ZH[e.state], "文件": e.rel, "收到时间": e.received,
+                    "说明": e.note})
+        if e.report is not None:
+            c = e.counts()
+            row.update({"错误": c["error"], "警告": c["warning"], "提示": c["info"]})
+        rows.append(row)
+    return rows
+
+
+def left_out_codes(col: Collection) -> set[str]:
+    members = {m["code"] for m in col.summary.get("members", ())}
+    return {b.org["code"] for b in col.bodies if b.used is not None and b.org["code"] not in members}
+
+
+def headline(col: Collection) -> list[str]:
+    """Two or three sentences a clerk reads first."""
+    by = {s: [b for b in col.bodies if b.status == s] for s in ORDER}
+    sent = len(col.bodies) - len(by[MISSING])
+    lines = [f"{col.year}年度：名册共{len(col.bodies)}个单位，已提交{sent}个"
+             f"（已通过{len(by[PASSED])}个，仅有警告{len(by[WARNINGS])}个，有错误{len(by[ERRORS])}个），"
+             f"未提交{len(by[MISSING])}个。"]
+    if by[MISSING]:
+        lines.append("未提交：" + "、".join(who(b.org) for b in by[MISSING]) + "。")
+    if by[ERRORS]:
+        lines.append("有错误待改正：" + "、".join(who(b.org) for b in by[ERRORS]) + "。")
+    members = len(col.summary.get("members", ()))
+    out = left_out_codes(col)
+    lines.append(f"汇总计入{members}个单位" + (f"，未计入{len(out)}个（有错误或数据缺失）" if out else "") + "。")
+    return lines
+
+
+def board_text(col: Collection) -> str:
+    """The board as printed on the terminal."""
+    lines = headline(col) + [""]
+    for r in body_rows(col, left_out_codes(col)):
+        counts = f"错误{r['错误']} 警告{r['警告']}" if r["文件"] else ""
+        lines.append("  ".join(str(x) for x in (f"{r['序号']:>3}", r["状态"], r["单位代码"], r["单位名称"],
+                                                counts, r["文件"], r["说明"]) if x != ""))
+    others = file_rows(col)
+    if others:
+        lines += ["", "其他文件："]
+        for r in others:
+            lines.append(f"  {r['状态']}  {r['文件']}  {r['说明']}")
+    return "\n".join(lines) + "\n"
+
+
+def status_csv(col: Collection) -> bytes:
+    from .export import csv_bytes
+
+    rows = body_rows(col, left_out_codes(col)) + file_rows(col)
+    return csv_bytes(COLUMNS, [[r[c] for c in COLUMNS] for r in rows])
+
+
+def status_xlsx(col: Collection) -> bytes:
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb.set_properties({"title": f"{col.year}年度年报收集情况", "created": FIXED_TIME})
+    ws = wb.add_worksheet("收集情况")
+    base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter", "text_wrap": True, "border": 1}
+    title = wb.add_format({"font_name": "宋体", "bold": True, "font_size": 16})
+    text = wb.add_format({"font_name": "宋体", "font_size": 11})
+    head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "align": "center"})
+    fills = {s: wb.add_format({**base, "bg_color": c}) for s, c in FILL.items()}
+    plain = wb.add_format(base)
+    widths = (5, 12, 26, 9, 10, 5, 5, 5, 34, 17, 40)
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, w)
+    ws.merge_range(0, 0, 0, len(COLUMNS) - 1, f"{col.year}年度政府信息公开工作年度报告收集情况", title)
+    lines = headline(col)
+    for i, line in enumerate(lines, 1):
+        ws.merge_range(i, 0, i, len(COLUMNS) - 1, line, text)
+    top = len(lines) + 2
+    ws.write_row(top, 0, COLUMNS, head)
+    rows = body_rows(col, left_out_codes(col))
+    for i, r in enumerate(rows, top + 1):
+        ws.write_row(i, 0, [r[c] for c in COLUMNS], plain)
+        ws.write(i, 4, r["状态"], fills[r["状态"]])
+    ws.autofilter(top, 0, top + len(rows), len(COLUMNS) - 1)
+    ws.freeze_panes(top + 1, 3)
+    others = file_rows(col)
+    if others:
+        at = top + len(rows) + 2
+        ws.merge_range(at, 0, at, len(COLUMNS) - 1, "其他文件（未采用、未对应名册、其他年度、无法读取或已忽略）", title)
+        ws.write_row(at + 1, 0, COLUMNS, head)
+        for i, r in enumerate(others, at + 2):
+            ws.write_row(i, 0, [r[c] for c in COLUMNS], plain)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(top)
+    wb.close()
+    return buf.getvalue()

@@ -1,0 +1,129 @@
+"""The summary workbook: the official tables filled with the summed values (locked, formulas
+live, written by ``template.workbook_bytes(kind="summary")``), plus the sheets behind it:
+
+* ``汇总说明`` — which bodies were summed, which were left out and why;
+* ``各单位明细`` — one row per body, one column per data point, and a 合计 row of live SUMs
+  (the breakdown behind every total);
+* ``各单位文字`` — each body's texts, for the county writing its own;
+* ``校验结果`` — the summary's findings and every body's findings.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .merge import effective_values, who
+from .report import typed_values
+from .spec import get_format
+
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def _num(v):
+    return float(v) if isinstance(v, Decimal) else v
+
+
+def _notes_sheet(wb, st, summary: dict, members: list[dict]):
+    ws = wb.add_worksheet("汇总说明")
+    ws.set_column(0, 0, 110)
+    lines = [("title", f"{summary['year']}年度{summary['org']['name']}数据汇总说明"),
+             ("para", f"本汇总由{len(summary['members'])}个单位的报告逐项相加而成；"
+                      "各表数值已锁定，总计仍为公式。文字部分不汇总，由汇总单位另行撰写，"
+                      "各单位原文见“各单位文字”表；逐单位数据见“各单位明细”表。"),
+             ("para_bold", "计入汇总的单位：")]
+    lines += [("para", f"{i}. {who(m)}") for i, m in enumerate(summary["members"], 1)]
+    left = [f for f in summary.get("findings", ()) if f.get("code", "").startswith(("MERGE_", "COLLECT_"))]
+    if left:
+        lines.append(("para_bold", "未计入或需说明的情况："))
+        lines += [("para", f"{i}. {f['message']}") for i, f in enumerate(left, 1)]
+    for r, (style, text) in enumerate(lines):
+        ws.write_string(r, 0, text, st[style])
+    ws.protect("", {"format_columns": True})
+
+
+def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
+    fmt = get_format(summary["format"])
+    ws = wb.add_worksheet("各单位明细")
+    ids = list(fmt.datapoints)
+    ws.set_column(0, 0, 12)
+    ws.set_column(1, 1, 26)
+    ws.set_column(2, 2 + len(ids), 11)
+    for c, text in enumerate(("单位代码", "单位名称")):
+        ws.merge_range(0, c, 1, c, text, st["header"])
+    for j, i in enumerate(ids, 2):
+        ws.write_string(0, j, fmt.datapoints[i].label, st["header"])
+        ws.write_string(1, j, i, st["corner"])
+    ws.set_row(0, 96)
+    for r, rep in enumerate(members, 2):
+        ws.write_string(r, 0, rep["org"].get("code", ""), st["label"])
+        ws.write_string(r, 1, rep["org"].get("name", ""), st["label"])
+        vals, counted = typed_values(rep), effective_values(rep, fmt)
+        for j, i in enumerate(ids, 2):
+            style = st["amount_value" if fmt.datapoints[i].kind == "amount" else "count_value"]
+            if vals[i] is None and i in fmt.computed:  # what the summary counted
+                ws.write_number(r, j, _num(counted[i]), style)
+            elif vals[i] is None:  # SUM skips it, as the summary counted it as 0
+                ws.write_string(r, j, "缺", style)
+            else:
+                ws.write_number(r, j, _num(vals[i]), style)
+    last = 2 + len(members)
+    ws.write_string(last, 1, "合计", st["total"])
+    ws.write_blank(last, 0, None, st["total"])
+    totals = typed_values(summary)
+    from .layout import a1
+    for j, i in enumerate(ids, 2):
+        ref = f"{a1(2, j)}:{a1(last - 1, j)}" if members else a1(2, j)
+        ws.write_formula(last, j, f"=SUM({ref})", st["total"], _num(totals[i]))
+    ws.freeze_panes(2, 2)
+    ws.protect("", {"format_columns": True})
+
+
+def _texts_sheet(wb, st, summary: dict, members: list[dict]):
+    fmt = get_format(summary["format"])
+    ws = wb.add_worksheet("各单位文字")
+    for c, w in enumerate((26, 24, 100)):
+        ws.set_column(c, c, w)
+    ws.write_row(0, 0, ("单位", "部分", "内容"), st["header"])
+    r = 1
+    for rep in members:
+        for tid, field in fmt.texts.items():
+            text = (rep.get("texts") or {}).get(tid) or ""
+            if not text.strip():
+                continue
+            ws.write_string(r, 0, who(rep["org"]), st["label"])
+            ws.write_string(r, 1, field.label, st["label"])
+            ws.write_string(r, 2, text, st["text_value"])
+            r += 1
+    ws.freeze_panes(1, 0)
+    ws.protect("", {"format_columns": True})
+
+
+def _findings_sheet(wb, st, summary: dict, members: list[dict]):
+    ws = wb.add_worksheet("校验结果")
+    for c, w in enumerate((26, 7, 6, 16, 8, 80)):
+        ws.set_column(c, c, w)
+    ws.write_row(0, 0, ("单位", "类别", "规则", "工作表", "单元格", "问题"), st["header"])
+    rows = [(summary["org"]["name"] + "（汇总）", f) for f in summary.get("findings", ())]
+    rows += [(who(rep["org"]), f) for rep in members for f in rep.get("findings", ())]
+    for r, (name, f) in enumerate(rows, 1):
+        ws.write_row(r, 0, (name, SEVERITY_ZH.get(f.get("severity"), ""), f.get("rule") or "",
+                            f.get("sheet") or "", f.get("cell") or "", f.get("message") or ""),
+                     st["label"])
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(rows), 1), 5)
+    ws.protect("", {"format_columns": True, "autofilter": True})
+
+
+def summary_xlsx(summary: dict, members: list[dict]) -> bytes:
+    """The summary workbook. ``members``: the report dicts summed into it, in the order of the
+    breakdown (a summary merged again is one row)."""
+    from .template import workbook_bytes
+
+    fmt = get_format(summary["format"])
+
+    def extra(wb, st):
+        for make in (_notes_sheet, _breakdown_sheet, _texts_sheet, _findings_sheet):
+            make(wb, st, summary, members)
+
+    return workbook_bytes(year=summary["year"], org=summary["org"], fmt_id=fmt.id,
+                          values=typed_values(summary), texts={}, kind="summary", extra=extra)
