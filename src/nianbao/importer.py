@@ -1,0 +1,286 @@
+"""Import filled workbooks into the report JSON of spec §9, with findings people can act on.
+
+:func:`import_workbook` reads one file with the hardened reader (:mod:`nianbao.reader`),
+identifies the template (custom document properties ``nianbao.<key>``, else the hidden
+``_nianbao`` sheet), verifies the layout cell by cell before trusting any position, reads the
+inputs exactly (spec §7), recomputes every total and compares it with what the sheet shows,
+reads texts and the cover, runs every rule of the format and builds the report. It never
+raises for a bad file: an unreadable one gives ``report=None`` and one finding saying why.
+
+:func:`import_many` does the same over a process pool, results in input order, with a bounded
+number of files in flight so memory stays flat however many files there are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from . import importer_cells as cells
+from . import reader
+from .findings import Finding, code
+from .layout import COVER_FIELDS, COVER_SHEET, META_KEYS, META_SHEET, PROPERTY_PREFIX, layout_for
+from .report import ORG_KINDS, build_report, source_info, typed_values
+from .rules import Context, evaluate
+from .spec import available_formats
+
+CANNOT_OPEN = code("FILE_CANNOT_OPEN", "error", "无法打开文件：{reason}",
+                   "cannot open the file: {reason}", "确认文件存在且有读取权限。")
+NOT_TEMPLATE = code(
+    "NOT_A_TEMPLATE", "error", "这不是 nianbao 下发的填报模板（{why}），无法导入；请使用下发的模板填报",
+    "not a nianbao template ({why_en}); cannot import", "向主管部门索取本年度的填报模板，在模板中填写。")
+UNKNOWN_FORMAT = code(
+    "TEMPLATE_UNKNOWN_FORMAT", "error", "填报表使用的格式“{found}”本程序不认识，无法导入；请升级 nianbao 或使用新模板",
+    "the workbook's format “{found}” is unknown", "使用主管部门下发的最新模板。")
+FORMAT_MISMATCH = code(
+    "TEMPLATE_FORMAT_MISMATCH", "error", "填报表是“{found}”格式，而本次要求“{asked}”格式，未导入；请使用对应格式的模板",
+    "the workbook is in format “{found}”, but “{asked}” was asked for", "使用本年度下发的模板重新填写。")
+YEAR_MISMATCH = code(
+    "TEMPLATE_YEAR_MISMATCH", "error", "填报表是{found}年度的，而本次要求{asked}年度；请使用{asked}年度的模板",
+    "the workbook is for report year {found}, but {asked} was asked for", "使用本年度下发的模板重新填写。")
+IDENTITY_MISSING = code(
+    "TEMPLATE_IDENTITY_MISSING", "warning", "文件中没有模板标识（可能是把表格复制到了新文件中），已按表格结构读取；请核对单位名称和年度",
+    "the workbook carries no template identity (copied into a new file?); read by its layout",
+    "今后请直接在下发的模板文件中填写并保存。")
+UNPROTECTED = code(
+    "SHEET_UNPROTECTED", "warning", "工作表“{sheet}”的保护已被取消；数据已按模板位置读取，请核对表头和合计是否被改动",
+    "sheet “{sheet}” is no longer protected; check that labels and totals are unchanged",
+    "使用下发的模板，不要撤销工作表保护。")
+ORG_MISSING = code(
+    "COVER_ORG_MISSING", "error", "封面未填写“{label}”（{at}），无法确定是哪个单位的报告；请在封面填写",
+    "the cover has no “{label}” ({at}); whose report is this?", "在封面填写单位名称。")
+ORG_FIELD_MISSING = code(
+    "COVER_FIELD_MISSING", "warning", "封面未填写“{label}”（{at}）", "the cover has no “{label}” ({at})",
+    "在封面补填。")
+ORG_KIND_INVALID = code(
+    "COVER_KIND_INVALID", "warning", "封面的单位类型“{kind}”不是以下之一：{kinds}；已按空白处理",
+    "the cover's organisation kind “{kind}” is not one of: {kinds}", "从下拉列表中选择单位类型。")
+PREVIOUS_OTHER = code(
+    "PREVIOUS_MISMATCH", "warning", "用于跨年度核对的上年报告{what}，跨年度核对结果可能无意义",
+    "the previous-year report {what_en}; cross-year checks may be meaningless",
+    "用 --previous 指定同一单位上一年度的报告。")
+
+
+@dataclass
+class ImportResult:
+    path: Path
+    report: dict | None  # the spec §9 dict (None only when the file could not be read at all)
+    findings: list[Finding] = field(default_factory=list)
+    readable: bool = True
+    sha256: str = ""
+    meta: dict = field(default_factory=dict)  # identity (META_KEYS) and "cover": {field: text}
+    saved_at: str | None = None  # docProps/core.xml modified time, when present
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+
+def import_workbook(path, *, fmt_id: str | None = None, year: int | None = None,
+                    previous: dict | None = None, lang: str = "zh") -> ImportResult:
+    """Import one workbook file. Never raises for a bad file (see ImportResult.readable)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > reader.MAX_FILE:
+            raise reader.ReadError(reader.TOO_LARGE(what=f"文件大于 {reader.MAX_FILE // 2**20} MB",
+                                                    what_en="file too large"))
+        data = path.read_bytes()
+    except reader.ReadError as exc:
+        return ImportResult(path, None, [exc.finding], False)
+    except OSError as exc:
+        return ImportResult(path, None, [CANNOT_OPEN(reason=exc.strerror or str(exc))], False)
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        wb = reader.open_workbook(data, path.name)
+        return _import(wb, path, sha, fmt_id, year, previous, lang)
+    except reader.ReadError as exc:
+        return ImportResult(path, None, [exc.finding], False, sha)
+
+
+def identity(wb: reader.Workbook) -> dict:
+    """META_KEYS from the custom properties, completed from the hidden identity sheet."""
+    props = wb.custom_properties()
+    meta = {k: props[PROPERTY_PREFIX + k] for k in META_KEYS if PROPERTY_PREFIX + k in props}
+    if META_SHEET in wb.sheets and len(meta) < len(META_KEYS):
+        rows = wb.sheet(META_SHEET).cells
+        for r in range(1, 200):
+            key = cells.cell_text(rows.get(f"A{r}"))
+            if not key:
+                break
+            if key in META_KEYS:
+                meta.setdefault(key, cells.cell_text(rows.get(f"B{r}")))
+    return meta
+
+
+def _unreadable(path, sha, finding, meta=None, saved_at=None) -> ImportResult:
+    return ImportResult(path, None, [finding], False, sha, meta or {}, saved_at)
+
+
+def _import(wb, path, sha, fmt_id, year, previous, lang) -> ImportResult:
+    meta = identity(wb)
+    saved_at = wb.core_properties().get("modified") or None
+    found_fmt = meta.get("format")
+    if found_fmt and found_fmt not in available_formats():
+        return _unreadable(path, sha, UNKNOWN_FORMAT(found=found_fmt), meta, saved_at)
+    if found_fmt and fmt_id and found_fmt != fmt_id:
+        return _unreadable(path, sha, FORMAT_MISMATCH(found=found_fmt, asked=fmt_id), meta, saved_at)
+    layout = layout_for(found_fmt or fmt_id or "gb2021")
+    fmt = layout.format
+    sheets = {name: wb.sheet(name) for name in (s.name for s in layout.sheets) if name in wb.sheets}
+    mismatch = cells.verify_layout(layout, sheets, wb)
+    findings: list[Finding] = []
+    if not meta:
+        if mismatch is not None:
+            why = ("缺少工作表“%s”" % mismatch.params["sheet"]) if mismatch.code == "LAYOUT_SHEET_MISSING" \
+                else "表格结构与模板不同"
+            return _unreadable(path, sha, NOT_TEMPLATE(why=why, why_en=mismatch.message("en")),
+                               meta, saved_at)
+        findings.append(IDENTITY_MISSING())
+    if wb.macros:
+        findings.append(reader.MACROS())
+    cover = cells.read_cover(layout, sheets) if mismatch is None or COVER_SHEET in sheets else {}
+    meta = {**meta, "cover": cover}
+    wb_year = _int(meta.get("year")) or _int(cover.get("report.year"))
+    if year is not None and wb_year is not None and wb_year != year:
+        findings.append(YEAR_MISMATCH(found=wb_year, asked=year))
+    org, org_findings = _org(layout, meta, cover)
+    contact = {k.split(".", 1)[1]: v for k, v in cover.items() if k.startswith("contact.")}
+    template = {"id": meta.get("template_id", ""), "format": meta.get("format", ""),
+                "generator": meta.get("generator", "")} if "format" in meta else None
+    source = source_info(path.name, sha, template)
+    if mismatch is not None:
+        findings.append(mismatch)
+        report = build_report(fmt, year=wb_year, org=org, values={}, texts={}, source=source,
+                              findings=findings, contact=contact, lang=lang)
+        return ImportResult(path, report, findings, True, sha, meta, saved_at)
+    findings += org_findings
+    findings += [UNPROTECTED(sheet=n) for n in sheets if not sheets[n].protected]
+    values, value_findings = cells.read_values(layout, sheets)
+    totals, total_findings = cells.check_totals(layout, sheets, values)
+    values.update(totals)
+    texts = cells.read_texts(layout, sheets)
+    findings += value_findings + total_findings
+    prev_ctx = None
+    if previous:
+        prev_ctx = {"values": typed_values(previous), "texts": previous.get("texts") or {}}
+        findings += _previous_findings(previous, org, wb_year)
+    ctx = Context(values, texts, wb_year, org["kind"], prev_ctx, None,
+                  cells.plan_for(fmt.id).where.get)
+    findings += evaluate(fmt, ctx)
+    report = build_report(fmt, year=wb_year, org=org, values=values, texts=texts, source=source,
+                          findings=findings, contact=contact, lang=lang)
+    return ImportResult(path, report, findings, True, sha, meta, saved_at)
+
+
+def _int(s) -> int | None:
+    try:
+        return int(str(s).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def _org(layout, meta: dict, cover: dict) -> tuple[dict, list[Finding]]:
+    """The body: from the template identity when it names one, else from the typed cover."""
+    if meta.get("org_name") or meta.get("org_code"):
+        return {"code": meta.get("org_code", ""), "name": meta.get("org_name", ""),
+                "kind": meta.get("org_kind", "") if meta.get("org_kind", "") in ORG_KINDS else ""}, []
+    org = {k: cover.get(f"org.{k}", "") for k in ("code", "name", "kind")}
+    where, out = cells.plan_for(layout.format.id).where, []
+    for key, make in (("name", ORG_MISSING), ("code", ORG_FIELD_MISSING), ("kind", ORG_FIELD_MISSING)):
+        if not org[key]:
+            sheet, ref = where[f"org.{key}"]
+            label = next(lab for fid, lab, _ in COVER_FIELDS if fid == f"org.{key}")
+            out.append(make(sheet=sheet, cell=ref, at=f"{sheet} {ref}", label=label))
+    if org["kind"] and org["kind"] not in ORG_KINDS:
+        sheet, ref = where["org.kind"]
+        kinds = "、".join(k for k in layout.format.org_kinds if k != "汇总")
+        out.append(ORG_KIND_INVALID(sheet=sheet, cell=ref, kind=org["kind"], kinds=kinds))
+        org["kind"] = ""
+    return org, out
+
+
+def _previous_findings(previous: dict, org: dict, year) -> list[Finding]:
+    out = []
+    p_org = previous.get("org") or {}
+    if org.get("code") and p_org.get("code") and org["code"] != p_org["code"] or \
+            not (org.get("code") and p_org.get("code")) and org.get("name") != p_org.get("name"):
+        out.append(PREVIOUS_OTHER(what=f"是另一个单位的（{p_org.get('name') or p_org.get('code')}）",
+                                  what_en="is of another body"))
+    p_year = previous.get("year")
+    if year is not None and p_year is not None and p_year != year - 1:
+        out.append(PREVIOUS_OTHER(what=f"是{p_year}年度的，不是{year - 1}年度的",
+                                  what_en=f"is for {p_year}, not {year - 1}"))
+    return out
+
+
+def load_previous(path, **kw) -> dict:
+    """Last year's report for the cross-year rules: a report JSON file or a workbook."""
+    from .report import load
+
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        return load(path)
+    result = import_workbook(path, **kw)
+    if result.report is None:
+        raise reader.ReadError(result.findings[0])
+    return result.report
+
+
+# ---- many files ------------------------------------------------------------------------------
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xltx")
+
+
+def find_workbooks(paths) -> list[Path]:
+    """Files as given, and inside folders (recursively) every workbook-like file, sorted;
+    Office lock files (``~$…``) and hidden files are skipped."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = [f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in WORKBOOK_SUFFIXES
+                     and not f.name.startswith(("~$", "."))]
+            out += sorted(found)
+        else:
+            out.append(p)
+    seen, unique = set(), []
+    for p in out:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def _one(args) -> ImportResult:
+    path, kw = args
+    return import_workbook(path, **kw)
+
+
+def import_many(paths, *, jobs: int = 0, **kw) -> Iterator[ImportResult]:
+    """Import files in order over ``jobs`` processes (0: up to 2, the cores here); at most a
+    few files per process are in flight, so memory does not grow with the number of files."""
+    paths = list(paths)
+    workers = jobs or min(2, os.cpu_count() or 1)
+    if workers <= 1 or len(paths) <= 1:
+        for p in paths:
+            yield import_workbook(p, **kw)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        window: deque = deque()
+        todo = iter(paths)
+        for p in todo:
+            window.append(pool.submit(_one, (p, kw)))
+            if len(window) >= 4 * workers:
+                break
+        while window:
+            result = window.popleft().result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                window.append(pool.submit(_one, (nxt, kw)))
+            yield result
