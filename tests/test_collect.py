@@ -1,0 +1,238 @@
+"""nianbao collect on a fictional county of 30 bodies, checked file by file.
+
+22 valid, 3 with errors, 1 sent twice (older wrong, newer corrected), 1 filled from the blank
+template (matched by its cover), 3 missing, plus a random file and a note. The expected status
+board, feedback files and summary are written out here, and the summary values are compared
+with a sum computed in the test from the values the workbooks were filled with.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+from decimal import Decimal
+from datetime import datetime, timezone
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from nianbao.cli import app
+from nianbao.layout import layout_for
+from nianbao.rules import recompute_totals
+from nianbao.spec import get_format
+
+ROOT = Path(__file__).resolve().parents[1]
+spec = importlib.util.spec_from_file_location("make_samples", ROOT / "scripts" / "make_samples.py")
+ms = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(ms)
+
+FMT = get_format("gb2021")
+LAYOUT = layout_for("gb2021")
+YEAR = 2026
+runner = CliRunner()
+
+KINDS = ("乡镇", "街道", "部门")
+ORGS = [{"code": f"3301{n:05d}", "name": f"测试县第{n}{'镇人民政府' if n % 3 == 0 else '街道办事处' if n % 3 == 1 else '局'}",
+         "kind": KINDS[n % 3]} for n in range(1, 31)]
+VALID = [o["code"] for o in ORGS[:22]]
+ERR_R1, ERR_BLANK, ERR_TEXT = (o["code"] for o in ORGS[22:25])
+TWICE, BLANK = ORGS[25]["code"], ORGS[26]["code"]
+MISSING = [o["code"] for o in ORGS[27:]]
+USED = VALID + [TWICE, BLANK]  # what the summary sums (24 bodies)
+
+
+def at(day, hour=9):
+    return datetime(YEAR + 1, 1, day, hour, tzinfo=timezone.utc)
+
+
+def build_inbox(inbox: Path) -> dict[str, dict]:
+    """Write the inbox; returns code -> the typed values the used workbook was filled with."""
+    filled = {}
+    for n, org in enumerate(ORGS):
+        code = org["code"]
+        if code in MISSING:
+            continue
+        vals, texts = ms.body_values(n), ms.body_texts(org, YEAR)
+        sub = inbox / ("邮件" if n % 2 else "微信/第二批") / f"{org['name']}.xlsx"
+        when = at(5 + n % 20)
+        if code == ERR_R1:
+            vals["t3.received.commercial"] += 1
+            vals.update(recompute_totals(FMT, vals))
+        elif code == ERR_BLANK:
+            vals["t4.review.corrected"] = None
+        elif code == ERR_TEXT:
+            vals["t2.penalties.decisions"] = "约12"
+        elif code == TWICE:
+            wrong = dict(vals, **{"t3.received.natural_person": vals["t3.received.natural_person"] + 4})
+            wrong.update(recompute_totals(FMT, wrong))
+            ms.write(inbox / "邮件" / "第一次报送.xlsx",
+                     ms.filled_workbook(year=YEAR, org=org, values=wrong, texts=texts, saved_at=at(3)), at(3))
+            sub = inbox / "邮件" / "更正后.xlsx"
+        ms.write(sub, ms.filled_workbook(year=YEAR, org=org, values=vals, texts=texts, saved_at=when,
+                                         blank=code == BLANK), when)
+        filled[code] = vals
+    ms.write(inbox / "随便.xlsx", bytes(range(256)) * 20, at(2))
+    ms.write(inbox / "通知.txt", "请按时报送\n".encode("utf-8"), at(1))
+    return filled
+
+
+def write_roster(path: Path) -> Path:
+    lines = ["code,name,kind"] + [f"{o['code']},{o['name']},{o['kind']}" for o in ORGS]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def outputs(folder: Path) -> dict:
+    return {k: v[0] for k, v in snapshot(folder).items()}
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    base = tmp_path_factory.mktemp("county")
+    inbox = base / "inbox"
+    filled = build_inbox(inbox)
+    roster = write_roster(base / "roster.csv")
+    before = snapshot(inbox)
+    out = base / "out"
+    res = runner.invoke(app, ["collect", str(inbox), "--roster", str(roster), "--year", str(YEAR),
+                              "-o", str(out), "--name", "测试县", "--code", "3301"])
+    return {"base": base, "inbox": inbox, "roster": roster, "out": out, "res": res,
+            "filled": filled, "before": before}
+
+
+def test_exit_code_board_printed_and_inbox_untouched(county):
+    res = county["res"]
+    assert res.exit_code == 1, res.output  # three bodies have errors
+    assert "名册共30个单位，已提交27个（已通过23个，仅有警告1个，有错误3个），未提交3个。" in res.output
+    assert "未提交：" + "、".join(f"{o['name']}（{o['code']}）" for o in ORGS[27:]) + "。" in res.output
+    assert "汇总计入24个单位，未计入3个（有错误或数据缺失）。" in res.output
+    assert snapshot(county["inbox"]) == county["before"]
+
+
+def test_status_board_rows(county):
+    text = (county["out"] / "status.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    bodies, others = rows[:30], rows[30:]
+    expect = {c: "已通过" for c in VALID + [TWICE]}
+    expect.update({ERR_R1: "有错误", ERR_BLANK: "有错误", ERR_TEXT: "有错误", BLANK: "仅有警告"})
+    expect.update({c: "未提交" for c in MISSING})
+    assert [(r["单位代码"], r["状态"]) for r in bodies] == [(o["code"], expect[o["code"]]) for o in ORGS]
+    by = {r["单位代码"]: r for r in bodies}
+    assert by[TWICE]["文件"] == "邮件/更正后.xlsx"
+    assert "另有1个较早或重复的文件未采用" in by[TWICE]["说明"]
+    assert "用空白模板填写，按封面单位名称对应" in by[BLANK]["说明"]
+    assert by[BLANK]["警告"] == "1"
+    assert (by[ERR_R1]["错误"], by[ERR_BLANK]["错误"], by[ERR_TEXT]["错误"]) == ("2", "1", "2")
+    assert all("未计入汇总" in by[c]["说明"] for c in (ERR_R1, ERR_BLANK, ERR_TEXT))
+    assert all(by[c]["文件"] == "" and by[c]["说明"] == "尚未提交，请催报" for c in MISSING)
+    assert [(r["状态"], r["文件"]) for r in others] == [
+        ("已被替代", "邮件/第一次报送.xlsx"), ("无法读取", "随便.xlsx"), ("已忽略", "通知.txt")]
+    assert others[0]["说明"] == "已被较新的“邮件/更正后.xlsx”替代"
+    wb = openpyxl.load_workbook(county["out"] / "status.xlsx")
+    ws = wb["收集情况"]
+    cells = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    assert ORGS[27]["name"] in cells and "已被替代" in cells
+
+
+def _feedback(path: Path) -> list[tuple]:
+    ws = openpyxl.load_workbook(path)["校验反馈"]
+    rows = list(ws.iter_rows(values_only=True))
+    head = next((i for i, r in enumerate(rows) if r[0] == "序号"), len(rows))
+    return [r for r in rows[head + 1:] if isinstance(r[0], int) and r[1] != "提示"]  # infos vary
+
+
+def test_feedback_files(county):
+    folder = county["out"] / "反馈"
+    names = {o["code"]: f"{o['code']}_{o['name']}.xlsx" for o in ORGS}
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        names[c] for c in names if c not in MISSING)
+    where = LAYOUT.where
+    r1 = _feedback(folder / names[ERR_R1])
+    assert [(r[1], r[2], r[3], r[4]) for r in r1] == [
+        ("错误", "R1", *where("t3.carried_forward.commercial")),
+        ("错误", "R1", *where("t3.carried_forward.total"))]
+    assert "商业企业列" in r1[0][5] and "相差1" in r1[0][5]
+    blank = _feedback(folder / names[ERR_BLANK])
+    assert [(r[1], r[2]) for r in blank] == [("错误", "R6"), ("警告", "R16")]
+    assert blank[1][3:5] == where("t4.review.corrected")
+    text = _feedback(folder / names[ERR_TEXT])
+    assert [(r[1], r[2], r[3], r[4]) for r in text] == [
+        ("错误", "R5", *where("t2.penalties.decisions")), ("错误", "R6", *where("t2.penalties.decisions"))]
+    assert "约12" in text[0][5] and "1项数据未填写或无法读取" in text[1][5]
+    cover = _feedback(folder / names[BLANK])
+    assert [(r[1], r[5].startswith("本表用空白模板填写")) for r in cover] == [("警告", True)]
+    assert all(_feedback(folder / names[c]) == [] for c in VALID)
+    ws = openpyxl.load_workbook(folder / names[TWICE])["校验反馈"]
+    texts = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any("邮件/第一次报送.xlsx" in t and "已被替代" in t for t in texts)
+
+
+def test_summary_is_the_independent_sum_of_the_bodies_used(county):
+    summary = json.loads((county["out"] / "summary.json").read_text(encoding="utf-8"))
+    assert summary["org"] == {"code": "3301", "name": "测试县", "kind": "汇总"}
+    assert [m["code"] for m in summary["members"]] == [c for c in (o["code"] for o in ORGS) if c in USED]
+    filled = county["filled"]
+    for i, dp in FMT.datapoints.items():
+        expected = sum(filled[c][i] for c in USED)
+        got = summary["values"][i]
+        assert (got if dp.kind == "count" else Decimal(got)) == expected, i
+    codes = [(f["code"], f["severity"]) for f in summary["findings"]]
+    assert codes == [("COLLECT_NOT_SUBMITTED", "warning")] * 3 + [("MERGE_LEFT_OUT", "warning")] * 3
+    assert "有2处错误" in summary["findings"][3]["message"]
+    assert set(summary["texts"].values()) == {""}
+    reports = sorted(p.name for p in (county["out"] / "reports").iterdir())
+    assert reports == sorted(f"{c}.json" for c in USED + [ERR_R1, ERR_BLANK, ERR_TEXT])
+    blank = json.loads((county["out"] / "reports" / f"{BLANK}.json").read_text(encoding="utf-8"))
+    assert blank["org"] == ORGS[26]
+
+
+def test_summary_workbook_reimports_to_the_summary_values(county):
+    from nianbao.importer import import_workbook
+
+    summary = json.loads((county["out"] / "summary.json").read_text(encoding="utf-8"))
+    result = import_workbook(county["out"] / "summary.xlsx")
+    assert result.report is not None, [f.message() for f in result.findings]
+    assert result.report["values"] == summary["values"]
+    assert not [f for f in result.findings if f.severity == "error"]
+    wb = openpyxl.load_workbook(county["out"] / "summary.xlsx")
+    assert {"汇总说明", "各单位明细", "各单位文字", "校验结果"} <= set(wb.sheetnames)
+    detail = list(wb["各单位明细"].iter_rows(values_only=True))
+    assert [r[0] for r in detail[2:-1]] == [c for c in (o["code"] for o in ORGS) if c in USED]
+    assert detail[-1][1] == "合计"
+
+
+def test_rerun_is_byte_identical_and_merge_again(county, tmp_path):
+    first = outputs(county["out"])
+    res = runner.invoke(app, ["collect", str(county["inbox"]), "--roster", str(county["roster"]),
+                              "--year", str(YEAR), "-o", str(county["out"]), "--name", "测试县",
+                              "--code", "3301", "-q"])
+    assert res.exit_code == 1
+    assert outputs(county["out"]) == first
+    other = tmp_path / "again"
+    runner.invoke(app, ["collect", str(county["inbox"]), "--roster", str(county["roster"]),
+                        "--year", str(YEAR), "-o", str(other), "--name", "测试县", "--code", "3301", "-q"])
+    assert outputs(other) == first
+    # a city merging the county summary with one more body gets the county's members flattened
+    extra = county["out"] / "reports" / f"{ERR_R1}.json"
+    res = runner.invoke(app, ["merge", str(county["out"] / "summary.json"), str(extra),
+                              "-o", str(tmp_path / "city.json"), "--include-invalid"])
+    assert res.exit_code == 1, res.output  # the extra body has errors, included on request
+    city = json.loads((tmp_path / "city.json").read_text(encoding="utf-8"))
+    assert len(city["members"]) == 25
+    assert "因使用 --include-invalid 仍计入汇总" in res.output
+
+
+def test_out_inside_inbox_is_refused(county):
+    res = runner.invoke(app, ["collect", str(county["inbox"]), "--roster", str(county["roster"]),
+                              "--year", str(YEAR), "-o", str(county["inbox"] / "out")])
+    assert res.exit_code == 2 and "输出文件夹不能放在收件文件夹里面" in res.output
+    assert not (county["inbox"] / "out").exists()
