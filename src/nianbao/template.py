@@ -86,6 +86,45 @@ def write_template(path, **kwargs) -> Path:
     return path
 
 
+def template_filename(year: int, org: dict | None) -> str:
+    """``<year>_<code>_<name>.xlsx``, or the blank template's name."""
+    if not org:
+        return f"{year}_政府信息公开工作年度报告_空白模板.xlsx"
+    return f"{year}_{org['code']}_{org['name']}.xlsx"
+
+
+def _write_job(job: tuple) -> str:
+    outdir, kwargs = job
+    path = Path(outdir) / template_filename(kwargs["year"], kwargs["org"])
+    write_template(path, **kwargs)
+    return str(path)
+
+
+def write_templates(orgs, outdir, *, year: int, fmt_id: str = "gb2021",
+                    previous: dict | None = None, workers: int | None = None):
+    """Write one template per body into ``outdir``, yielding each path as it is written.
+
+    ``previous`` maps a body's code to last year's report. Uses a process pool (all cores by
+    default) for more than a handful of bodies.
+    """
+    import os
+
+    previous = previous or {}
+    jobs = [(str(outdir), {"year": year, "fmt_id": fmt_id,
+                           "org": {k: o.get(k, "") for k in ("code", "name", "kind")},
+                           "previous": previous.get(o.get("code"))}) for o in orgs]
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(jobs) < 8:
+        for job in jobs:
+            yield Path(_write_job(job))
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        for p in pool.map(_write_job, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
+            yield Path(p)
+
+
 def workbook_bytes(*, year: int, org: dict | None, fmt_id: str = "gb2021",
                    values: dict | None = None, texts: dict | None = None,
                    kind: str = "template", extra: Callable | None = None,

@@ -1,0 +1,131 @@
+"""``nianbao template``: the locked workbook for one body, a whole roster, or the blank one.
+
+Exit codes: 0 every workbook written; 1 the roster had bad rows (they are named and skipped,
+every other body still gets its workbook); 2 nothing could be done (unreadable roster, bad
+options, a body whose name cannot be a file name).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import app
+from .common import EXIT_CANNOT_RUN, EXIT_FINDINGS, fail, note, say
+
+
+@app.command("template")
+def template(
+    year: int = typer.Option(..., "--year", help="报告年度，例如 2026（次年1月31日前报送）"),
+    org_name: Optional[str] = typer.Option(None, "--org-name", help="单位名称"),
+    org_code: Optional[str] = typer.Option(None, "--org-code", help="单位代码"),
+    org_kind: Optional[str] = typer.Option(None, "--org-kind",
+                                           help="单位类型：乡镇、街道、县级政府、政府办公室、部门"),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="花名册（.csv 或 .xlsx，列：code,name,kind）"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="输出文件；用花名册时为输出文件夹"),
+    previous: Optional[List[Path]] = typer.Option(
+        None, "--previous", help="上年报告：collect 输出文件夹（读其中 reports/*.json）或报告 JSON 文件，可重复"),
+    fmt: str = typer.Option("gb2021", "--format", help="格式编号"),
+    jobs: int = typer.Option(0, "--jobs", help="并行进程数（默认：全部CPU核）"),
+) -> None:
+    """生成锁定的填报模板：单个单位、整份花名册，或不指定单位时生成空白模板。"""
+    from ..spec import available_formats, get_format
+
+    if fmt not in available_formats():
+        fail(f"未知的格式“{fmt}”，可用：{'、'.join(available_formats())}")
+    if not get_format(fmt).covers_year(year):
+        fail(f"{fmt} 格式不适用于{year}年度")
+    given = [x for x in (org_name, org_code, org_kind) if x is not None]
+    if roster and given:
+        fail("--roster 与 --org-name/--org-code/--org-kind 不能同时使用")
+    if given and len(given) < 3:
+        fail("生成单个单位的模板需同时提供 --org-name、--org-code 和 --org-kind")
+    prev = _previous(previous or [], year)
+    if roster:
+        _roster(roster, output, year, fmt, prev, jobs)
+    else:
+        org = {"code": org_code.strip(), "name": org_name.strip(), "kind": org_kind.strip()} if given else None
+        _single(org, output, year, fmt, prev)
+
+
+def _previous(paths, year) -> dict:
+    if not paths:
+        return {}
+    from ..roster import load_previous
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        fail(f"找不到上年报告：{'、'.join(missing)}")
+    reports, findings = load_previous(paths, year)
+    for f in findings:
+        note(f"警告：{f.message()}")
+    say(f"已读入{len(reports)}个单位的{year - 1}年度报告（用于预填上年结转、显示现行有效件数核对）")
+    return reports
+
+
+def _single(org, output, year, fmt, prev) -> None:
+    from ..roster import check_org
+    from ..template import template_filename, write_template
+
+    if org:
+        problems = check_org(org, None, fmt)
+        for f in problems:
+            (fail if f.severity == "error" else lambda m: note(f"警告：{m}"))(f.message())
+    path = output or Path(template_filename(year, org))
+    if path.is_dir():
+        path = path / template_filename(year, org)
+    if path.suffix.lower() != ".xlsx":
+        fail(f"输出文件应以 .xlsx 结尾：{path}")
+    previous = prev.get(org["code"]) if org else None
+    write_template(path, year=year, org=org, fmt_id=fmt, previous=previous)
+    who = org["name"] if org else "空白模板（单位信息由填报单位自填）"
+    extra = "，已按上年报告预填上年结转" if previous else ""
+    say(f"已生成{year}年度模板：{who} → {path}{extra}")
+
+
+def _roster(roster: Path, output, year, fmt, prev, jobs) -> None:
+    from ..roster import read_roster
+    from ..template import write_templates
+
+    if not roster.exists():
+        fail(f"找不到花名册：{roster}")
+    rows, findings = read_roster(roster, fmt)
+    for f in findings:
+        tail = "" if f.severity != "error" or f.code == "ROSTER_DUPLICATE_CODE" else "，该行未生成"
+        note(("错误：" if f.severity == "error" else "警告：") + f"{roster.name} {f.message()}{tail}")
+    if not rows:
+        fail(f"花名册“{roster.name}”中没有可用的单位，未生成任何模板", EXIT_CANNOT_RUN)
+    outdir = output or Path(f"{year}年度模板")
+    if outdir.suffix.lower() == ".xlsx" or (outdir.exists() and not outdir.is_dir()):
+        fail(f"用花名册时 -o 应为文件夹：{outdir}")
+    start = time.perf_counter()
+    _with_progress(write_templates(rows, outdir, year=year, fmt_id=fmt, previous=prev,
+                                   workers=jobs or None), len(rows))
+    secs = time.perf_counter() - start
+    errors = sum(1 for f in findings if f.severity == "error")
+    carried = sum(1 for r in rows if r["code"] in prev)
+    line = f"已为{len(rows)}个单位生成{year}年度模板，保存在 {outdir}/（用时{secs:.1f}秒）"
+    if carried:
+        line += f"，其中{carried}个已按上年报告预填"
+    say(line)
+    if errors:
+        note(f"花名册有{errors}处错误，相关行未生成模板；改正后重新运行即可。")
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _with_progress(paths, total: int) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    columns = (TextColumn("生成模板"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True,
+                  disable=not console.is_terminal) as progress:
+        task = progress.add_task("", total=total)
+        for _ in paths:
+            progress.advance(task)

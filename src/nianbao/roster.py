@@ -1,0 +1,215 @@
+"""The roster: the reporting bodies a county office makes templates for.
+
+A roster is a CSV (UTF-8 with or without BOM, or GBK/GB18030 as Excel in China saves it) or an
+.xlsx workbook (first sheet) with the columns ``code,name,kind`` (or the Chinese headers
+``单位代码,单位名称,单位类型``). :func:`read_roster` returns the usable rows and findings; a bad
+row is left out and named by its row number (the header is row 1), the other rows stay usable.
+Only a roster with no usable header or no rows at all is unusable (an error with no rows).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from .findings import Finding, code
+
+UNREADABLE = code("ROSTER_UNREADABLE", "error", "花名册“{file}”无法读取：{reason}",
+                  "the roster “{file}” cannot be read: {reason}",
+                  "把花名册另存为 .csv（UTF-8 或 GBK）或 .xlsx 后重试。")
+NO_COLUMNS = code("ROSTER_NO_COLUMNS", "error", "花名册缺少“{missing}”列（第1行应为表头：单位代码,单位名称,单位类型）",
+                  "the roster has no “{missing}” column (row 1 must be the header: code,name,kind)",
+                  "在第1行写表头 code,name,kind 或 单位代码,单位名称,单位类型。")
+EMPTY = code("ROSTER_EMPTY", "error", "花名册没有任何单位", "the roster lists no bodies",
+             "在表头下面每行填写一个单位。")
+EMPTY_FIELD = code("ROSTER_EMPTY_FIELD", "error", "{where}{field}为空",
+                   "{where_en}{field_en} is empty; the row was skipped", "补填该行。")
+DUPLICATE = code("ROSTER_DUPLICATE_CODE", "error", "{where}单位代码“{code}”与第{first}行重复，这两行都未生成",
+                 "{where_en}code “{code}” repeats row {first}; neither row was generated",
+                 "每个单位的代码应唯一，改正后重新生成。")
+BAD_CHARS = code("ROSTER_BAD_NAME", "error", "{where}{field}“{value}”含有文件名不能使用的字符（{chars}）",
+                 "{where_en}{field_en} “{value}” has characters a file name cannot hold ({chars}); the row was skipped",
+                 "删去 \\ / : * ? \" < > | 等字符后重新生成。")
+TOO_LONG = code("ROSTER_NAME_TOO_LONG", "error", "{where}{field}过长（{n}字）",
+                "{where_en}{field_en} is too long ({n} characters); the row was skipped",
+                "使用单位的规范简称，不超过{limit}字。")
+UNKNOWN_KIND = code("ROSTER_UNKNOWN_KIND", "error", "{where}单位类型“{kind}”不是{allowed}之一",
+                    "{where_en}kind “{kind}” is not one of {allowed}; the row was skipped",
+                    "单位类型填写其中之一。")
+PREVIOUS_UNREADABLE = code("ROSTER_PREVIOUS_UNREADABLE", "warning", "上年报告“{file}”无法读取（{reason}），已忽略",
+                           "last year's report “{file}” cannot be read ({reason}); ignored",
+                           "检查该文件是否为 nianbao 导出的报告 JSON。")
+PREVIOUS_YEAR = code("ROSTER_PREVIOUS_YEAR", "warning", "“{file}”是{found}年度的报告，不是上一年度（{want}年度），已忽略",
+                     "“{file}” is the report of {found}, not of the previous year {want}; ignored",
+                     "用上一年度汇总时导出的报告。")
+PREVIOUS_DUPLICATE = code("ROSTER_PREVIOUS_DUPLICATE", "warning", "单位代码“{code}”有多份上年报告（{files}），已忽略",
+                          "several of last year's reports for code “{code}” ({files}); ignored",
+                          "只保留该单位的一份上年报告。")
+NO_KIND = code("ROSTER_NO_KIND", "warning", "{where}未填单位类型，模板中单位类型为空",
+               "{where_en}no kind given; the template's kind is left empty",
+               "填写单位类型，以便校验规则（如R17）适用。")
+
+HEADERS = {
+    "code": ("code", "单位代码", "代码", "统一社会信用代码", "机构代码"),
+    "name": ("name", "单位名称", "名称", "单位"),
+    "kind": ("kind", "单位类型", "类型"),
+}
+FIELD_ZH = {"code": "单位代码", "name": "单位名称", "kind": "单位类型"}
+BAD = set('\\/:*?"<>|') | {chr(i) for i in range(32)} | {"\x7f"}
+MAX_CHARS = 60  # <year>_<code>_<name>.xlsx must stay well inside 255 bytes of UTF-8
+
+
+def body_kinds(fmt_id: str = "gb2021") -> tuple[str, ...]:
+    """Kinds a reporting body can have (the format's org kinds, except 汇总 — a summary)."""
+    from .spec import get_format
+
+    return tuple(k for k in get_format(fmt_id).org_kinds if k != "汇总")
+
+
+def check_org(org: dict, row: int | None = None, fmt_id: str = "gb2021") -> list[Finding]:
+    """Findings for one body's code, name and kind (empty when it can name a template file)."""
+    out = []
+    at = {"row": row, "where": f"第{row}行：" if row else "",
+          "where_en": f"row {row}: " if row else ""}
+    for key in ("code", "name"):
+        value = org.get(key, "")
+        if not value:
+            out.append(EMPTY_FIELD(**at, field=FIELD_ZH[key], field_en=key))
+            continue
+        bad = sorted({ch for ch in value if ch in BAD})
+        if bad or value.strip(". ") != value:
+            chars = "、".join(repr(c)[1:-1] for c in bad) or "开头或结尾的点、空格"
+            out.append(BAD_CHARS(**at, field=FIELD_ZH[key], field_en=key, value=value, chars=chars))
+        elif len(value) > MAX_CHARS:
+            out.append(TOO_LONG(**at, field=FIELD_ZH[key], field_en=key, n=len(value),
+                                limit=MAX_CHARS))
+    kind = org.get("kind", "")
+    kinds = body_kinds(fmt_id)
+    if not kind:
+        out.append(NO_KIND(**at))
+    elif kind not in kinds:
+        out.append(UNKNOWN_KIND(**at, kind=kind, allowed="、".join(kinds)))
+    return out
+
+
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)  # a code typed as a number in Excel
+    return str(v).strip()
+
+
+def _table(path: Path) -> list[list[str]]:
+    """The raw rows of a CSV or .xlsx roster (raises ValueError with a Chinese reason)."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        try:
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # a corrupt or non-xlsx file
+            raise ValueError(f"不是有效的 .xlsx 文件（{type(exc).__name__}）") from None
+        try:
+            return [[_cell(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            wb.close()
+    if suffix == ".xls":
+        raise ValueError("不支持旧版 .xls 格式，请另存为 .xlsx 或 .csv")
+    data = path.read_bytes()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValueError("编码既不是 UTF-8 也不是 GBK")
+    return [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text, newline=""))]
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    cols = {}
+    for i, h in enumerate(header):
+        h = h.strip().lower()
+        for key, names in HEADERS.items():
+            if h in names and key not in cols:
+                cols[key] = i
+    return cols
+
+
+def read_roster(path, fmt_id: str = "gb2021") -> tuple[list[dict], list[Finding]]:
+    """Usable rows ``{"row", "code", "name", "kind"}`` and findings (bad rows named by number)."""
+    path = Path(path)
+    try:
+        table = _table(path)
+    except (OSError, ValueError, csv.Error) as exc:
+        reason = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+        return [], [UNREADABLE(file=path.name, reason=reason)]
+    numbered = [(n, r) for n, r in enumerate(table, 1) if any(r)]
+    if not numbered:
+        return [], [EMPTY()]
+    (_, header), body = numbered[0], numbered[1:]
+    cols = _columns(header)
+    missing = [FIELD_ZH[k] for k in ("code", "name") if k not in cols]
+    if missing:
+        return [], [NO_COLUMNS(missing="、".join(missing))]
+    if not body:
+        return [], [EMPTY()]
+    rows, findings = [], []
+    for n, r in body:
+        def get(key):
+            i = cols.get(key)
+            return r[i] if i is not None and i < len(r) else ""
+        org = {"row": n, "code": get("code"), "name": get("name"), "kind": get("kind")}
+        found = check_org(org, n, fmt_id)
+        findings += found
+        if not any(f.severity == "error" for f in found):
+            rows.append(org)
+    first: dict[str, int] = {}
+    dup: set[str] = set()
+    for org in rows:
+        if org["code"] in first:
+            n = org["row"]
+            findings.append(DUPLICATE(row=n, where=f"第{n}行：", where_en=f"row {n}: ",
+                                      code=org["code"], first=first[org["code"]]))
+            dup.add(org["code"])
+        else:
+            first[org["code"]] = org["row"]
+    rows = [o for o in rows if o["code"] not in dup]
+    findings.sort(key=lambda f: f.params.get("row") or 0)
+    for f in findings:
+        f.file = path.name
+    return rows, findings
+
+
+def load_previous(paths, year: int) -> tuple[dict[str, dict], list[Finding]]:
+    """Last year's report JSONs by ``org.code``: from ``DIR/reports/*.json`` of each folder
+    given (where ``nianbao collect`` writes them) and from each .json file given directly."""
+    import json
+
+    files: list[Path] = []
+    for p in map(Path, paths):
+        files += sorted((p / "reports").glob("*.json")) if p.is_dir() else [p]
+    found: dict[str, list[tuple[Path, dict]]] = {}
+    findings = []
+    for f in files:
+        try:
+            report = json.loads(f.read_text(encoding="utf-8-sig"))
+            code_ = str(report["org"]["code"])
+            found_year = report.get("year")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            findings.append(PREVIOUS_UNREADABLE(file=f.name, reason=type(exc).__name__))
+            continue
+        if found_year != year - 1:
+            findings.append(PREVIOUS_YEAR(file=f.name, found=found_year, want=year - 1))
+        elif code_:
+            found.setdefault(code_, []).append((f, report))
+    out = {}
+    for code_, items in found.items():
+        if len(items) > 1:
+            findings.append(PREVIOUS_DUPLICATE(code=code_, files="、".join(f.name for f, _ in items)))
+        else:
+            out[code_] = items[0][1]
+    return out, findings
