@@ -1,0 +1,54 @@
+"""Prefill round trip: collect year Y, then `nianbao template --roster … --previous OUT/` for Y+1
+prefills each body's 二、上年结转 with its year-Y 四、结转下年度继续办理 (R7)."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+from typer.testing import CliRunner
+
+from nianbao.cli import app
+from nianbao.layout import layout_for
+from test_collect import ORGS, YEAR, ms, write_roster
+
+runner = CliRunner()
+
+
+def test_next_years_templates_carry_this_years_carried_forward(tmp_path):
+    orgs = ORGS[:4]
+    inbox = tmp_path / "inbox"
+    for n, org in enumerate(orgs[:3]):  # the fourth body sends nothing: its template is not prefilled
+        ms.write(inbox / f"{org['code']}.xlsx",
+                 ms.filled_workbook(year=YEAR, org=org, values=ms.body_values(100 + n),
+                                    texts=ms.body_texts(org, YEAR)))
+    roster = tmp_path / "roster.csv"
+    roster.write_text("code,name,kind\n" + "".join(f"{o['code']},{o['name']},{o['kind']}\n" for o in orgs),
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["collect", str(inbox), "--roster", str(roster), "--year", str(YEAR),
+                              "-o", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["template", "--year", str(YEAR + 1), "--roster", str(roster),
+                              "--previous", str(out), "-o", str(tmp_path / "next")])
+    assert res.exit_code == 0, res.output
+    layout = layout_for("gb2021")
+    columns = [c.ids["this"] for c in layout.format.checks_of("carry")]
+    assert len(columns) == 7
+    nonzero = 0
+    for org in orgs:
+        [path] = (tmp_path / "next").glob(f"{YEAR + 1}_{org['code']}_*.xlsx")
+        wb = openpyxl.load_workbook(path)
+        last = out / "reports" / f"{org['code']}.json"
+        for this in columns:
+            sheet, cell = layout.where(this)
+            got = wb[sheet][cell].value
+            if this.endswith(".total"):  # the total column is a formula over the prefilled cells
+                assert str(got).startswith("=SUM(")
+            elif not last.exists():
+                assert got is None
+            else:
+                prev = json.loads(last.read_text(encoding="utf-8"))["values"]
+                assert got == prev[this.replace("carried_over", "carried_forward")], (org["code"], this)
+                nonzero += bool(got)
+    assert nonzero  # the bodies did carry something forward
