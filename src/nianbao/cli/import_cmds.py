@@ -1,0 +1,238 @@
+"""``nianbao import`` (workbooks → report JSON) and ``nianbao check`` (findings for a person)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import app
+from .common import EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS, atomic_write_text, fail, note
+
+SEVERITY = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
+            "en": {"error": "error", "warning": "warning", "info": "info"}}
+_FILES = typer.Argument(..., help="填报表文件或文件夹（文件夹内的 .xlsx 等逐级查找）", show_default=False)
+_FORMAT = typer.Option(None, "--format", help="要求的格式编号（如 gb2021），不符的文件不导入")
+_YEAR = typer.Option(None, "--year", help="要求的报告年度，不符的文件报错")
+_PREVIOUS = typer.Option(None, "--previous", help="同一单位上年度的报告（JSON 或填报表），用于跨年度核对 R7–R9、R20")
+_JOBS = typer.Option(0, "-j", "--jobs", help="并行进程数（0 = 自动，最多 2）")
+_LANG = typer.Option("zh", "--lang", help="说明文字的语言：zh 或 en")
+_DEBUG = typer.Option(False, "--debug", help="出现内部错误时显示完整的错误跟踪")
+
+
+def _options(fmt, year, previous, lang, debug) -> dict:
+    from ..importer import load_previous
+    from ..reader import ReadError
+    from ..spec import available_formats
+
+    if lang not in SEVERITY:
+        fail(f"--lang 只能是 zh 或 en，不能是“{lang}”")
+    if fmt is not None and fmt not in available_formats():
+        fail(f"不认识的格式“{fmt}”；可用的格式：{'、'.join(available_formats())}")
+    kw = {"fmt_id": fmt, "year": year, "lang": lang}
+    if previous is not None:
+        try:
+            kw["previous"] = load_previous(previous, fmt_id=fmt)
+        except ReadError as exc:
+            fail(f"上年报告 {previous}：{exc.finding.message()}")
+        except (OSError, ValueError) as exc:
+            if debug:
+                raise
+            fail(f"无法读取上年报告 {previous}：{exc}")
+    return kw
+
+
+def _files(paths) -> list[Path]:
+    from ..importer import find_workbooks
+
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        fail(f"找不到文件或文件夹：{missing[0]}")
+    files = find_workbooks(paths)
+    if not files:
+        fail("给出的文件夹中没有找到填报表（.xlsx、.xlsm、.xls、.et）")
+    return files
+
+
+def _guard(debug: bool, run):
+    """Run a command body; an unexpected error becomes one Chinese line (``--debug``: traceback)."""
+    try:
+        return run()
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
+        if debug:
+            raise
+        fail(f"内部错误（{type(exc).__name__}: {exc}）；请加 --debug 重试，并把输出发给维护人员")
+
+
+def _exit_code(results) -> int:
+    if not any(r.readable for r in results):
+        return EXIT_CANNOT_RUN
+    if any(not r.readable or r.errors for r in results):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+@app.command("import")
+def import_cmd(files: List[Path] = _FILES,
+               out: Optional[Path] = typer.Option(None, "-o", "--out", help="输出文件夹：每个文件写成 <文件名>.json"),
+               jobs: int = _JOBS, fmt: Optional[str] = _FORMAT, year: Optional[int] = _YEAR,
+               previous: Optional[Path] = _PREVIOUS, lang: str = _LANG,
+               as_json: bool = typer.Option(True, "--json", help="输出报告 JSON（默认）"),
+               debug: bool = _DEBUG) -> None:
+    """导入填好的填报表，输出报告 JSON（单个文件输出到屏幕，多个文件用 -o 写入文件夹）。"""
+    code = _guard(debug, lambda: _import(files, out, jobs, _options(fmt, year, previous, lang, debug)))
+    raise typer.Exit(code)
+
+
+def _import(paths, out, jobs, kw) -> int:
+    from ..importer import import_many, import_workbook
+    from ..report import dumps
+
+    files = _files(paths)
+    if out is None:
+        if len(files) > 1:
+            fail(f"共 {len(files)} 个文件：导入多个文件时请用 -o 指定输出文件夹")
+        result = import_workbook(files[0], **kw)
+        if result.report is None:
+            note(f"{files[0]}：{result.findings[0].message(kw['lang'])}")
+            return EXIT_CANNOT_RUN
+        sys.stdout.write(dumps(result.report))
+        note(f"{files[0].name}：{_counts(result.findings, kw['lang'])}")
+        return _exit_code([result])
+    names = _json_names(files)
+    results = []
+    with _progress(len(files)) as advance:
+        for result in import_many(files, jobs=jobs, **kw):
+            results.append(_light(result))
+            if result.report is not None:
+                atomic_write_text(out / names[result.path], dumps(result.report))
+            if not result.readable or result.errors:
+                note(f"{result.path}：" + (result.findings[0].message(kw["lang"]) if not result.readable
+                                         else _counts(result.findings, kw["lang"])))
+            advance()
+    read = [r for r in results if r.readable]
+    clean = sum(1 for r in read if not r.errors)
+    note(f"共 {len(results)} 个文件：已读取 {len(read)} 个（无错误 {clean} 个，有错误 {len(read) - clean} 个），"
+         f"无法读取 {len(results) - len(read)} 个；JSON 已写入 {out}")
+    return _exit_code(results)
+
+
+def _light(result):
+    """Keep only what the closing line needs (memory flat over many files)."""
+    result.report = None if result.report is None else {}
+    return result
+
+
+def _json_names(files) -> dict:
+    """``<stem>.json`` per file; a stem seen twice (same name in two folders) gets ``~2``, ``~3``."""
+    seen: dict[str, int] = {}
+    out = {}
+    for f in files:
+        n = seen.get(f.stem.lower(), 0) + 1
+        seen[f.stem.lower()] = n
+        out[f] = f"{f.stem}.json" if n == 1 else f"{f.stem}~{n}.json"
+    return out
+
+
+class _progress:
+    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+
+    def __init__(self, total: int):
+        self.total, self.bar = total, None
+
+    def __enter__(self):
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            task = self.bar.add_task("导入中", total=self.total)
+            return lambda: self.bar.advance(task)
+        return lambda: None
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _counts(findings, lang: str = "zh") -> str:
+    from ..findings import count
+
+    n = {s: count(findings, s) for s in ("error", "warning", "info")}
+    if lang == "en":
+        return f"{n['error']} errors, {n['warning']} warnings, {n['info']} notes"
+    return f"错误 {n['error']} 条，警告 {n['warning']} 条，提示 {n['info']} 条"
+
+
+@app.command("check")
+def check_cmd(files: List[Path] = _FILES,
+              as_json: bool = typer.Option(False, "--json", help="以 JSON 输出全部校验结果"),
+              jobs: int = _JOBS, fmt: Optional[str] = _FORMAT, year: Optional[int] = _YEAR,
+              previous: Optional[Path] = _PREVIOUS, lang: str = _LANG, debug: bool = _DEBUG) -> None:
+    """检查填报表：逐个文件列出问题（严重程度、规则、单元格、说明），最后汇总。"""
+    code = _guard(debug, lambda: _check(files, as_json, jobs, _options(fmt, year, previous, lang, debug)))
+    raise typer.Exit(code)
+
+
+def _check(paths, as_json, jobs, kw) -> int:
+    from ..importer import import_many
+
+    files = _files(paths)
+    lang = kw["lang"]
+    results, listed = [], []
+    for result in import_many(files, jobs=jobs, **kw):
+        for f in result.findings:
+            f.file = str(result.path)
+        if as_json:
+            listed += [f.to_dict(lang) for f in result.findings]
+        else:
+            _print_file(result, lang)
+        results.append(_light(result))
+    if as_json:
+        sys.stdout.write(json.dumps(listed, ensure_ascii=False, indent=2) + "\n")
+        return _exit_code(results)
+    read = [r for r in results if r.readable]
+    clean = sum(1 for r in read if not r.errors)
+    if lang == "en":
+        typer.echo(f"{len(results)} files checked: {clean} without errors, {len(read) - clean} with "
+                   f"errors, {len(results) - len(read)} unreadable")
+    else:
+        typer.echo(f"共检查 {len(results)} 个文件：无错误 {clean} 个，有错误 {len(read) - clean} 个，"
+                   f"无法读取 {len(results) - len(read)} 个")
+    return _exit_code(results)
+
+
+_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _print_file(result, lang: str) -> None:
+    from rich.console import Console
+    from rich.table import Table, box
+
+    console = Console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 160)
+    org = (result.report or {}).get("org") or {}
+    who = f"（{org['name']}）" if org.get("name") else ""
+    console.print(f"{result.path}{who}", markup=False)
+    findings = sorted(result.findings, key=lambda f: _ORDER[f.severity])
+    if findings:
+        heads = ("severity", "rule", "cell", "message") if lang == "en" else ("严重程度", "规则", "位置", "说明")
+        table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
+        for i, head in enumerate(heads):
+            table.add_column(head, no_wrap=i < 3, overflow="fold")
+        for f in findings:
+            where = f"{f.sheet} {f.cell}" if f.sheet and f.cell else (f.sheet or "")
+            table.add_row(SEVERITY[lang][f.severity], f.rule or "", where, f.message(lang))
+        console.print(table)
+    if not result.readable:
+        console.print("  无法读取，未导入。" if lang == "zh" else "  unreadable, not imported.")
+    elif lang == "en":
+        console.print(f"  {_counts(findings, lang)}", markup=False)
+    else:
+        console.print(f"  {'没有发现问题。' if not findings else _counts(findings, lang)}", markup=False)
+    console.print()
