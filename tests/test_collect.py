@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from lo import needs_soffice, recalc
 from nianbao.cli import app
 from nianbao.layout import layout_for
 from nianbao.rules import recompute_totals
@@ -236,3 +237,22 @@ def test_out_inside_inbox_is_refused(county):
                               "--year", str(YEAR), "-o", str(county["inbox"] / "out")])
     assert res.exit_code == 2 and "输出文件夹不能放在收件文件夹里面" in res.output
     assert not (county["inbox"] / "out").exists()
+
+
+@needs_soffice
+def test_libreoffice_opens_the_board_and_the_summary_formulas_compute_the_totals(county, tmp_path):
+    summary = json.loads((county["out"] / "summary.json").read_text(encoding="utf-8"))
+    status, book = recalc([county["out"] / "status.xlsx", county["out"] / "summary.xlsx"], tmp_path)
+    assert openpyxl.load_workbook(status, data_only=True)["收集情况"]["A1"].value.startswith(f"{YEAR}年度")
+    wb = openpyxl.load_workbook(book, data_only=True)
+    for i, dp in FMT.datapoints.items():
+        sheet, cell = LAYOUT.where(i)
+        got = wb[sheet][cell].value
+        want = summary["values"][i]
+        assert (Decimal(str(got)) if dp.kind == "amount" else got) == (Decimal(want) if dp.kind == "amount" else want), i
+    detail = list(wb["各单位明细"].iter_rows(values_only=True))
+    ids, total = detail[1][2:], detail[-1][2:]
+    assert total[list(ids).index("t3.total.total")] == summary["values"]["t3.total.total"]
+    marks = [v for r in wb["三、依申请公开"].iter_rows(values_only=True)
+             for v in r if isinstance(v, str) and v[:1] in "√×"]
+    assert len(marks) >= 7 and all(v.startswith("√") for v in marks)  # R1 holds live
