@@ -1,0 +1,111 @@
+"""``nianbao render`` (report → publishable page) and ``nianbao parse`` (published page → report)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from . import app
+from .common import EXIT_CLEAN, EXIT_FINDINGS, atomic_write_bytes, atomic_write_text, fail, note
+
+_SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+_WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".et")
+_DEBUG = typer.Option(False, "--debug", help="出现内部错误时显示完整的错误跟踪")
+
+
+def _guard(debug: bool, run):
+    """Run a command body; an unexpected error becomes one Chinese line (``--debug``: traceback)."""
+    try:
+        return run()
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
+        if debug:
+            raise
+        fail(f"内部错误（{type(exc).__name__}: {exc}）；请加 --debug 重试，并把输出发给维护人员")
+
+
+def _counts(findings) -> str:
+    n = {s: sum(1 for f in findings if f["severity"] == s) for s in _SEVERITY}
+    return f"错误 {n['error']} 条，警告 {n['warning']} 条，提示 {n['info']} 条"
+
+
+def _load_report(path: Path) -> dict:
+    """A report JSON, or a filled workbook through the importer."""
+    from ..report import load
+    from ..spec import available_formats
+
+    if not path.is_file():
+        fail(f"找不到文件 {path}")
+    if path.suffix.lower() in _WORKBOOKS:
+        from ..importer import import_workbook
+
+        result = import_workbook(path)
+        if result.report is None:
+            fail(f"{path}：{result.findings[0].message()}")
+        if result.errors:
+            note(f"{path.name}：填报表有 {result.errors} 条错误（用 nianbao check 查看），仍按填写内容生成")
+        return result.report
+    try:
+        report = load(path)
+    except (OSError, ValueError) as exc:
+        fail(f"无法读取报告 JSON {path}：{exc}")
+    if not isinstance(report, dict) or report.get("format") not in available_formats():
+        fail(f"{path} 不是 nianbao 的报告 JSON（缺少或不认识 format）")
+    return report
+
+
+@app.command("render")
+def render_cmd(report: Path = typer.Argument(..., help="报告 JSON（nianbao import/merge/parse 的输出）或填好的填报表"),
+               out: Path = typer.Option(..., "-o", "--out",
+                                        help="输出文件：.html、.md、.txt 或 .docx（按扩展名决定格式）"),
+               debug: bool = _DEBUG) -> None:
+    """生成可发布的年度报告（标题、一至六部分、三张表格按官方格式合并单元格）。"""
+    def run():
+        from ..render import kind_for, render
+
+        kind = kind_for(out)
+        if kind is None:
+            fail(f"不支持的输出格式“{out.suffix or out.name}”：请用 .html、.md、.txt 或 .docx")
+        data = _load_report(report)
+        atomic_write_bytes(out, render(data, kind))
+        note(f"已生成 {out}")
+        return EXIT_CLEAN
+    raise typer.Exit(_guard(debug, run))
+
+
+@app.command("parse")
+def parse_cmd(file: Path = typer.Argument(..., help="已发布的年度报告：网页文字 .txt、网页 .html 或 .md"),
+              out: Optional[Path] = typer.Option(None, "-o", "--out", help="写入报告 JSON 文件（默认输出到屏幕）"),
+              year: Optional[int] = typer.Option(None, "--year", help="报告年度（默认从标题读出）"),
+              org_name: Optional[str] = typer.Option(None, "--org-name", help="单位名称（默认从标题读出）"),
+              org_code: Optional[str] = typer.Option(None, "--org-code", help="单位代码"),
+              org_kind: Optional[str] = typer.Option(None, "--org-kind",
+                                                     help="单位类型：乡镇、街道、县级政府、政府办公室、部门、汇总"),
+              debug: bool = _DEBUG) -> None:
+    """读取已发布的年度报告（文字或网页），输出报告 JSON 和校验结果。"""
+    def run():
+        from ..published import parse_file
+        from ..report import ORG_KINDS, dumps
+
+        if not file.is_file():
+            fail(f"找不到文件 {file}")
+        if org_kind is not None and org_kind not in ORG_KINDS:
+            fail(f"--org-kind 只能是 {'、'.join(k for k in ORG_KINDS if k)}，不能是“{org_kind}”")
+        report = parse_file(file, year=year,
+                            org={"name": org_name, "code": org_code, "kind": org_kind})
+        if out is None:
+            sys.stdout.write(dumps(report))
+        else:
+            atomic_write_text(out, dumps(report))
+        for f in report["findings"]:
+            note(f"{_SEVERITY[f['severity']]}{' ' + f['rule'] if f['rule'] else ''}：{f['message']}")
+        tail = f"；已写入 {out}" if out else ""
+        note(f"{file.name}：{report['org']['name'] or '（单位名称未知）'} {report['year'] or '（年度未知）'}年，"
+             f"格式 {report['format']}；{_counts(report['findings'])}{tail}")
+        return EXIT_FINDINGS if any(f["severity"] == "error" for f in report["findings"]) else EXIT_CLEAN
+    raise typer.Exit(_guard(debug, run))
+
