@@ -144,16 +144,17 @@ class _TableReader:
             self.values[i] = value
 
     def _header(self, block: Block, found: list[str]) -> None:
-        expected = [leaf.node for leaf in block.column_leaves]
-        for f, node in zip([x for x in found if x], expected):
+        for f, col in zip([x for x in found if x], block.column_leaves):
+            node = col.node
             names = [norm(node.label)] + [norm(a) for a in node.aliases]
             if norm(f) == names[0]:
                 continue
+            ids = [dp_id(self.table.id, r.key, col.key) for r in block.row_leaves]
             if norm(f) in names:
-                self.findings.append(LABEL_VARIANT(found=f, label=node.label))
+                self.findings.append(LABEL_VARIANT(found=f, label=node.label, datapoints=ids))
             else:
                 self.findings.append(HEADER_UNKNOWN(table=self.name, block=block.title or "",
-                                                    found=f, expected=node.label))
+                                                    found=f, expected=node.label, datapoints=ids))
 
     def finish(self) -> Reading:
         ids = [i for i, dp in self.fmt.datapoints.items() if dp.table == self.table.id]
