@@ -15,7 +15,9 @@ from .merge import who
 
 COLUMNS = ("序号", "单位代码", "单位名称", "单位类型", "状态", "错误", "警告", "提示", "文件",
            "收到时间", "说明")
-FILL = {PASSED: "#C6EFCE", WARNINGS: "#FFEB9C", ERRORS: "#FFC7CE", MISSING: "#D9D9D9"}
+FILL = {PASSED: "#C6EFCE", WARNINGS: "#FFEB9C", ERRORS: "#FFC7CE", MISSING: "#F8CBAD"}
+WIDTHS = (5, 12, 26, 10, 10, 5, 5, 5, 44, 17, 44)
+ROW_FILL = {ERRORS, MISSING}  # the rows a clerk must act on are tinted across
 ORDER = (MISSING, ERRORS, WARNINGS, PASSED)
 
 
@@ -31,7 +33,7 @@ def body_rows(col: Collection, left_out: set[str]) -> list[dict]:
             c = b.used.counts()
             row.update({"错误": c["error"], "警告": c["warning"], "提示": c["info"],
                         "文件": b.used.rel, "收到时间": b.used.received})
-            row["说明"] = "；".join(_notes(b, left_out))
+            row["说明"] = "；".join(_notes(b, left_out)) or "—"
         rows.append(row)
     return rows
 
@@ -40,6 +42,8 @@ def _notes(b, left_out) -> list[str]:
     notes = []
     if b.status == ERRORS:
         notes.append("请按反馈改正后重新提交")
+    elif b.status == WARNINGS:
+        notes.append("请核实反馈中的警告")
     if b.org["code"] in left_out:
         notes.append("未计入汇总")
     if any(f.get("code") == "COLLECT_BY_COVER" for f in b.used.report.get("findings", ())):
@@ -101,6 +105,19 @@ def board_text(col: Collection) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _lines(text, width: float) -> int:
+    w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
+    return max(1, -(-w // max(int(width * 1.15), 1)))
+
+
+def _row(ws, i: int, r: dict, style) -> None:
+    """One board row, tall enough for its longest wrapped cell."""
+    ws.write_row(i, 0, [r[c] for c in COLUMNS], style)
+    n = max(_lines(r[c], w) for c, w in zip(COLUMNS, WIDTHS))
+    if n > 1:
+        ws.set_row(i, 15 * n + 3)
+
+
 def status_csv(col: Collection) -> bytes:
     from .export import csv_bytes
 
@@ -117,22 +134,26 @@ def status_xlsx(col: Collection) -> bytes:
     ws = wb.add_worksheet("收集情况")
     base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter", "text_wrap": True, "border": 1}
     title = wb.add_format({"font_name": "宋体", "bold": True, "font_size": 16})
-    text = wb.add_format({"font_name": "宋体", "font_size": 11})
+    text = wb.add_format({"font_name": "宋体", "font_size": 12, "bold": True})
+    alert = wb.add_format({"font_name": "宋体", "font_size": 12, "bold": True, "font_color": "#C00000"})
     head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "align": "center"})
-    fills = {s: wb.add_format({**base, "bg_color": c}) for s, c in FILL.items()}
+    fills = {s: wb.add_format({**base, "bg_color": c, "bold": True, "align": "center"})
+             for s, c in FILL.items()}
+    tints = {s: wb.add_format({**base, "bg_color": FILL[s]}) for s in ROW_FILL}
     plain = wb.add_format(base)
-    widths = (5, 12, 26, 9, 10, 5, 5, 5, 34, 17, 40)
-    for i, w in enumerate(widths):
+    for i, w in enumerate(WIDTHS):
         ws.set_column(i, i, w)
     ws.merge_range(0, 0, 0, len(COLUMNS) - 1, f"{col.year}年度政府信息公开工作年度报告收集情况", title)
+    ws.set_row(0, 26)
     lines = headline(col)
     for i, line in enumerate(lines, 1):
-        ws.merge_range(i, 0, i, len(COLUMNS) - 1, line, text)
+        ws.merge_range(i, 0, i, len(COLUMNS) - 1, line, alert if line.startswith(("未提交", "有错误")) else text)
+        ws.set_row(i, 18 * _lines(line, sum(WIDTHS)) + 2)
     top = len(lines) + 2
     ws.write_row(top, 0, COLUMNS, head)
     rows = body_rows(col, left_out_codes(col))
     for i, r in enumerate(rows, top + 1):
-        ws.write_row(i, 0, [r[c] for c in COLUMNS], plain)
+        _row(ws, i, r, tints.get(r["状态"], plain))
         ws.write(i, 4, r["状态"], fills[r["状态"]])
     ws.autofilter(top, 0, top + len(rows), len(COLUMNS) - 1)
     ws.freeze_panes(top + 1, 3)
@@ -142,7 +163,7 @@ def status_xlsx(col: Collection) -> bytes:
         ws.merge_range(at, 0, at, len(COLUMNS) - 1, "其他文件（未采用、未对应名册、其他年度、无法读取或已忽略）", title)
         ws.write_row(at + 1, 0, COLUMNS, head)
         for i, r in enumerate(others, at + 2):
-            ws.write_row(i, 0, [r[c] for c in COLUMNS], plain)
+            _row(ws, i, r, plain)
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)

@@ -26,7 +26,8 @@ def _num(v):
 def _notes_sheet(wb, st, summary: dict, members: list[dict]):
     ws = wb.add_worksheet("汇总说明")
     ws.set_column(0, 0, 110)
-    lines = [("title", f"{summary['year']}年度{summary['org']['name']}数据汇总说明"),
+    name = summary["org"]["name"] if summary["org"]["name"] != "汇总" else ""
+    lines = [("title", f"{summary['year']}年度{name}数据汇总说明"),
              ("para", f"本汇总由{len(summary['members'])}个单位的报告逐项相加而成；"
                       "各表数值已锁定，总计仍为公式。文字部分不汇总，由汇总单位另行撰写，"
                       "各单位原文见“各单位文字”表；逐单位数据见“各单位明细”表。"),
@@ -36,9 +37,19 @@ def _notes_sheet(wb, st, summary: dict, members: list[dict]):
     if left:
         lines.append(("para_bold", "未计入或需说明的情况："))
         lines += [("para", f"{i}. {f['message']}") for i, f in enumerate(left, 1)]
+    title = wb.add_format({"font_name": "宋体", "bold": True, "font_size": 16})
     for r, (style, text) in enumerate(lines):
-        ws.write_string(r, 0, text, st[style])
+        ws.write_string(r, 0, text, title if style == "title" else st[style])
+        ws.set_row(r, 28 if style == "title" else 16 * _lines(text, 110) + 4)
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
     ws.protect("", {"format_columns": True})
+
+
+def _lines(text: str, width: float) -> int:
+    """Wrapped lines of ``text`` in a column ``width`` characters wide (a CJK glyph counts 2)."""
+    w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return max(1, -(-w // int(width * 0.9)))
 
 
 def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
@@ -50,9 +61,11 @@ def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
     ws.set_column(2, 2 + len(ids), 11)
     for c, text in enumerate(("单位代码", "单位名称")):
         ws.merge_range(0, c, 1, c, text, st["header"])
+    small = wb.add_format({"font_name": "宋体", "font_size": 7, "border": 1, "shrink": True,
+                           "font_color": "#595959", "align": "center", "bg_color": "#DDEBF7"})
     for j, i in enumerate(ids, 2):
         ws.write_string(0, j, fmt.datapoints[i].label, st["header"])
-        ws.write_string(1, j, i, st["corner"])
+        ws.write_string(1, j, i, small)
     ws.set_row(0, 96)
     for r, rep in enumerate(members, 2):
         ws.write_string(r, 0, rep["org"].get("code", ""), st["label"])
@@ -75,6 +88,11 @@ def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
         ref = f"{a1(2, j)}:{a1(last - 1, j)}" if members else a1(2, j)
         ws.write_formula(last, j, f"=SUM({ref})", st["total"], _num(totals[i]))
     ws.freeze_panes(2, 2)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.repeat_rows(0, 1)
+    ws.repeat_columns(0, 1)
+    ws.fit_to_pages(0, 1)
     ws.protect("", {"format_columns": True})
 
 
@@ -95,6 +113,8 @@ def _texts_sheet(wb, st, summary: dict, members: list[dict]):
             ws.write_string(r, 2, text, st["text_value"])
             r += 1
     ws.freeze_panes(1, 0)
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
     ws.protect("", {"format_columns": True})
 
 
@@ -110,6 +130,9 @@ def _findings_sheet(wb, st, summary: dict, members: list[dict]):
                             f.get("sheet") or "", f.get("cell") or "", f.get("message") or ""),
                      st["label"])
     ws.freeze_panes(1, 0)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
     ws.autofilter(0, 0, max(len(rows), 1), 5)
     ws.protect("", {"format_columns": True, "autofilter": True})
 
