@@ -32,7 +32,14 @@ from .workbook_styles import MARKS, make_styles
 KINDS = ("template", "summary")
 LINE_PT = 16  # height of one wrapped line of 11 pt CJK text
 TEXT_ROW_PT = 150  # a text section's input box
+INPUT_ROW_PT = 20
+PAGE_PT = 720  # printable height of a portrait A4 page at the margins below
 WIDE = 100  # sheets wider than this (characters) print landscape
+INSTRUCTIONS_WIDTH = 96
+# The Normal style sets the unit of column widths. Arial 10 (Liberation Sans in LibreOffice) has
+# the same digit width everywhere, so widths and A4 print fit agree in Excel, WPS and LibreOffice
+# (LibreOffice does not shrink a single too-wide column to fit the page).
+DEFAULT_FONT = {"font_name": "Arial", "font_size": 10}
 
 
 def template_id(fmt_id: str, year: int, org: dict | None) -> str:
@@ -146,7 +153,7 @@ def workbook_bytes(*, year: int, org: dict | None, fmt_id: str = "gb2021",
     if not fmt.covers_year(year):
         raise ValueError(f"format {fmt_id} does not cover report year {year}")
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "default_format_properties": DEFAULT_FONT})
     w = _Writer(wb, layout, year, org, values or {}, texts or {}, kind)
     w.instructions()
     for sheet in layout.sheets:
@@ -181,14 +188,14 @@ class _Writer:
 
     def instructions(self):
         ws = self.wb.add_worksheet(L.INSTRUCTIONS_SHEET)
-        ws.set_column(0, 0, 110)
+        ws.set_column(0, 0, INSTRUCTIONS_WIDTH)
         ws.hide_gridlines(2)
         for r, (style, text) in enumerate(instruction_lines(self.layout, self.year, self.org)):
             ws.write_string(r, 0, text, self.st[style])
-            lines = _lines(text, 110)
+            lines = _lines(text, INSTRUCTIONS_WIDTH)
             if lines > 1 or style == "title":
-                ws.set_row(r, max(lines * LINE_PT, 24 if style == "title" else 0))
-        self._print(ws, 110, ())
+                ws.set_row(r, max(lines * LINE_PT + 2, 30 if style == "title" else 0))
+        self._print(ws, INSTRUCTIONS_WIDTH, ())
         ws.protect("", {"format_columns": True})
 
     def sheet(self, sl: L.SheetLayout):
@@ -302,25 +309,25 @@ class _Writer:
     # ---- page set-up ---------------------------------------------------------------------
 
     def _heights(self, ws, sl):
+        """Row heights for wrapped text (no spreadsheet autofits rows on open), and page breaks
+        that keep a text section's label with its box."""
         widths = sl.widths
         need: dict[int, float] = {}
         for p in sl.places:
-            text = p.text
-            if p.role in ("check", "status"):
-                text = str(self._cached(p))
+            text = str(self._cached(p)) if p.role in ("check", "status") else p.text
             if p.role == "text":
                 need[p.row] = TEXT_ROW_PT
-                continue
+            elif p.role in ("input", "total"):
+                need[p.row] = max(need.get(p.row, 0), INPUT_ROW_PT)
             if not text or p.rows > 1:
                 continue
             width = sum(widths[p.col:p.col + p.cols]) if p.col < len(widths) else 10
             pt = _lines(text, width) * LINE_PT + 4
-            if p.role == "title":
-                pt = max(pt, 30)
-            need[p.row] = max(need.get(p.row, 0), pt)
+            need[p.row] = max(need.get(p.row, 0), 30 if p.role == "title" else 0, pt)
         for row, pt in sorted(need.items()):
-            if pt > LINE_PT + 4 or sl.table is None:
-                ws.set_row(row, max(pt, 20))
+            ws.set_row(row, pt)
+        if not sl.table:
+            ws.set_h_pagebreaks(_text_breaks(sl, need))
 
     def _cached(self, p):
         if p.role == "check":
@@ -338,9 +345,9 @@ class _Writer:
         ws.set_paper(9)  # A4
         if width > WIDE:
             ws.set_landscape()
-        ws.fit_to_pages(1, 0)
+        ws.fit_to_pages(1, 1 if places and self.layout.sheet(places[0].sheet).table else 0)
         ws.center_horizontally()
-        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         ws.set_footer("&C第 &P 页，共 &N 页")
         heads = [p for p in places if p.role in ("header", "corner")]
         if heads and self._single_block(places[0].sheet):  # repeat the column headers
@@ -360,6 +367,30 @@ def _q(sheet: str) -> str:
 def _abs(ref: str) -> str:
     row, col = L.parse_a1(ref)
     return f"${L.col_letter(col)}${row + 1}"
+
+
+def _text_breaks(sl, heights: dict[int, float]) -> list[int]:
+    """Rows to break pages before, so that a text box never leaves its label behind."""
+    breaks, used = [], 0.0
+    boxes = {p.row for p in sl.places if p.role == "text"}
+    last = max(heights, default=0)
+    row = 0
+    while row <= last:
+        h = heights.get(row, 15)
+        if row + 1 in boxes:  # a label: keep it with the box below
+            h += heights.get(row + 1, 15)
+            if used + h > PAGE_PT and used:
+                breaks.append(row)
+                used = 0.0
+            used += h
+            row += 2
+            continue
+        if used + h > PAGE_PT and used:
+            breaks.append(row)
+            used = 0.0
+        used += h
+        row += 1
+    return breaks
 
 
 def _lines(text: str, width: float) -> int:

@@ -38,7 +38,7 @@ STYLES: dict[str, dict] = {
     "text": {**_BOX, "locked": False, "bg_color": INPUT_FILL, "valign": "top"},
     "text_value": {**_BOX, "valign": "top"},
     "cover_label": {**_BOX, "bold": True, "align": "center", "bg_color": HEADER_FILL},
-    "cover_fixed": {**_BOX},
+    "cover_fixed": {**_BOX, "align": "left"},
     "cover_input": {**_BOX, "locked": False, "bg_color": INPUT_FILL},
     "cover_date": {**_BOX, "locked": False, "bg_color": INPUT_FILL,
                    "num_format": 'yyyy"年"m"月"d"日"', "align": "left"},
