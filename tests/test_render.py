@@ -47,7 +47,7 @@ def consistent_values(fmt, seed: int = 1) -> dict:
             values[i] = rnd.randint(0, 9)
     cols = [c.key for c in fmt.table("t3").blocks[0].column_leaves if "applicant" in c.tags]
     for c in cols:
-        values[f"t3.received.{c}"] = rnd.randint(60, 99)
+        values[f"t3.received.{c}"] = rnd.randint(190, 260)  # above any sum of 21 results
     values.update(recompute_totals(fmt, values))
     for c in cols:
         values[f"t3.carried_forward.{c}"] = (values[f"t3.received.{c}"] + values[f"t3.carried_over.{c}"]

@@ -45,13 +45,13 @@ FORMAT_DETECTED = code("PUBLISHED_FORMAT", "info", "按表格的表头和行数�
 FORMAT_MIXED = code("PUBLISHED_FORMAT_MIXED", "warning", "表二的表头属于{t2}，而表三的办理结果行属于{t3}，按{used}读取",
                     "table 二's headers are of {t2} but table 三's rows of {t3}; read as {used}",
                     "核对原文表格使用的格式版本。")
-TEXT_IN_TABLE = code("PUBLISHED_TABLE_TEXT", "info", "{section}中表格以外的文字未读入：{text}",
-                     "text beside the table of {section} was not read: {text}", "")
-
+SIGNATURE = code("PUBLISHED_SIGNATURE", "info", "报告末尾的落款“{text}”未计入正文",
+                  "the closing signature “{text}” was not read as text", "")
 FEE_WORDS = re.compile(r"信息处理费|处理费|收取[^。，；]{0,8}费")
 _TITLE = re.compile(r"^(?P<org>.*?)\s*(?:关于)?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:的)?\s*"
                     r"政府信息公开工作\s*年度报告\s*[（(]?(?P<note>[^）)]*)[）)]?$")
 _NUMERALS = "一二三四五六七八九十"
+_DATE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 _SECTION = re.compile(r"^(?P<n>[一二三四五六七八九十]|\d{1,2}|[１-９])\s*[、.．,，]\s*(?P<core>.+)$")
 _SUB = re.compile(r"^[（(]\s*(?P<n>[一二三四五六七八九十])\s*[）)]\s*(?P<rest>.+)$")
 _SUB_SUFFIX = re.compile(r"(方面|情况|工作|方面工作)?[:：。.]?$")
@@ -159,6 +159,17 @@ def section_six(section: Section, lines: list[Line]) -> dict:
     return {ids[0]: "\n".join(fees), ids[1]: "\n".join(other)}
 
 
+def drop_signature(fmt: Format, parsed: Parsed, org_name: str, findings: list) -> None:
+    """The body's name and the date closing the report are not part of the last section."""
+    number = next((s.number for s in reversed(fmt.sections) if s.number in parsed.sections), None)
+    lines = parsed.sections.get(number) or []
+    dropped = []
+    while lines and (_DATE.match(lines[-1].text) or org_name and norm(lines[-1].text) == norm(org_name)):
+        dropped.insert(0, lines.pop().text)
+    if dropped:
+        findings.append(SIGNATURE(text=" ".join(dropped)))
+
+
 def read_texts(fmt: Format, parsed: Parsed, findings: list) -> dict:
     texts = {}
     for s in fmt.sections:
@@ -244,6 +255,7 @@ def parse_published(data: bytes, name: str = "report.txt", *, year: int | None =
             reading = read_table(fmt, s.table, parsed.sections.get(s.number))
             values.update(reading.values)
             findings += reading.findings
+    drop_signature(fmt, parsed, org.get("name") or "", findings)
     texts = read_texts(fmt, parsed, findings)
     ctx = Context(values={i: values.get(i) for i in fmt.datapoints}, texts=texts, year=year,
                   org_kind=org.get("kind") or "", sections_found=set(parsed.sections))

@@ -137,9 +137,9 @@ def markdown_lines(text: str) -> list[Line]:
 
 
 _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article",
-               "header", "footer", "blockquote", "pre", "ul", "ol", "dl", "dt", "dd", "caption",
-               "hr", "br", "main", "nav", "aside", "figure", "figcaption", "center"}
-_SKIP_TAGS = {"script", "style", "template", "noscript", "head"}
+               "header", "blockquote", "pre", "ul", "ol", "dl", "dt", "dd", "caption",
+               "hr", "br", "main", "aside", "figure", "figcaption", "center"}
+_SKIP_TAGS = {"script", "style", "template", "noscript", "head", "nav", "footer"}  # page chrome
 
 
 class _Lines(HTMLParser):
@@ -216,8 +216,10 @@ class _Lines(HTMLParser):
 
     def _row(self, t):
         row, t["row"] = t["row"], None
-        if t.pop("container", False):
+        if t.pop("container", False):  # paragraphs after the last nested table
             self._flush_cell_text()
+            self.buf.append("\n".join(row))
+            self._flush()
             return
         filled = [c for c in row if c.strip()]
         if len(filled) == 1 and "\n" in filled[0].strip():  # a cell holding paragraphs

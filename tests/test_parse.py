@@ -1,0 +1,153 @@
+"""nianbao parse: the seed, every variant seen in real published reports, gb2019, the command.
+
+The inputs under ``files/published/`` are the report of ``test_render.make_report()`` (values
+that satisfy R1–R4, all different) as a web page gives it, each with one kind of variant.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import SEED_TXT
+from test_render import FILES, SAMPLE_JSON, make_report
+from typer.testing import CliRunner
+
+from nianbao.cli import app
+from nianbao.published import parse_file, parse_published
+from nianbao.report import schema
+
+EXPECTED = make_report()
+
+
+def _codes(report) -> list[tuple[str, str | None]]:
+    return [(f["code"], f["rule"]) for f in report["findings"]]
+
+
+def _same_as_expected(report, expected=EXPECTED):
+    assert report["format"] == expected["format"]
+    assert report["values"] == expected["values"]
+    assert report["texts"] == expected["texts"]
+    assert (report["year"], report["org"]["name"]) == (expected["year"], expected["org"]["name"])
+
+
+def test_the_seed_gives_the_expected_json():
+    report = parse_file(SEED_TXT)
+    expected = json.loads(SAMPLE_JSON.read_text(encoding="utf-8"))
+    assert report == expected
+    assert len(report["values"]) == 200
+    assert all(v == 0 for k, v in report["values"].items() if k != "t2.fees.amount")
+    assert report["values"]["t2.fees.amount"] == "0"
+    assert (report["year"], report["org"]["name"]) == (2022, "中村镇人民政府")
+    assert _codes(report) == [("PUBLISHED_LABEL_VARIANT", None), ("RULE_FEE_STATEMENT", "R14")]
+
+
+def test_the_seed_texts():
+    t = parse_file(SEED_TXT)["texts"]
+    assert t["s1.intro"].startswith("2022年，中村镇认真贯彻落实") and t["s1.intro"].endswith("得到了顺利开展。")
+    assert t["s1.active_disclosure"].endswith("2022年我镇主动公开信息共45条。")
+    assert t["s1.requests"] == "2022年，我镇未收到要求公开政府信息的申请。"
+    assert t["s1.information_management"].startswith("根据上级有关文件规定")
+    assert t["s1.platforms"].startswith("按照“明确行政权责")
+    assert t["s1.oversight"].endswith("没有发生不良舆情。")
+    five = t["s5.problems_and_improvements"].split("\n")
+    assert len(five) == 6 and five[2].startswith("（一）规范提升主动公开工作。")
+    assert t["s6.other_matters"] == "无其他需要报告的事项。" and t["s6.processing_fees"] == ""
+
+
+def test_seed_through_the_command_validates_against_the_schema():
+    import jsonschema
+
+    run = CliRunner().invoke(app, ["parse", str(SEED_TXT), "--org-kind", "乡镇", "--org-code", "140521100"])
+    assert run.exit_code == 0, run.output
+    report = json.loads(run.stdout)
+    jsonschema.validate(report, schema())
+    assert report["org"] == {"code": "140521100", "name": "中村镇人民政府", "kind": "乡镇"}
+    assert "警告 R14" in run.stderr and "错误 0 条，警告 1 条，提示 1 条" in run.stderr
+
+
+@pytest.mark.parametrize("name", ["halfwidth-spaces-ocr.txt", "label-line-breaks.txt",
+                                  "space-separated.txt", "cms-word-export.html"])
+def test_variants_read_every_value_and_text(name):
+    report = parse_file(FILES / name)
+    _same_as_expected(report)
+    assert not [c for c in _codes(report) if c[0].startswith("RULE_")]
+
+
+def test_ocr_and_bracket_variants_are_reported():
+    report = parse_file(FILES / "halfwidth-spaces-ocr.txt")
+    variant = [f for f in report["findings"] if f["code"] == "PUBLISHED_LABEL_VARIANT"]
+    assert [f["params"]["found"] for f in variant] == ["本年度止件数"]
+    assert variant[0]["datapoints"] == ["t2.regulations.repealed", "t2.normative_documents.repealed"]
+
+
+def test_renamed_and_arabic_headings_preamble_and_signature():
+    report = parse_file(FILES / "renamed-headings.txt")
+    _same_as_expected(report)
+    codes = [c for c, _ in _codes(report)]
+    assert codes.count("PUBLISHED_HEADING_VARIANT") == 6
+    assert "PUBLISHED_PREAMBLE" in codes and "PUBLISHED_SIGNATURE" in codes
+    assert not [c for c in codes if c.startswith("RULE_")]
+
+
+def test_html_page_chrome_is_left_out():
+    report = parse_file(FILES / "cms-word-export.html")
+    assert "主办单位" not in json.dumps(report["texts"], ensure_ascii=False)
+    assert [c for c, _ in _codes(report)] == ["PUBLISHED_PREAMBLE", "PUBLISHED_LABEL_VARIANT"]
+
+
+def test_what_cannot_be_placed_is_a_finding_never_a_guess():
+    report = parse_file(FILES / "broken.txt")
+    codes = _codes(report)
+    assert ("PUBLISHED_TABLE_MISSING", None) in codes and ("RULE_SECTION_MISSING", "R13") in codes
+    assert ("PUBLISHED_ROW_CELLS", None) in codes and ("PUBLISHED_UNPLACED", None) in codes
+    assert ("RULE_INCOMPLETE", "R6") in codes
+    missing = {k for k, v in report["values"].items() if v is None}
+    assert missing == {k for k in EXPECTED["values"] if k.startswith("t4.")
+                       or k.startswith("t3.not_processed.repeated.")}
+    assert all(report["values"][k] == v for k, v in EXPECTED["values"].items() if k not in missing)
+    run = CliRunner().invoke(app, ["parse", str(FILES / "broken.txt")])
+    assert run.exit_code == 1
+
+
+def test_the_2019_trial_format_is_detected_with_r15():
+    report = parse_file(FILES / "trial-2019-for-2021.txt")
+    _same_as_expected(report, make_report("gb2019", year=2021))
+    assert report["values"]["t2.other_services.items_change"] == -6  # a signed value, read as such
+    assert ("RULE_OLD_FORMAT", "R15") in _codes(report)
+    in_time = parse_file(FILES / "trial-2019-for-2021.txt", year=2020)
+    assert in_time["format"] == "gb2019" and ("RULE_OLD_FORMAT", "R15") not in _codes(in_time)
+
+
+def test_sub_headings_running_into_their_paragraph():
+    text = ("某局2023年政府信息公开工作年度报告\n一、总体情况\n（一）主动公开。本年主动公开信息12条。\n"
+            "（二）依申请公开：本年未收到申请。\n（三）政府信息管理方面\n规范管理。\n(四)平台建设\n网站。\n"
+            "（五）监督保障\n考核。\n五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n"
+            "本机关未收取信息处理费。\n无其他事项。\n")
+    report = parse_published(text.encode(), "x.txt")
+    t = report["texts"]
+    assert t["s1.active_disclosure"] == "本年主动公开信息12条。"
+    assert t["s1.requests"] == "本年未收到申请。" and t["s1.platforms"] == "网站。"
+    assert (t["s6.processing_fees"], t["s6.other_matters"]) == ("本机关未收取信息处理费。", "无其他事项。")
+    assert (report["year"], report["org"]["name"]) == (2023, "某局")
+    codes = [c for c, _ in _codes(report)]
+    assert codes.count("PUBLISHED_TABLE_MISSING") == 3 and codes.count("RULE_SECTION_MISSING") == 3
+
+
+def test_no_title_needs_the_options():
+    text = "一、总体情况\n内容。\n"
+    report = parse_published(text.encode(), "x.txt")
+    assert "PUBLISHED_NO_TITLE" in [c for c, _ in _codes(report)]
+    named = parse_published(text.encode(), "x.txt", year=2023, org={"name": "某局"})
+    assert "PUBLISHED_NO_TITLE" not in [c for c, _ in _codes(named)]
+    assert (named["year"], named["org"]["name"]) == (2023, "某局")
+
+
+def test_parse_command_errors(tmp_path):
+    run = CliRunner().invoke(app, ["parse", str(tmp_path / "none.txt")])
+    assert run.exit_code == 2 and "找不到文件" in run.output
+    run = CliRunner().invoke(app, ["parse", str(SEED_TXT), "--org-kind", "村"])
+    assert run.exit_code == 2 and "--org-kind" in run.output
+    out = tmp_path / "seed.json"
+    run = CliRunner().invoke(app, ["parse", str(SEED_TXT), "-o", str(out)])
+    assert run.exit_code == 0 and json.loads(out.read_text(encoding="utf-8"))["year"] == 2022
