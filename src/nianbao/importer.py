@@ -48,8 +48,8 @@ IDENTITY_MISSING = code(
     "the workbook carries no template identity (copied into a new file?); read by its layout",
     "今后请直接在下发的模板文件中填写并保存。")
 UNPROTECTED = code(
-    "SHEET_UNPROTECTED", "warning", "工作表“{sheet}”的保护已被取消；数据已按模板位置读取，请核对表头和合计是否被改动",
-    "sheet “{sheet}” is no longer protected; check that labels and totals are unchanged",
+    "SHEET_UNPROTECTED", "warning", "工作表“{tab}”的保护已被取消；数据已按模板位置读取，请核对表头和合计是否被改动",
+    "sheet “{tab}” is no longer protected; check that labels and totals are unchanged",
     "使用下发的模板，不要撤销工作表保护。")
 ORG_MISSING = code(
     "COVER_ORG_MISSING", "error", "封面未填写“{label}”（{at}），无法确定是哪个单位的报告；请在封面填写",
@@ -137,7 +137,7 @@ def _import(wb, path, sha, fmt_id, year, previous, lang) -> ImportResult:
     findings: list[Finding] = []
     if not meta:
         if mismatch is not None:
-            why = ("缺少工作表“%s”" % mismatch.params["sheet"]) if mismatch.code == "LAYOUT_SHEET_MISSING" \
+            why = ("缺少工作表“%s”" % mismatch.params["tab"]) if mismatch.code == "LAYOUT_SHEET_MISSING" \
                 else "表格结构与模板不同"
             return _unreadable(path, sha, NOT_TEMPLATE(why=why, why_en=mismatch.message("en")),
                                meta, saved_at)
@@ -160,7 +160,7 @@ def _import(wb, path, sha, fmt_id, year, previous, lang) -> ImportResult:
                               findings=findings, contact=contact, lang=lang)
         return ImportResult(path, report, findings, True, sha, meta, saved_at)
     findings += org_findings
-    findings += [UNPROTECTED(sheet=n) for n in sheets if not sheets[n].protected]
+    findings += [UNPROTECTED(sheet=n, tab=n) for n in sheets if not sheets[n].protected]
     values, value_findings = cells.read_values(layout, sheets)
     totals, total_findings = cells.check_totals(layout, sheets, values)
     values.update(totals)

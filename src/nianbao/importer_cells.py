@@ -21,16 +21,16 @@ from .values import read_value
 
 _REDO = "表格结构被改动后数据位置无法确认，因此没有读取任何数据；请在下发的模板中重新填写（可复制粘贴数字）。"
 SHEET_MISSING = code(
-    "LAYOUT_SHEET_MISSING", "error", "找不到工作表“{sheet}”（可能被改名或删除）。" + _REDO,
-    "sheet “{sheet}” is missing (renamed or deleted?); no data was read",
+    "LAYOUT_SHEET_MISSING", "error", "找不到工作表“{tab}”（可能被改名或删除）。" + _REDO,
+    "sheet “{tab}” is missing (renamed or deleted?); no data was read",
     "使用下发的模板，不要改工作表名称。")
 LAYOUT_MISMATCH = code(
-    "LAYOUT_MISMATCH", "error", "工作表“{sheet}”的 {cell} 单元格应为“{expected}”，实际是“{found}”（可能插入或删除了行、列）。" + _REDO,
-    "sheet “{sheet}” cell {cell} should read “{expected}” but reads “{found}” (rows or columns inserted/deleted?); no data was read",
+    "LAYOUT_MISMATCH", "error", "工作表“{tab}”的 {at} 单元格应为“{expected}”，实际是“{found}”（可能插入或删除了行、列）。" + _REDO,
+    "sheet “{tab}” cell {at} should read “{expected}” but reads “{found}” (rows or columns inserted/deleted?); no data was read",
     "使用下发的模板，不要插入、删除行列或改动表头文字。")
 NAME_MOVED = code(
-    "LAYOUT_NAME_MOVED", "error", "“{label}”应在工作表“{sheet}”的 {cell}，但已被移到“{found_sheet}”的 {found}（可能插入或删除了行、列）。" + _REDO,
-    "“{label}” belongs in sheet “{sheet}” {cell} but was moved to “{found_sheet}” {found}; no data was read",
+    "LAYOUT_NAME_MOVED", "error", "“{label}”应在工作表“{tab}”的 {at}，但已被移到“{found_sheet}”的 {found}（可能插入或删除了行、列）。" + _REDO,
+    "“{label}” belongs in sheet “{tab}” {at} but was moved to “{found_sheet}” {found}; no data was read",
     "使用下发的模板，不要插入、删除行列或移动单元格。")
 CELL_ERROR = code(
     "VALUE_CELL_ERROR", "error", "{label}：单元格显示错误值“{raw}”，无法读取；请改为直接填写数字",
@@ -156,12 +156,12 @@ def verify_layout(layout: Layout, sheets: dict, wb) -> Finding | None:
     plan = plan_for(layout.format.id)
     for name in plan.sheets:
         if name not in sheets:
-            return SHEET_MISSING(sheet=name)
+            return SHEET_MISSING(sheet=name, tab=name)
     for sheet, ref, folded, text in plan.labels:
         cell = sheets[sheet].cells.get(ref)
         found = cell.v if cell is not None and cell.t == "s" else cell_text(cell)
         if found != text and fold(found) != folded:
-            return LAYOUT_MISMATCH(sheet=sheet, cell=ref, expected=_short(text),
+            return LAYOUT_MISMATCH(sheet=sheet, cell=ref, tab=sheet, at=ref, expected=_short(text),
                                    found=_short(found) or "（空白）")
     for name, sheet, ref, item_id, written in plan.names:
         text = wb.defined.get(name)
@@ -169,7 +169,7 @@ def verify_layout(layout: Layout, sheets: dict, wb) -> Finding | None:
             continue
         target = wb.name_target(name)
         if target is not None and (target[0] != sheet or target[1] != ref):
-            return NAME_MOVED(sheet=sheet, cell=ref, found_sheet=target[0], found=target[1],
+            return NAME_MOVED(sheet=sheet, cell=ref, tab=sheet, at=ref, found_sheet=target[0], found=target[1],
                               label=_label(layout, item_id), datapoints=[item_id])
     return None
 

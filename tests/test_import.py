@@ -1,0 +1,301 @@
+"""Importing filled workbooks: round trips, single-cell corruptions, caches, layout changes."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nianbao.rules import recompute_totals
+from test_import_kit import (FEES, FMT, WHERE, ZC, at, consistent, fill, imp, patch_zip,
+                             sheet_part, template, where, zeros)
+
+TEXT = st.text(st.characters(whitelist_categories=("L", "N", "P", "Zs"), max_codepoint=0x9FFF)
+               | st.sampled_from(["\n", "中", "，", "。"]), max_size=60).map(str.rstrip) \
+    .filter(lambda s: not s.startswith(("=", "-", "+", "@")))
+SETTINGS = settings(max_examples=30, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@pytest.fixture(scope="module")
+def tpl(tmp_path_factory):
+    return template(tmp_path_factory.mktemp("tpl"))
+
+
+@SETTINGS
+@given(data=st.data())
+def test_round_trip_values_and_texts(tpl, tmp_path, data):
+    values = consistent(lambda lo, hi: data.draw(st.integers(lo, hi)))
+    texts = {t: data.draw(TEXT) for t in FMT.texts}
+    texts["s6.processing_fees"] = FEES
+    result = imp(fill(tpl, tmp_path / "f.xlsx", values, texts))
+    assert result.readable
+    expected = {**values, **recompute_totals(FMT, values)}
+    got = result.report["values"]
+    for i, dp in FMT.datapoints.items():
+        want = expected[i]
+        assert got[i] == (format(want.normalize(), "f") if dp.kind == "amount" else want), i
+    assert Decimal(got["t2.fees.amount"]) == values["t2.fees.amount"]
+    assert result.report["texts"] == texts
+    assert [f for f in result.findings if f.severity == "error"] == []
+    assert result.report["org"] == ZC and result.report["year"] == 2022
+
+
+def _quiet():
+    """Consistent values that raise no finding at all (no 规章 for a 乡镇, no 其他处理)."""
+    v = zeros()
+    v.update({"t3.received.natural_person": 5, "t3.granted.natural_person": 3,
+              "t3.partially_granted.natural_person": 1, "t3.carried_forward.natural_person": 1,
+              "t2.normative_documents.issued": 4, "t2.normative_documents.in_force": 9,
+              "t4.review.upheld": 2, "t2.fees.amount": Decimal("9116.36")})
+    return v
+
+
+COUNT_BAD = [  # (what is typed, given the value v that was there) -> codes expected at the cell
+    (lambda v: f"{v}件", {"VALUE_NORMALISED"}), (lambda v: _fw(v), {"VALUE_NORMALISED"}),
+    (lambda v: f" {v} ", {"VALUE_NORMALISED"}), (lambda v: f"{v}.0", set()),
+    (lambda v: v + 0.5, {"VALUE_NOT_INTEGER", "RULE_INCOMPLETE"}),
+    (lambda v: -v - 1, {"VALUE_NEGATIVE", "RULE_INCOMPLETE"}),
+    (lambda v: "十二", {"VALUE_NOT_NUMBER", "RULE_INCOMPLETE"}),
+    (lambda v: f"约{v}", {"VALUE_NOT_NUMBER", "RULE_INCOMPLETE"}),
+    (lambda v: None, {"VALUE_BLANK", "RULE_INCOMPLETE"}), (lambda v: "/", {"VALUE_BLANK", "RULE_INCOMPLETE"}),
+    (lambda v: "无", {"VALUE_BLANK", "RULE_INCOMPLETE"}), (lambda v: "—", {"VALUE_BLANK", "RULE_INCOMPLETE"}),
+    (lambda v: f"={v}+0", {"VALUE_FORMULA_UNCALCULATED", "RULE_INCOMPLETE"}),
+    (lambda v: True, {"VALUE_NOT_NUMBER", "RULE_INCOMPLETE"}),
+]
+AMOUNT_BAD = {"9,116.36": {"VALUE_NORMALISED"}, "9116.36万元": {"VALUE_NORMALISED"},
+              "251000元": {"VALUE_WRONG_UNIT", "RULE_INCOMPLETE"}, -1: {"VALUE_NEGATIVE", "RULE_INCOMPLETE"},
+              "": {"VALUE_BLANK", "RULE_INCOMPLETE"}}
+
+
+@pytest.fixture(scope="module")
+def quiet_file(tpl, tmp_path_factory):
+    out = tmp_path_factory.mktemp("quiet") / "quiet.xlsx"
+    return fill(tpl, out, _quiet(), {"s6.processing_fees": FEES})
+
+
+def test_quiet_baseline_has_no_finding(quiet_file):
+    assert imp(quiet_file).findings == []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_single_cell_corruption_is_found_at_that_cell(quiet_file, tmp_path, data):
+    counts = [i for i in FMT.inputs if FMT.datapoints[i].kind == "count"]
+    item = data.draw(st.sampled_from(counts))
+    typed, expected = data.draw(st.sampled_from(COUNT_BAD))
+    before = _quiet()[item]
+    result = imp(fill(quiet_file, tmp_path / "c.xlsx", {item: typed(before)}))
+    assert where(result) == {(c, *at(item)) for c in expected}, (item, typed(before))
+    value = result.report["values"][item]
+    assert value == (None if "RULE_INCOMPLETE" in expected else before)
+
+
+def _fw(n: int) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) for c in str(n))
+
+
+@pytest.mark.parametrize("raw", list(AMOUNT_BAD))
+def test_amount_corruptions(quiet_file, tmp_path, raw):
+    result = imp(fill(quiet_file, tmp_path / "a.xlsx", {"t2.fees.amount": raw}))
+    assert where(result) == {(c, *at("t2.fees.amount")) for c in AMOUNT_BAD[raw]}
+    if "RULE_INCOMPLETE" not in AMOUNT_BAD[raw]:
+        assert result.report["values"]["t2.fees.amount"] == "9116.36"
+
+
+def test_amount_is_exact_decimal_text(quiet_file, tmp_path):
+    for raw, want in ((Decimal("0.000001"), "0.000001"), (Decimal("123456789.123456"), "123456789.123456"),
+                      ("0.10", "0.1"), (12, "12")):
+        result = imp(fill(quiet_file, tmp_path / "a.xlsx", {"t2.fees.amount": raw}))
+        assert result.report["values"]["t2.fees.amount"] == want
+
+
+def test_seventeen_digit_doubles_read_as_typed(quiet_file, tmp_path):
+    """Some writers print a cell's double with 17 digits; the value typed had at most 15."""
+    sheet, ref = at("t2.fees.amount")
+    part = sheet_part(quiet_file, sheet)
+    out = patch_zip(quiet_file, tmp_path / "d.xlsx", {part: lambda b: re.sub(
+        rb'(<c r="%s"[^>]*>)<v>[^<]*</v>' % ref.encode(), rb"\1<v>9116.3599999999997</v>", b)})
+    assert imp(out).report["values"]["t2.fees.amount"] == "9116.36"
+
+
+def test_texts_kept_exactly(quiet_file, tmp_path):
+    texts = {"s1.intro": "第一段。\n\n  第二段缩进。\n", "s5.problems_and_improvements": "一是……\r\n二是……  \t",
+             "s6.other_matters": "以 CR 结尾：\r"}
+    result = imp(fill(quiet_file, tmp_path / "t.xlsx", texts=texts))
+    assert result.report["texts"]["s1.intro"] == "第一段。\n\n  第二段缩进。"
+    assert result.report["texts"]["s5.problems_and_improvements"] == "一是……\r\n二是……"
+    assert result.report["texts"]["s6.other_matters"] == "以 CR 结尾："
+
+
+# ---- caches ------------------------------------------------------------------------------
+
+def test_missing_caches_are_fine(quiet_file):
+    """openpyxl drops every cached result: the file was never recalculated."""
+    wb = openpyxl.load_workbook(quiet_file, data_only=True)
+    p = WHERE["t3.total.total"]
+    assert wb[p.sheet][p.ref].value is None
+    result = imp(quiet_file)
+    assert result.report["values"]["t3.total.total"] == 4 and result.findings == []
+
+
+def _stale(tmp_path):
+    """A template written with true caches for the quiet values, then one input changed in the
+    XML (3 → 7) without recalculating: every total over that input shows a stale result."""
+    src = template(tmp_path, "prefilled.xlsx", prefill={**_quiet(), "s6.processing_fees": FEES})
+    sheet, ref = at("t3.granted.natural_person")
+    part = sheet_part(src, sheet)
+    return patch_zip(src, tmp_path / "stale.xlsx", {part: lambda b: re.sub(
+        rb'(<c r="%s"[^>]*>)<v>3</v>' % ref.encode(), rb"\g<1><v>7</v>", b)})
+
+
+def test_stale_caches_found_at_each_total(tmp_path):
+    fresh = imp(template(tmp_path, "p.xlsx", prefill={**_quiet(), "s6.processing_fees": FEES}))
+    assert fresh.findings == []
+    result = imp(_stale(tmp_path))
+    assert result.report["values"]["t3.granted.natural_person"] == 7
+    assert result.report["values"]["t3.total.natural_person"] == 8
+    stale = where(result, "TOTAL_CACHE_STALE")
+    assert stale == {("TOTAL_CACHE_STALE", *at(i)) for i in
+                     ("t3.granted.total", "t3.total.natural_person", "t3.total.total")}
+    # and R1 is computed from the inputs, not from the stale caches
+    assert ("RULE_BALANCE", *at("t3.carried_forward.natural_person")) in where(result)
+
+
+# ---- tampering -------------------------------------------------------------------------------
+
+def test_total_typed_over_formula(quiet_file, tmp_path):
+    item = "t3.received.total"
+    wrong = imp(fill(quiet_file, tmp_path / "w.xlsx", {item: 6}))
+    assert where(wrong, "TOTAL_TYPED_WRONG") == {("TOTAL_TYPED_WRONG", *at(item))}
+    assert wrong.report["values"][item] == 5 and wrong.errors == 1
+    same = imp(fill(quiet_file, tmp_path / "s.xlsx", {item: 5}))
+    assert where(same) == {("TOTAL_TYPED", *at(item))}
+
+
+def test_total_formula_changed_or_deleted(quiet_file, tmp_path):
+    item = "t4.review.total"
+    changed = imp(fill(quiet_file, tmp_path / "c.xlsx", {item: "=SUM(B6:C6)"}))
+    assert where(changed) == {("TOTAL_FORMULA_CHANGED", *at(item))}
+    assert changed.report["values"][item] == 2
+    deleted = imp(fill(quiet_file, tmp_path / "d.xlsx", {item: None}))
+    assert where(deleted) == {("TOTAL_FORMULA_MISSING", *at(item))}
+
+
+def test_unprotected_sheet(quiet_file, tmp_path):
+    wb = openpyxl.load_workbook(quiet_file)
+    sheet = WHERE["t4.review.total"].sheet
+    wb[sheet].protection.sheet = False
+    wb.save(tmp_path / "u.xlsx")
+    assert where(imp(tmp_path / "u.xlsx")) == {("SHEET_UNPROTECTED", sheet, None)}
+
+
+# ---- layout ----------------------------------------------------------------------------------
+
+def test_inserted_row_is_not_read_at_shifted_positions(quiet_file, tmp_path):
+    wb = openpyxl.load_workbook(quiet_file)
+    sheet = WHERE["t3.received.natural_person"].sheet
+    wb[sheet].insert_rows(10)
+    wb.save(tmp_path / "r.xlsx")
+    result = imp(tmp_path / "r.xlsx")
+    [f] = [f for f in result.findings if f.severity == "error"]
+    assert (f.code, f.sheet, f.cell) == ("LAYOUT_MISMATCH", sheet, "B10")  # first label moved down
+    assert "B10" in f.message() and "（空白）" in f.message()
+    assert set(result.report["values"].values()) == {None}
+    assert all(v == "" for v in result.report["texts"].values())
+
+
+def test_changed_label_names_the_cell(quiet_file, tmp_path):
+    result = imp(fill(quiet_file, tmp_path / "l.xlsx", cells={("二、主动公开", "A10"): "行政许可（含备案）"}))
+    assert where(result) == {("LAYOUT_MISMATCH", "二、主动公开", "A10")}
+    assert "行政许可（含备案）" in result.findings[0].message()
+
+
+def test_renamed_sheet(quiet_file, tmp_path):
+    wb = openpyxl.load_workbook(quiet_file)
+    wb["四、复议诉讼"].title = "四、行政复议"
+    wb.save(tmp_path / "n.xlsx")
+    result = imp(tmp_path / "n.xlsx")
+    assert [f.code for f in result.findings] == ["LAYOUT_SHEET_MISSING"]
+    assert "四、复议诉讼" in result.findings[0].message()
+
+
+def test_moved_defined_name(quiet_file, tmp_path):
+    sheet, ref = at("t4.review.upheld")
+    old, new = f"'{sheet}'!${ref[0]}${ref[1:]}<", f"'{sheet}'!${ref[0]}${int(ref[1:]) + 1}<"
+    out = patch_zip(quiet_file, tmp_path / "m.xlsx", {"xl/workbook.xml": lambda b: b.replace(
+        old.encode(), new.encode())})
+    result = imp(out)
+    assert where(result) == {("LAYOUT_NAME_MOVED", *at("t4.review.upheld"))}
+
+
+# ---- identity, format, year, cover ------------------------------------------------------------
+
+def test_identity_from_hidden_sheet_alone(quiet_file, tmp_path):
+    out = patch_zip(quiet_file, tmp_path / "h.xlsx", {"docProps/custom.xml": lambda b: re.sub(
+        rb"<property .*</property>", b"", b)})
+    result = imp(out)
+    assert result.findings == [] and result.report["org"] == ZC
+    assert result.meta["template_id"] and result.report["source"]["template"]["format"] == "gb2021"
+
+
+def test_no_identity_but_same_layout(quiet_file, tmp_path):
+    wb = openpyxl.load_workbook(quiet_file)
+    del wb["_nianbao"]
+    wb.custom_doc_props.props.clear()
+    wb.save(tmp_path / "copy.xlsx")
+    result = imp(tmp_path / "copy.xlsx")
+    assert [f.code for f in result.findings] == ["TEMPLATE_IDENTITY_MISSING"]
+    assert result.report["values"]["t3.received.natural_person"] == 5
+
+
+def test_someone_elses_workbook(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "2022年政府信息公开统计表"
+    wb.save(tmp_path / "other.xlsx")
+    result = imp(tmp_path / "other.xlsx")
+    assert not result.readable and result.report is None
+    assert [f.code for f in result.findings] == ["NOT_A_TEMPLATE"]
+
+
+def test_other_format_or_year_asked(quiet_file):
+    r = imp(quiet_file, fmt_id="gb2019")
+    assert not r.readable and [f.code for f in r.findings] == ["TEMPLATE_FORMAT_MISMATCH"]
+    r = imp(quiet_file, year=2023)
+    assert where(r) == {("TEMPLATE_YEAR_MISMATCH", None, None)} and "2023" in r.findings[0].message()
+    assert imp(quiet_file, fmt_id="gb2021", year=2022).findings == []
+
+
+def test_blank_template_takes_org_from_cover(tmp_path):
+    blank = template(tmp_path, "blank.xlsx", org=None)
+    typed = {"org.name": "东村镇人民政府", "org.code": "140521101", "org.kind": "乡镇",
+             "contact.person": "张三", "contact.phone": "0356-1234567", "s6.processing_fees": FEES}
+    result = imp(fill(blank, tmp_path / "b.xlsx", _quiet(), typed))
+    assert result.report["org"] == {"code": "140521101", "name": "东村镇人民政府", "kind": "乡镇"}
+    assert result.report["contact"]["person"] == "张三" and result.findings == []
+    missing = imp(fill(blank, tmp_path / "m.xlsx", _quiet(), {"s6.processing_fees": FEES}))
+    assert where(missing) == {("COVER_ORG_MISSING", "封面", at("org.name")[1]),
+                              ("COVER_FIELD_MISSING", "封面", at("org.code")[1]),
+                              ("COVER_FIELD_MISSING", "封面", at("org.kind")[1])}
+
+
+# ---- cross-year ------------------------------------------------------------------------------
+
+def test_previous_year_rules(quiet_file, tmp_path):
+    last = imp(quiet_file).report
+    last = {**last, "year": 2021}
+    last["values"] = {**last["values"], "t3.carried_forward.natural_person": 2,
+                      "t2.normative_documents.in_force": 1}
+    last["texts"] = {**last["texts"], "s5.problems_and_improvements": "问题依旧。"}
+    this = imp(fill(quiet_file, tmp_path / "p.xlsx", texts={"s5.problems_and_improvements": "问题依旧。"}),
+               previous=last)
+    codes = {(f.code, f.rule) for f in this.findings}
+    assert ("RULE_CARRY", "R7") in codes and ("RULE_STOCK", "R8") in codes
+    assert ("RULE_TEXT_REPEAT", "R20") in codes
+    assert ("RULE_CARRY", *at("t3.carried_over.natural_person")) in where(this)
+    other = imp(quiet_file, previous={**last, "org": {"code": "1", "name": "别的镇", "kind": "乡镇"}})
+    assert "PREVIOUS_MISMATCH" in {f.code for f in other.findings}
