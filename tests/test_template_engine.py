@@ -1,0 +1,171 @@
+"""The template in a real spreadsheet engine: LibreOffice headless recalculates filled copies.
+
+Copies of the generated template are filled with openpyxl (as a person would type), and also
+written pre-filled by the generator; one soffice call recalculates them all. Then, read with
+``data_only=True``: totals are the sums, R1 marks and status cells say pass or fail as they
+should, the generator's cached results equal what LibreOffice computes, and defined names,
+protection and validation survive the round trip.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from lo import needs_soffice, recalc
+from nianbao import layout as L
+from nianbao.template import template_bytes
+
+pytestmark = needs_soffice
+ORG = {"code": "140521100", "name": "中村镇人民政府", "kind": "乡镇"}
+COLS = ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org")
+
+
+def balanced(fmt, seed=7) -> dict:
+    """Random inputs for which R1 holds in every column."""
+    rnd = random.Random(seed)
+    v = {i: rnd.randint(0, 9) for i in fmt.inputs}
+    v["t2.fees.amount"] = Decimal("12.35")
+    for c in COLS:
+        done = sum(v[i] for i in fmt.computed[f"t3.total.{c}"])
+        v[f"t3.carried_over.{c}"] = rnd.randint(0, 3)
+        v[f"t3.carried_forward.{c}"] = rnd.randint(3, 6)
+        v[f"t3.received.{c}"] = done + v[f"t3.carried_forward.{c}"] - v[f"t3.carried_over.{c}"]
+    return v
+
+
+def _fill(path, values, layout):
+    wb = openpyxl.load_workbook(path)
+    for i, v in values.items():
+        p = layout.by_id[i]
+        wb[p.sheet][p.ref].value = float(v) if isinstance(v, Decimal) else v
+    wb.save(path)
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory, fmt, layout):
+    src = tmp_path_factory.mktemp("in")
+    good = balanced(fmt)
+    bad = dict(good, **{"t3.received.research": good["t3.received.research"] + 2})
+    half = {i: v for i, v in good.items() if not i.startswith("t3.")}
+    prev = {"format": "gb2021", "year": 2025, "org": ORG,
+            "values": {"t2.regulations.in_force": 0, "t2.normative_documents.in_force": 10}}
+    files = {
+        "blank": template_bytes(year=2026, org=None),
+        "typed_good": template_bytes(year=2026, org=ORG),
+        "typed_bad": template_bytes(year=2026, org=ORG),
+        "typed_half": template_bytes(year=2026, org=ORG),
+        "pre_good": template_bytes(year=2026, org=ORG, prefill=good),
+        "pre_bad": template_bytes(year=2026, org=ORG, prefill=bad),
+        "pre_prev": template_bytes(year=2026, org=ORG, prefill=good, previous=prev),
+    }
+    paths = {}
+    for name, data in files.items():
+        paths[name] = src / f"{name}.xlsx"
+        paths[name].write_bytes(data)
+    _fill(paths["typed_good"], good, layout)
+    _fill(paths["typed_bad"], bad, layout)
+    _fill(paths["typed_half"], half, layout)
+    out = recalc(list(paths.values()), tmp_path_factory.mktemp("out"))
+    return {"in": paths, "out": dict(zip(paths, out)), "good": good, "bad": bad, "prev": prev}
+
+
+def _values(path):
+    return openpyxl.load_workbook(path, data_only=True)
+
+
+def _formula_cells(path):
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("="):
+                    yield ws.title, c.coordinate
+
+
+@pytest.mark.parametrize("name", ["blank", "pre_good", "pre_bad", "pre_prev"])
+def test_cached_results_equal_libreoffice(engine, name):
+    """What a viewer that never recalculates shows is what the engine computes."""
+    mine, lo = _values(engine["in"][name]), _values(engine["out"][name])
+    cells = list(_formula_cells(engine["in"][name]))
+    assert len(cells) >= 45
+    diff = [(s, ref, mine[s][ref].value, lo[s][ref].value) for s, ref in cells
+            if mine[s][ref].value != lo[s][ref].value]
+    assert diff == []
+
+
+def _at(wb, layout, item):
+    p = layout.by_id[item]
+    return wb[p.sheet][p.ref].value
+
+
+@pytest.mark.parametrize("name", ["typed_good", "pre_good"])
+def test_balanced_totals_and_marks_pass(engine, name, layout, fmt):
+    wb = _values(engine["out"][name])
+    good = engine["good"]
+    for total, parts in fmt.computed.items():
+        want = sum(good[p] if p in good else _at(wb, layout, p) for p in parts)
+        assert _at(wb, layout, total) == want, total
+    for p in layout.places:
+        if p.role == "check":
+            assert wb[p.sheet][p.ref].value == "√ 通过", p.id
+        elif p.role == "status":
+            assert wb[p.sheet][p.ref].value.startswith("√ "), p.id
+    assert _at(wb, layout, L.COVER_STATUS) == "√ 全部校验通过"
+
+
+@pytest.mark.parametrize("name", ["typed_bad", "pre_bad"])
+def test_unbalanced_column_fails(engine, name, layout):
+    wb = _values(engine["out"][name])
+    for p in layout.places:
+        if p.role == "check":
+            want = "× 相差2" if p.id.endswith((".research", ".total")) else "√ 通过"
+            assert wb[p.sheet][p.ref].value == want, p.id
+    assert _at(wb, layout, "status.t3").startswith("× 本表有2处未通过：勾稽关系不符2列")
+    assert _at(wb, layout, "status.t2") == "√ 本表全部校验通过"
+    assert _at(wb, layout, L.COVER_STATUS).startswith("× 有2处未通过")
+
+
+def test_half_filled_is_pending(engine, layout):
+    wb = _values(engine["out"]["typed_half"])
+    assert _at(wb, layout, "status.t2") == "√ 本表全部校验通过"
+    assert _at(wb, layout, "status.t3").startswith("待填写：本表还有144项")
+    assert all(wb[p.sheet][p.ref].value == "待填写" for p in layout.places if p.role == "check")
+    assert _at(wb, layout, L.COVER_STATUS).startswith("待填写：还有144项")
+
+
+def test_stock_mark_from_previous(engine, layout):
+    wb = _values(engine["out"]["pre_prev"])
+    good = engine["good"]
+    p = layout.by_id["t2.normative_documents.in_force"]
+    row = [c.value for c in wb[p.sheet][p.row + 1] if c.value is not None]
+    expected = 10 + good["t2.normative_documents.issued"] - good["t2.normative_documents.repealed"]
+    diff = abs(good["t2.normative_documents.in_force"] - expected)
+    assert 10 in row
+    assert ("√ 相符" if diff == 0 else f"△ 相差{diff}，请核实或在文字中说明") in row
+
+
+def test_names_protection_validation_survive_libreoffice(engine, layout):
+    before = openpyxl.load_workbook(engine["in"]["blank"])
+    after = openpyxl.load_workbook(engine["out"]["blank"])
+    def targets(wb):  # LibreOffice drops quotes a sheet name does not need ('封面'!$B$8)
+        return {n: tuple(x.strip("'") for x in d.attr_text.split("!")) for n, d in wb.defined_names.items()}
+    assert targets(after) == targets(before)
+    assert len(targets(after)) == len(layout.by_id)
+    for s in layout.sheets:
+        ws = after[s.name]
+        assert ws.protection.sheet
+        assert len(ws.data_validations.dataValidation) >= (1 if any(
+            p.role in ("input", "text", "cover") for p in s.places) else 0)
+    props = {p.name: p.value for p in after.custom_doc_props.props}
+    assert props[L.PROPERTY_PREFIX + "fingerprint"] == layout.fingerprint
+    assert after[L.META_SHEET].sheet_state in ("hidden", "veryHidden")  # LibreOffice: hidden
+
+
+def test_amount_is_exact_in_the_file(engine, layout):
+    wb = openpyxl.load_workbook(io.BytesIO(engine["in"]["pre_good"].read_bytes()))
+    assert Decimal(str(_at(wb, layout, "t2.fees.amount"))) == Decimal("12.35")
