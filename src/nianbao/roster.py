@@ -191,7 +191,9 @@ def load_previous(paths, year: int) -> tuple[dict[str, dict], list[Finding]]:
 
     files: list[Path] = []
     for p in map(Path, paths):
-        files += sorted((p / "reports").glob("*.json")) if p.is_dir() else [p]
+        for f in sorted((p / "reports").glob("*.json")) if p.is_dir() else [p]:
+            if f.resolve() not in {x.resolve() for x in files}:
+                files.append(f)
     found: dict[str, list[tuple[Path, dict]]] = {}
     findings = []
     for f in files:

@@ -153,7 +153,7 @@ def workbook_bytes(*, year: int, org: dict | None, fmt_id: str = "gb2021",
     if not fmt.covers_year(year):
         raise ValueError(f"format {fmt_id} does not cover report year {year}")
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "default_format_properties": DEFAULT_FONT})
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "default_format_properties": dict(DEFAULT_FONT)})
     w = _Writer(wb, layout, year, org, values or {}, texts or {}, kind)
     w.instructions()
     for sheet in layout.sheets:
