@@ -94,13 +94,20 @@ def import_workbook(path, *, fmt_id: str | None = None, year: int | None = None,
     except reader.ReadError as exc:
         return ImportResult(path, None, [exc.finding], False)
     except OSError as exc:
-        return ImportResult(path, None, [CANNOT_OPEN(reason=exc.strerror or str(exc))], False)
+        return ImportResult(path, None, [CANNOT_OPEN(reason=_os_reason(exc))], False)
     sha = hashlib.sha256(data).hexdigest()
     try:
         wb = reader.open_workbook(data, path.name)
         return _import(wb, path, sha, fmt_id, year, previous, lang)
     except reader.ReadError as exc:
         return ImportResult(path, None, [exc.finding], False, sha)
+
+
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    return {errno.ENOENT: "文件不存在", errno.EACCES: "没有读取权限", errno.EISDIR: "这是文件夹，不是文件",
+            errno.EPERM: "没有读取权限"}.get(exc.errno, f"系统错误（{exc.strerror or exc}）")
 
 
 def identity(wb: reader.Workbook) -> dict:

@@ -216,7 +216,7 @@ class Workbook:
         # workbook-scoped defined names as written; name_target() parses one
         self.defined = {n: text for n, local_id, text in raw_names if local_id is None}
         self._sst_part = next((t for typ, t in rels.values() if typ.endswith("/sharedStrings")),
-                              None)
+                              "xl/sharedStrings.xml")  # the usual place when a writer omits the rel
 
     def name_target(self, name: str) -> tuple[str, str] | None:
         """Where a workbook-scoped defined name points: (sheet, "D9"), None if absent/odd."""
@@ -228,7 +228,7 @@ class Workbook:
     def strings(self) -> list[str]:
         if self._strings is None:
             part = self._sst_part
-            if part is None or not self.has(part):
+            if not self.has(part):
                 self._strings = []
             else:
                 try:

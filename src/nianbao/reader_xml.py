@@ -125,7 +125,7 @@ def col_letters(c: int) -> str:
 
 
 _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
-_FREF = re.compile(r"(?<![A-Za-z0-9_.!'\"])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![A-Za-z0-9_(])")
+_FREF = re.compile(r"(?<![A-Za-z0-9_.'\"])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![A-Za-z0-9_(])")
 
 
 def translate(formula: str, d_row: int, d_col: int) -> str:
