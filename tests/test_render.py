@@ -237,3 +237,18 @@ def test_render_the_seed_sample_json(tmp_path):
     html = out.read_text(encoding="utf-8")
     assert "<h1>中村镇人民政府2022年政府信息公开工作年度报告</h1>" in html
     assert "<p data-id=\"s6.other_matters\">无其他需要报告的事项。</p>" in html
+
+
+def test_a_merged_county_summary_renders_and_parses_back(tmp_path):
+    from nianbao.merge import merge_reports
+    from nianbao.published import parse_published
+
+    reports = [make_report(seed=s, name=n) for s, n in ((1, "中村镇人民政府"), (2, "郑庄镇人民政府"))]
+    reports[1]["org"]["code"] = "140521101"
+    summary, _ = merge_reports(reports, org={"name": "沁水县", "code": "140521", "kind": "汇总"})
+    html = render(summary, "html")
+    assert "汇总了以下2个单位的年度报告：中村镇人民政府、郑庄镇人民政府" in html.decode()
+    back = parse_published(html, "summary.html", org={"kind": "汇总"})
+    assert back["values"] == summary["values"] and back["org"]["name"] == "沁水县"
+    assert [f["code"] for f in back["findings"]
+            if f["code"].startswith("PUBLISHED_")] == ["PUBLISHED_PREAMBLE"]  # the members note
