@@ -108,9 +108,9 @@ def _import(paths, out, jobs, kw) -> int:
     results = []
     with _progress(len(files)) as advance:
         for result in import_many(files, jobs=jobs, **kw):
-            results.append(_light(result))
             if result.report is not None:
                 atomic_write_text(out / names[result.path], dumps(result.report))
+            results.append(_light(result))
             if not result.readable or result.errors:
                 note(f"{result.path}：" + (result.findings[0].message(kw["lang"]) if not result.readable
                                          else _counts(result.findings, kw["lang"])))
