@@ -256,3 +256,17 @@ def test_libreoffice_opens_the_board_and_the_summary_formulas_compute_the_totals
     marks = [v for r in wb["三、依申请公开"].iter_rows(values_only=True)
              for v in r if isinstance(v, str) and v[:1] in "√×"]
     assert len(marks) >= 7 and all(v.startswith("√") for v in marks)  # R1 holds live
+
+
+def test_outputs_made_in_parallel_are_the_same_bytes(county, monkeypatch):
+    from nianbao import collect_write
+    from nianbao.collect import collect, gather
+    from nianbao.importer import find_workbooks, import_many
+
+    inbox = county["inbox"]
+    books = set(find_workbooks([inbox]))
+    workbooks, others = gather(inbox, lambda p: p in books)
+    col = collect(inbox, ORGS, YEAR, list(import_many(workbooks, jobs=1)), ignored=others,
+                  summary_org={"code": "3301", "name": "测试县"})
+    monkeypatch.setattr(collect_write, "PARALLEL_FROM", 1)
+    assert collect_write.outputs(col, jobs=2) == collect_write.outputs(col, jobs=1) == outputs(county["out"])

@@ -61,6 +61,8 @@ def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
     ws.set_column(2, 2 + len(ids), 11)
     for c, text in enumerate(("单位代码", "单位名称")):
         ws.merge_range(0, c, 1, c, text, st["header"])
+    styles = {i: st["amount_value" if dp.kind == "amount" else "count_value"]
+              for i, dp in fmt.datapoints.items()}
     small = wb.add_format({"font_name": "宋体", "font_size": 7, "border": 1, "shrink": True,
                            "font_color": "#595959", "align": "center", "bg_color": "#DDEBF7"})
     for j, i in enumerate(ids, 2):
@@ -70,15 +72,16 @@ def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
     for r, rep in enumerate(members, 2):
         ws.write_string(r, 0, rep["org"].get("code", ""), st["label"])
         ws.write_string(r, 1, rep["org"].get("name", ""), st["label"])
-        vals, counted = typed_values(rep), effective_values(rep, fmt)
+        raw = rep.get("values") or {}
+        counted = effective_values(rep, fmt) if any(raw.get(i) is None for i in ids) else None
         for j, i in enumerate(ids, 2):
-            style = st["amount_value" if fmt.datapoints[i].kind == "amount" else "count_value"]
-            if vals[i] is None and i in fmt.computed:  # what the summary counted
+            v, style = raw.get(i), styles[i]
+            if v is None and i in fmt.computed:  # what the summary counted
                 ws.write_number(r, j, _num(counted[i]), style)
-            elif vals[i] is None:  # SUM skips it, as the summary counted it as 0
+            elif v is None:  # SUM skips it, as the summary counted it as 0
                 ws.write_string(r, j, "缺", style)
             else:
-                ws.write_number(r, j, _num(vals[i]), style)
+                ws.write_number(r, j, float(v) if isinstance(v, str) else v, style)
     last = 2 + len(members)
     ws.write_string(last, 1, "合计", st["total"])
     ws.write_blank(last, 0, None, st["total"])

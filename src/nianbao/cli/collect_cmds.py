@@ -103,7 +103,7 @@ def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet)
     results = _import_all(workbooks, jobs, quiet, f"校验 {len(workbooks)} 个工作簿")
     col = collect(inbox, rows, year, results, ignored=others, include_invalid=include_invalid,
                   summary_org={"code": code, "name": name})
-    files = write_outputs(col, out)
+    files = write_outputs(col, out, jobs)
     if not quiet:
         say(board_text(col).rstrip("\n"))
     n_fb = sum(1 for f in files if f.startswith("反馈/"))
