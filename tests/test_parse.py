@@ -151,3 +151,25 @@ def test_parse_command_errors(tmp_path):
     out = tmp_path / "seed.json"
     run = CliRunner().invoke(app, ["parse", str(SEED_TXT), "-o", str(out)])
     assert run.exit_code == 0 and json.loads(out.read_text(encoding="utf-8"))["year"] == 2022
+
+
+def _base_text() -> str:
+    return (FILES / "label-line-breaks.txt").read_text(encoding="utf-8")
+
+
+def test_mixed_formats_unknown_headers_repeated_rows_and_prose_are_reported():
+    t2019 = (FILES / "trial-2019-for-2021.txt").read_text(encoding="utf-8")
+    base = _base_text()
+    cut = slice(base.index("二、主动公开"), base.index("三、收到和处理"))
+    mixed = base[:cut.start] + t2019[t2019.index("二、主动公开"):t2019.index("三、收到和处理")] + base[cut.stop:]
+    report = parse_published(mixed.encode(), "mixed.txt")
+    assert report["format"] == "gb2019" and ("PUBLISHED_FORMAT_MIXED", None) in _codes(report)
+    odd = (base.replace("本年制发件数", "本年发文件数")
+           .replace("行政强制\t6", "行政强制\t6\n行政强制\t9")
+           .replace("三、收到和处理政府信息公开申请情况\n", "三、收到和处理政府信息公开申请情况\n\n注：截至2022年12月31日。\n"))
+    report = parse_published(odd.encode(), "odd.txt")
+    codes = [c for c, _ in _codes(report)]
+    assert codes.count("PUBLISHED_HEADER_UNKNOWN") == 1 and codes.count("PUBLISHED_ROW_TWICE") == 1
+    assert "PUBLISHED_TABLE_TEXT" in codes
+    assert report["values"]["t2.coercive_measures.decisions"] == EXPECTED["values"]["t2.coercive_measures.decisions"]
+    assert report["values"] == EXPECTED["values"]  # the unknown header is read in column order

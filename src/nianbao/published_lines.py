@@ -50,6 +50,8 @@ class RowParts:
 def row_parts(line: Line) -> RowParts | None:
     """Split a line into label cells and value cells; None when it is prose, not a row."""
     if line.cells is None:
+        if "。" in line.text:  # a sentence, not a row of a table
+            return None
         tokens = line.text.split()
         values: list[str] = []
         while tokens and is_value(tokens[-1]):

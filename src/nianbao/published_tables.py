@@ -37,8 +37,8 @@ LABEL_VARIANT = code("PUBLISHED_LABEL_VARIANT", "info", "已将“{found}”读�
 HEADER_UNKNOWN = code("PUBLISHED_HEADER_UNKNOWN", "warning", "{table}“{block}”的表头“{found}”与格式的“{expected}”不符，数字按列的顺序读入",
                       "{table} “{block}”: header “{found}” is not the format's “{expected}”; values read in column order",
                       "核对表头和各列数字。")
-TEXT_IN_TABLE = code("PUBLISHED_TABLE_TEXT", "info", "{table}中有一段含数字的文字不是表格的行，未读入：{text}",
-                     "{table}: a line with numbers that is not a table row was not read: {text}",
+TEXT_IN_TABLE = code("PUBLISHED_TABLE_TEXT", "info", "{table}中有一段文字不是表格的行，未读入：{text}",
+                     "{table}: a line of prose beside the table was not read: {text}",
                      "如是表格的行，请核对原文的单元格。")
 
 
@@ -85,7 +85,7 @@ class _TableReader:
 
     def line(self, line: Line) -> None:
         parts = row_parts(line)
-        if parts is None:  # prose with numbers near the table
+        if parts is None:  # prose beside the table
             self.findings.append(TEXT_IN_TABLE(table=self.name, text=line.text[:120]))
             return
         if not any(parts.values):
