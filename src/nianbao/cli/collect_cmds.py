@@ -4,51 +4,41 @@ from __future__ import annotations
 
 import sys
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from . import app
-from .common import EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS, atomic_write_bytes, fail, note, say
-
-
-def _progress(items, label: str, quiet: bool):
-    """Iterate with a progress bar on stderr (only drawn on a terminal)."""
-    items = list(items) if not hasattr(items, "__len__") else items
-    if quiet or not sys.stderr.isatty():
-        return items, None
-    bar = typer.progressbar(length=len(items), label=label, file=sys.stderr)
-    return items, bar
+from .common import EXIT_CLEAN, EXIT_FINDINGS, atomic_write_bytes, fail, note, say
 
 
 def _import_all(paths: list[Path], jobs: int | None, quiet: bool, label: str):
+    """Import in parallel (order kept), with a progress bar on stderr when it is a terminal."""
     from ..importer import import_many
 
-    results = []
-    _, bar = _progress(paths, label, quiet)
-    if bar is None:
+    if quiet or not sys.stderr.isatty():
         return list(import_many(paths, jobs=jobs))
-    with bar:
+    results = []
+    with typer.progressbar(length=len(paths), label=label, file=sys.stderr) as bar:
         for r in import_many(paths, jobs=jobs):
             results.append(r)
             bar.update(1)
     return results
 
 
+@contextmanager
 def _guard(debug: bool):
-    """Run a command body; an unexpected error becomes a Chinese message (traceback with --debug)."""
-    class _G:
-        def __enter__(self):
-            return self
-
-        def __exit__(self, et, ev, tb):
-            if et is None or issubclass(et, (typer.Exit, SystemExit, KeyboardInterrupt)):
-                return False
-            if debug:
-                traceback.print_exception(et, ev, tb)
-            fail(f"运行中出现意外问题（{et.__name__}: {ev}）；加 --debug 可看详细信息")
-    return _G()
+    """An unexpected error becomes a Chinese message (the traceback only with --debug)."""
+    try:
+        yield
+    except (typer.Exit, SystemExit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - nothing may reach the user as a traceback
+        if debug:
+            traceback.print_exc()
+        fail(f"运行中出现意外问题（{type(exc).__name__}: {exc}）；加 --debug 可看详细信息")
 
 
 def _read_roster(path: Path):
