@@ -67,7 +67,8 @@ def test_seed_through_the_command_validates_against_the_schema():
 
 
 @pytest.mark.parametrize("name", ["halfwidth-spaces-ocr.txt", "label-line-breaks.txt",
-                                  "space-separated.txt", "cms-word-export.html"])
+                                  "space-separated.txt", "cms-word-export.html",
+                                  "pipes-notice-wording.txt"])
 def test_variants_read_every_value_and_text(name):
     report = parse_file(FILES / name)
     _same_as_expected(report)
@@ -173,3 +174,12 @@ def test_mixed_formats_unknown_headers_repeated_rows_and_prose_are_reported():
     assert "PUBLISHED_TABLE_TEXT" in codes
     assert report["values"]["t2.coercive_measures.decisions"] == EXPECTED["values"]["t2.coercive_measures.decisions"]
     assert report["values"] == EXPECTED["values"]  # the unknown header is read in column order
+
+
+def test_notice_wording_of_headings_year_first_title_and_prose_beside_a_table():
+    report = parse_file(FILES / "pipes-notice-wording.txt")
+    assert [f["params"]["found"] for f in report["findings"] if f["code"] == "PUBLISHED_HEADING_VARIANT"] == [
+        "二、行政机关主动公开政府信息情况", "四、因政府信息公开工作被申请行政复议提起行政诉讼情况",
+        "五、政府信息公开工作存在的主要问题及改进情况"]
+    prose = [f for f in report["findings"] if f["code"] == "PUBLISHED_TABLE_TEXT"]
+    assert [f["params"]["text"] for f in prose] == ["2022 年,我镇未出现申请行政复议、提起行政诉讼的情况。"]

@@ -50,6 +50,9 @@ SIGNATURE = code("PUBLISHED_SIGNATURE", "info", "报告末尾的落款“{text}�
 FEE_WORDS = re.compile(r"信息处理费|处理费|收取[^。，；]{0,8}费")
 _TITLE = re.compile(r"^(?P<org>.*?)\s*(?:关于)?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:的)?\s*"
                     r"政府信息公开工作\s*年度报告\s*[（(]?(?P<note>[^）)]*)[）)]?$")
+# "2022年上海市政府信息公开工作年度报告": the year first
+_TITLE_YEAR_FIRST = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<org>\S.*?)\s*"
+                               r"政府信息公开工作\s*年度报告\s*$")
 _NUMERALS = "一二三四五六七八九十"
 _DATE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 _SECTION = re.compile(r"^(?P<n>[一二三四五六七八九十]|\d{1,2}|[１-９])\s*[、.．,，]\s*(?P<core>.+)$")
@@ -83,9 +86,14 @@ def section_of(fmt: Format, text: str) -> tuple[Section, bool] | None:
         return None
     s = fmt.sections[n - 1]
     cores = _cores(s)
-    if core in cores:
-        return s, core != cores[0] or not m["n"] in _NUMERALS
+    if _loose(core) in {_loose(c) for c in cores}:
+        return s, core != cores[0] or m["n"] not in _NUMERALS
     return None
+
+
+def _loose(core: str) -> str:
+    """A heading without its joining words: 复议、诉讼 = 复议和诉讼 = 复议及诉讼 = 复议诉讼."""
+    return re.sub(r"[、,，和及与]", "", core)
 
 
 def split_sections(fmt: Format, lines: list[Line]) -> Parsed:
@@ -99,13 +107,18 @@ def split_sections(fmt: Format, lines: list[Line]) -> Parsed:
                 out.findings.append(HEADING_VARIANT(found=line.text, heading=hit[0].heading))
             continue
         if current is None:
-            if not out.title and _TITLE.match(line.text.strip()):
+            if not out.title and title_match(line.text):
                 out.title = line.text.strip()
             else:
                 out.preamble.append(line.text)
             continue
         out.sections[fmt.sections[current].number].append(line)
     return out
+
+
+def title_match(text: str):
+    text = text.strip()
+    return _TITLE.match(text) or _TITLE_YEAR_FIRST.match(text)
 
 
 # ---- texts -----------------------------------------------------------------------------------
@@ -236,7 +249,7 @@ def parse_published(data: bytes, name: str = "report.txt", *, year: int | None =
     lines, head_title = lines_of(data, name)
     title_year, title_org = None, ""
     probe = split_sections(get_format("gb2021"), lines)
-    m = _TITLE.match(probe.title or head_title)
+    m = title_match(probe.title or head_title)
     if m:
         title_year, title_org = int(m["year"]), m["org"].strip()
     year = year or title_year

@@ -94,9 +94,11 @@ def text_lines(text: str) -> list[Line]:
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         if not raw.strip():
             continue
-        cells = raw.split("\t") if "\t" in raw else None
-        out.append(Line(raw.strip() if cells is None else " ".join(c.strip() for c in cells if c.strip()),
-                        cells))
+        if "\t" in raw:
+            cells = raw.split("\t")
+            out.append(Line(" ".join(c.strip() for c in cells if c.strip()), cells))
+        else:  # cells may also be separated by "|" (a table copied through some converters)
+            out.append(Line(raw.strip(), raw.split("|") if "|" in raw else None))
     return out
 
 
