@@ -109,3 +109,16 @@ def test_previous_prefills_carried_over(tmp_path):
     assert wb[p.sheet][p.ref].value == 4
     other = openpyxl.load_workbook(tmp_path / "out" / "2026_140521101_东岭镇人民政府.xlsx")
     assert other[p.sheet][p.ref].value is None
+
+
+@pytest.mark.parametrize("org", [
+    ORG,
+    {"code": "140521011", "name": "青山县教育局", "kind": "部门"},
+    {"code": "1", "name": "A&B <局>", "kind": "部门"},          # escaped in XML: full write
+    {"code": "2", "name": "乡镇", "kind": "乡镇"},              # same string twice: full write
+    {"code": "3", "name": "规章", "kind": "部门"},              # equals a label: full write
+])
+def test_patched_template_is_byte_identical_to_a_full_write(org):
+    from nianbao.template import workbook_bytes
+
+    assert template_bytes(year=2026, org=org) == workbook_bytes(year=2026, org=org)

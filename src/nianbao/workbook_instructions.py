@@ -32,7 +32,7 @@ def instruction_lines(layout, year: int, org: dict | None) -> list[tuple[str, st
     fmt = layout.format
     out = [("title", f"{year}年度政府信息公开工作年度报告数据填报说明")]
     if org:
-        out.append(("para", f"填报单位：{org.get('name', '')}（单位代码 {org.get('code', '')}，"
+        out.append(("org_line", f"填报单位：{org.get('name', '')}（单位代码 {org.get('code', '')}，"
                             f"单位类型 {org.get('kind', '')}）"))
     else:
         out.append(("para", "本表为空白模板：请先在“封面”工作表填写本单位名称、单位代码，"

@@ -44,6 +44,7 @@ STYLES: dict[str, dict] = {
                    "num_format": 'yyyy"年"m"月"d"日"', "align": "left"},
     "note": {"font_size": 10, "font_color": "#595959"},
     "para": {"valign": "top"},
+    "org_line": {"valign": "top"},  # its height does not depend on the name (see template._patched)
     "para_bold": {"bold": True, "font_size": 12},
     "meta": {"text_wrap": False},
 }
