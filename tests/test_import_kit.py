@@ -144,8 +144,11 @@ def imp(path, **kw):
     result = import_workbook(path, **kw)
     if result.report is not None:
         validate(result.report)
+    from nianbao.findings import catalogue
+
     for f in result.findings:
         assert "{" not in f.message() and "{" not in f.message("en"), f
+        assert f.code in catalogue(), f.code  # every code raised is catalogued (and documented)
     return result
 
 
