@@ -183,3 +183,20 @@ def test_notice_wording_of_headings_year_first_title_and_prose_beside_a_table():
         "五、政府信息公开工作存在的主要问题及改进情况"]
     prose = [f for f in report["findings"] if f["code"] == "PUBLISHED_TABLE_TEXT"]
     assert [f["params"]["text"] for f in prose] == ["2022 年,我镇未出现申请行政复议、提起行政诉讼的情况。"]
+
+
+def test_a_2019_word_table_with_blank_cells_and_a_wrong_unit():
+    """Shaped like real 2019 pages: Word cells, <br> in headers, &nbsp; for nothing, 元 amounts."""
+    report = parse_file(FILES / "trial-2019-word-table.html")
+    expected = make_report("gb2019", year=2019, name="某市人民政府办公厅", kind="政府办公室")
+    assert (report["format"], report["year"], report["org"]["name"]) == ("gb2019", 2019, "某市人民政府办公厅")
+    blank = {k for k in expected["values"] if k.endswith(".research") and k.startswith("t3.")
+             or k.startswith("t4.suit_after_review.")}
+    assert {k for k, v in report["values"].items() if v is None} == blank | {"t2.procurement.amount"}
+    assert all(report["values"][k] == v for k, v in expected["values"].items()
+               if k not in blank and k != "t2.procurement.amount")
+    codes = _codes(report)
+    assert codes.count(("VALUE_BLANK", "R16")) == len(blank) == 28
+    assert ("VALUE_WRONG_UNIT", "R5") in codes and ("RULE_INCOMPLETE", "R6") in codes
+    assert ("RULE_OLD_FORMAT", "R15") not in codes
+    assert report["texts"]["s5.problems_and_improvements"].startswith("（一）主要问题\n")
