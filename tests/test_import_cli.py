@@ -122,3 +122,15 @@ def test_previous_option(inbox, tmp_path):
     assert [f["code"] for f in json.loads(same_year.stdout)] == ["PREVIOUS_MISMATCH"]
     bad = run("check", "--previous", FILES / "encrypted.xlsx", inbox["clean"])
     assert bad.exit_code == 2 and "上年报告" in bad.stderr
+
+
+def test_internal_error_is_one_line_and_debug_shows_it(inbox, monkeypatch):
+    import nianbao.importer
+
+    def boom(*a, **k):
+        raise RuntimeError("模拟的内部错误")
+    monkeypatch.setattr(nianbao.importer, "import_workbook", boom)
+    plain = run("import", inbox["clean"])
+    assert plain.exit_code == 2 and "内部错误" in plain.stderr and "--debug" in plain.stderr
+    debug = runner.invoke(app, ["import", "--debug", str(inbox["clean"])])
+    assert isinstance(debug.exception, RuntimeError)
