@@ -229,6 +229,8 @@ def _print_file(result, lang: str) -> None:
             where = f"{f.sheet} {f.cell}" if f.sheet and f.cell else (f.sheet or "")
             table.add_row(SEVERITY[lang][f.severity], f.rule or "", where, f.message(lang))
         console.print(table)
+        if lang == "zh":
+            _print_hints(console, findings)
     if not result.readable:
         console.print("  无法读取，未导入。" if lang == "zh" else "  unreadable, not imported.")
     elif lang == "en":
@@ -236,3 +238,18 @@ def _print_file(result, lang: str) -> None:
     else:
         console.print(f"  {'没有发现问题。' if not findings else _counts(findings, lang)}", markup=False)
     console.print()
+
+
+def _print_hints(console, findings) -> None:
+    """What to do, once per kind of problem (errors and warnings), from the code catalogue."""
+    from ..findings import catalogue
+
+    cat, seen = catalogue(), []
+    for f in findings:
+        c = cat.get(f.code)
+        if f.severity != "info" and c is not None and c.hint and c.hint not in seen:
+            seen.append(c.hint)
+    if seen:
+        console.print("  怎么改：", markup=False)
+        for hint in seen:
+            console.print(f"  · {hint}", markup=False)
