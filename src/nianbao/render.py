@@ -44,6 +44,7 @@ class Grid:
     table: str
     width: int
     rows: list[list[tuple[int, Cell]]] = field(default_factory=list)  # (column, cell)
+    widths: tuple[float, ...] = ()  # relative column widths (the workbook's)
 
 
 @dataclass
@@ -80,12 +81,13 @@ def value_text(value, kind: str) -> str:
 def grid_of(fmt: Format, table_id: str, values: dict) -> Grid:
     """The table laid out from the workbook layout: labels, headers and values with spans."""
     table = fmt.table(table_id)
-    places = [p for p in layout_for(fmt.id).sheet(table.sheet).places if p.role in _TABLE_ROLES]
+    sheet = layout_for(fmt.id).sheet(table.sheet)
+    places = [p for p in sheet.places if p.role in _TABLE_ROLES]
     last = max(p.row for p in places if p.role in ("input", "total"))
     places = [p for p in places if p.row <= last]  # drop the workbook's check row
     top = min(p.row for p in places)
     width = max(p.col + p.cols for p in places)
-    grid = Grid(table_id, width, [[] for _ in range(last - top + 1)])
+    grid = Grid(table_id, width, [[] for _ in range(last - top + 1)], tuple(sheet.widths[:width]))
     for p in sorted(places, key=lambda p: (p.row, p.col)):
         if p.role in ("input", "total"):
             cell = Cell(value_text(values.get(p.id), fmt.datapoints[p.id].kind), "value",

@@ -23,15 +23,13 @@ h3 { font-size: 12pt; margin: 0.8em 0 0.3em; page-break-after: avoid; break-afte
 p { margin: 0 0 0.4em; text-indent: 2em; text-align: justify; }
 p.note { text-indent: 0; font-size: 10.5pt; color: #333; }
 table { border-collapse: collapse; width: 100%; margin: 0.4em 0 1em; font-size: 9pt;
-  line-height: 1.35; table-layout: auto; page-break-inside: auto; }
+  line-height: 1.35; table-layout: fixed; page-break-inside: auto; }
 tr { page-break-inside: avoid; break-inside: avoid; }
 th, td { border: 1px solid #000; padding: 2px 4px; vertical-align: middle; }
 th { font-weight: normal; text-align: center; }
 th.label { text-align: left; }
 td.num { text-align: center; white-space: nowrap; }
 table.t3 { font-size: 8.5pt; }
-table.t3 td.num { width: 5.2%; }
-table.t4 th, table.t4 td { width: 6.6%; }
 @media print { body { max-width: none; padding: 0; } }
 """
 
@@ -48,8 +46,10 @@ def _cell(cell) -> str:
 
 def table_html(grid: Grid) -> str:
     rows = ["<tr>" + "".join(_cell(cell) for _, cell in row) + "</tr>" for row in grid.rows]
-    return (f'<table class="{grid.table}" data-table="{grid.table}">\n<tbody>\n'
-            + "\n".join(rows) + "\n</tbody>\n</table>")
+    total = sum(grid.widths) or 1
+    cols = "".join(f'<col style="width:{w * 100 / total:.1f}%">' for w in grid.widths)
+    return (f'<table class="{grid.table}" data-table="{grid.table}">\n<colgroup>{cols}</colgroup>\n'
+            "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>")
 
 
 def _block(b: Block) -> str:
