@@ -146,7 +146,7 @@ def test_stock_mark_from_previous(engine, layout):
     expected = 10 + good["t2.normative_documents.issued"] - good["t2.normative_documents.repealed"]
     diff = abs(good["t2.normative_documents.in_force"] - expected)
     assert 10 in row
-    assert ("√ 相符" if diff == 0 else f"△ 相差{diff}，请核实或在文字中说明") in row
+    assert ("√ 相符" if diff == 0 else f"△ 相差{diff}，请核实") in row
 
 
 def test_names_protection_validation_survive_libreoffice(engine, layout):

@@ -337,8 +337,9 @@ class _Writer:
         ws, sl = self.sheets[anchor.sheet], self.layout.sheet(anchor.sheet)
         col = len(sl.widths) + 1
         head = anchor.row - 1
-        ws.set_column(col, col + 1, 18)
-        ws.write_string(head, col, f"上年现行有效件数（{self.year - 1}年度报告）", self.st["header"])
+        ws.set_column(col, col, 16)
+        ws.set_column(col + 1, col + 1, 20)
+        ws.write_string(head, col, f"{self.year - 1}年现行有效", self.st["header"])
         ws.write_string(head, col + 1, f"{checks[0].rule.id} 现行有效件数核对", self.st["header"])
         places = []
         for c in checks:

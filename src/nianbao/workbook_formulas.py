@@ -198,10 +198,10 @@ class Formulas:
         this, plus, minus = (self.plan.by_id[ids[k]].ref for k in ("this", "plus", "minus"))
         expect = f"{last_ref}+{plus}-{minus}"
         formula = (f'IF(COUNT({this},{plus},{minus})<3,"{PENDING}",IF({this}={expect},'
-                   f'"{MARK_PASS} 相符","{MARK_WARN} 相差"&ABS({this}-({expect}))&"，请核实或在文字中说明"))')
+                   f'"{MARK_PASS} 相符","{MARK_WARN} 相差"&ABS({this}-({expect}))&"，请核实"))')
         vals = [self.values.get(ids[k]) for k in ("this", "plus", "minus")]
         if any(v is None for v in vals) or last is None:
             return Live(formula, PENDING)
         diff = vals[0] - (last + vals[1] - vals[2])
         return Live(formula, f"{MARK_PASS} 相符" if diff == 0 else
-                    f"{MARK_WARN} 相差{_num(abs(diff))}，请核实或在文字中说明")
+                    f"{MARK_WARN} 相差{_num(abs(diff))}，请核实")

@@ -39,14 +39,11 @@ STYLES: dict[str, dict] = {
     "text_value": {**_BOX, "valign": "top"},
     "cover_label": {**_BOX, "bold": True, "align": "center", "bg_color": HEADER_FILL},
     "cover_fixed": {**_BOX, "align": "left"},
-    "cover_input": {**_BOX, "locked": False, "bg_color": INPUT_FILL},
-    "cover_date": {**_BOX, "locked": False, "bg_color": INPUT_FILL,
-                   "num_format": 'yyyy"年"m"月"d"日"', "align": "left"},
+    "cover_input": {**_BOX, "locked": False, "bg_color": INPUT_FILL, "num_format": "@"},  # as typed
     "note": {"font_size": 10, "font_color": "#595959"},
     "para": {"valign": "top"},
     "org_line": {"valign": "top"},  # its height does not depend on the name (see template._patched)
     "para_bold": {"bold": True, "font_size": 12},
-    "meta": {"text_wrap": False},
 }
 
 # Conditional formats of check/status cells, by the first character of the formula result.
