@@ -24,11 +24,16 @@ def _east_asian(run_or_style, name: str = _FONT) -> None:
 def _table(doc, grid: Grid) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt
 
     table = doc.add_table(rows=len(grid.rows), cols=grid.width)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    total = sum(grid.widths) or 1
+    for c, w in enumerate(grid.widths):  # the workbook's proportions over the 174 mm text width
+        for cell in table.columns[c].cells:
+            cell.width = Mm(174 * w / total)
     for r, row in enumerate(grid.rows):
         for c, cell in row:
             target = table.cell(r, c)
