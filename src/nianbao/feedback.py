@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from .collect import FIXED_TIME, Body, ERRORS, PASSED, STATE_ZH
+from .collect import ERRORS, FIXED_TIME, PASSED, STATE_ZH, WARNINGS, Body
 from .findings import catalogue
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -13,8 +13,10 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 COLUMNS = ("序号", "类别", "规则", "工作表", "单元格", "问题", "如何处理")
 VERDICT = {
     PASSED: "全部校验通过，无需修改。",
-    ERRORS: "有错误，请按下表逐项改正后重新提交。",
+    ERRORS: "请按下表逐项改正后重新提交。",
+    WARNINGS: "请核实下表各项；如确属实际情况，可在报告中说明。",
 }
+WIDTHS = (9, 7, 6, 16, 8, 60, 44)
 
 
 def file_name(org: dict) -> str:
@@ -29,6 +31,12 @@ def rows(report: dict) -> list[list]:
     return [[n, SEVERITY_ZH.get(f.get("severity"), f.get("severity")), f.get("rule") or "",
              f.get("sheet") or "", f.get("cell") or "", f.get("message") or "",
              hints.get(f.get("code"), "")] for n, (_, f) in enumerate(found, 1)]
+
+
+def _lines(text, width: float) -> int:
+    """Wrapped lines of a cell (a CJK glyph is two characters wide)."""
+    w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
+    return max(1, -(-w // max(int(width * 1.1), 1)))
 
 
 def feedback_xlsx(body: Body, year: int) -> bytes:
@@ -47,13 +55,13 @@ def feedback_xlsx(body: Body, year: int) -> bytes:
     sev = {"错误": wb.add_format({**base, "border": 1, "bg_color": "#FFC7CE"}),
            "警告": wb.add_format({**base, "border": 1, "bg_color": "#FFEB9C"}),
            "提示": cell}
-    for i, w in enumerate((5, 7, 6, 16, 8, 60, 40)):
+    for i, w in enumerate(WIDTHS):
         ws.set_column(i, i, w)
     last = len(COLUMNS) - 1
     ws.merge_range(0, 0, 0, last, f"{year}年度政府信息公开工作年度报告校验反馈", title)
     used = body.used
     info = [("单位", f"{body.org['name']}（{body.org['code']}）"), ("文件", used.rel),
-            ("收到时间", used.received), ("结论", f"{body.status}：{VERDICT.get(body.status, '有警告，请核实下表各项；如确属实际情况，可在报告中说明。')}")]
+            ("收到时间", used.received), ("结论", f"{body.status}。{VERDICT[body.status]}")]
     for i, (k, v) in enumerate(info, 2):
         ws.write(i, 0, k, bold)
         ws.merge_range(i, 1, i, last, v, text)
@@ -64,6 +72,7 @@ def feedback_xlsx(body: Body, year: int) -> bytes:
         for i, r in enumerate(body_rows, top + 1):
             ws.write_row(i, 0, r, cell)
             ws.write(i, 1, r[1], sev[r[1]])
+            ws.set_row(i, 15 * max(_lines(v, w) for v, w in zip(r, WIDTHS)) + 4)
         top += len(body_rows) + 2
     if body.others:
         ws.merge_range(top, 0, top, last, "同时收到的其他文件（未采用）：", bold)
