@@ -270,3 +270,26 @@ def test_outputs_made_in_parallel_are_the_same_bytes(county, monkeypatch):
                   summary_org={"code": "3301", "name": "测试县"})
     monkeypatch.setattr(collect_write, "PARALLEL_FROM", 1)
     assert collect_write.outputs(col, jobs=2) == collect_write.outputs(col, jobs=1) == outputs(county["out"])
+
+
+def test_the_readme_demo_inbox_still_tells_its_story(tmp_path):
+    """samples/inbox (scripts/make_samples.py) collected with samples/roster.csv."""
+    from nianbao.roster import read_roster
+
+    res = runner.invoke(app, ["collect", str(ROOT / "samples" / "inbox"), "--roster",
+                              str(ROOT / "samples" / "roster.csv"), "--year", str(YEAR), "-o", str(tmp_path)])
+    assert res.exit_code == 1, res.output
+    rows, _ = read_roster(ROOT / "samples" / "roster.csv")
+    plan = ms.sample_inbox([ms_org(r) for r in rows], YEAR, tmp_path / "regenerated")
+    board = list(csv.DictReader(io.StringIO((tmp_path / "status.csv").read_text(encoding="utf-8-sig"))))
+    status = {"valid": "已通过", "resubmitted": "已通过", "errors": "有错误", "warning": "仅有警告",
+              "blank": "仅有警告", "missing": "未提交"}
+    assert [(r["单位代码"], r["状态"]) for r in board[:len(rows)]] == [
+        (code, status[what]) for code, what in plan.items()]
+    assert sorted(outputs(tmp_path / "regenerated")) == sorted(outputs(ROOT / "samples" / "inbox"))
+
+
+def ms_org(row):
+    from nianbao.collect import org_of
+
+    return org_of(row)
