@@ -28,7 +28,7 @@ def template(
     output: Optional[Path] = typer.Option(None, "-o", "--output",
                                           help="输出文件；用花名册时为输出文件夹"),
     previous: Optional[List[Path]] = typer.Option(
-        None, "--previous", help="上年报告：collect 输出文件夹（读其中 reports/*.json）或报告 JSON 文件，可重复"),
+        None, "--previous", metavar="<path>", help="上年报告：collect 输出文件夹（读其中 reports/*.json）或报告 JSON 文件，可重复"),
     fmt: str = typer.Option("gb2021", "--format", help="格式编号"),
     jobs: int = typer.Option(0, "--jobs", help="并行进程数（默认：全部CPU核）"),
 ) -> None:
