@@ -238,3 +238,32 @@ def test_prefill_and_previous():
     row = lay.by_id["t2.normative_documents.in_force"].row + 1
     shown = [c.value for c in ws[row] if c.value is not None]
     assert 12 in shown and any(str(v).startswith("=IF(COUNT(") for v in shown)
+
+
+def test_summary_kind_locks_everything_and_adds_extra_sheets(layout, fmt):
+    from nianbao.template import workbook_bytes
+
+    values = {i: 1 for i in fmt.inputs}
+    county = {"code": "140521", "name": "青山县", "kind": "汇总"}
+
+    def extra(wb, styles):
+        wb.add_worksheet("分单位明细").write_string(0, 0, "单位", styles["header"])
+
+    wb = _load(workbook_bytes(year=2026, org=county, values=values, texts={"s1.intro": "总体"},
+                              kind="summary", extra=extra))
+    assert wb.sheetnames[-2:] == ["分单位明细", L.META_SHEET]
+    for s in layout.sheets:
+        ws = wb[s.name]
+        assert ws.protection.sheet
+        assert not ws.data_validations.dataValidation
+        for row in ws.iter_rows():
+            for c in row:
+                if c.has_style and not isinstance(c, openpyxl.cell.cell.MergedCell):
+                    assert c.protection.locked, (s.name, c.coordinate)
+    at = lambda i: wb[layout.by_id[i].sheet][layout.by_id[i].ref].value  # noqa: E731
+    assert at("t3.received.natural_person") == 1 and at("s1.intro") == "总体"
+    assert at("t3.received.total") == "=" + layout.total_formula("t3.received.total")
+    props = {p.name: p.value for p in wb.custom_doc_props.props}
+    assert props["nianbao.kind"] == "summary" and props["nianbao.org_kind"] == "汇总"
+    cached = _load(workbook_bytes(year=2026, org=county, values=values, kind="summary"), data_only=True)
+    assert cached[layout.by_id["t3.received.total"].sheet][layout.by_id["t3.received.total"].ref].value == 6
