@@ -31,19 +31,20 @@ def _table(doc, grid: Grid) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     total = sum(grid.widths) or 1
-    for c, w in enumerate(grid.widths):  # the workbook's proportions over the 174 mm text width
-        for cell in table.columns[c].cells:
-            cell.width = Mm(174 * w / total)
+    cells = [row.cells for row in table.rows]  # once: table.cell() rebuilds the grid per call
     for r, row in enumerate(grid.rows):
-        for c, cell in row:
-            target = table.cell(r, c)
-            if cell.rows > 1 or cell.cols > 1:
-                target = target.merge(table.cell(r + cell.rows - 1, c + cell.cols - 1))
-            para = target.paragraphs[0]
+        for c, w in enumerate(grid.widths):  # the workbook's proportions of the 174 mm text width
+            cells[r][c].width = Mm(174 * w / total)
+        for c, cell in row:  # text first, merge after: a merge keeps the top-left cell's text
+            para = cells[r][c].paragraphs[0]
             run = para.add_run(cell.text)
             run.font.size = Pt(8 if grid.width > 7 else 9)
             if cell.role in ("value", "header", "corner"):
                 para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for r, row in enumerate(grid.rows):
+        for c, cell in row:
+            if cell.rows > 1 or cell.cols > 1:
+                cells[r][c].merge(cells[r + cell.rows - 1][c + cell.cols - 1])
 
 
 def to_docx(blocks: list[Block]) -> bytes:
