@@ -52,3 +52,43 @@ def test_next_years_templates_carry_this_years_carried_forward(tmp_path):
                 assert got == prev[this.replace("carried_over", "carried_forward")], (org["code"], this)
                 nonzero += bool(got)
     assert nonzero  # the bodies did carry something forward
+
+
+def test_collect_with_previous_runs_the_cross_year_rules(tmp_path):
+    from nianbao.rules import recompute_totals
+
+    a, b = ORGS[:2]
+    roster = tmp_path / "roster.csv"
+    roster.write_text(f"code,name,kind\n{a['code']},{a['name']},{a['kind']}\n{b['code']},{b['name']},{b['kind']}\n",
+                      encoding="utf-8")
+    last = {o["code"]: ms.body_values(300 + n) for n, o in enumerate((a, b))}
+    for o in (a, b):
+        ms.write(tmp_path / "y" / f"{o['code']}.xlsx", ms.filled_workbook(
+            year=YEAR, org=o, values=last[o["code"]], texts=ms.body_texts(o, YEAR)))
+    assert runner.invoke(app, ["collect", str(tmp_path / "y"), "--roster", str(roster), "--year",
+                               str(YEAR), "-o", str(tmp_path / "out_y"), "-q"]).exit_code == 0
+    # next year: A carries over exactly what it carried forward and keeps its stock consistent; B does not
+    for n, o in enumerate((a, b)):
+        vals = ms.body_values(400 + n)
+        if o is a:
+            prev = last[a["code"]]
+            for c in ms.APPLICANTS:
+                vals[f"t3.carried_over.{c}"] = prev[f"t3.carried_forward.{c}"]
+                vals[f"t3.carried_forward.{c}"] += prev[f"t3.carried_forward.{c}"]  # keeps R1 and ≥ 0
+            for r in ("regulations", "normative_documents"):
+                vals[f"t2.{r}.in_force"] = (prev[f"t2.{r}.in_force"] + vals[f"t2.{r}.issued"]
+                                           - vals[f"t2.{r}.repealed"])
+            vals.update(recompute_totals(ms.FMT, vals))
+        else:  # a report of its own, not matching last year's carried-forward
+            assert any(vals[f"t3.carried_over.{c}"] != last[b["code"]][f"t3.carried_forward.{c}"]
+                       for c in ms.APPLICANTS)
+        ms.write(tmp_path / "y1" / f"{o['code']}.xlsx", ms.filled_workbook(
+            year=YEAR + 1, org=o, values=vals, texts=ms.body_texts(o, YEAR + 1)))
+    res = runner.invoke(app, ["collect", str(tmp_path / "y1"), "--roster", str(roster), "--year",
+                              str(YEAR + 1), "-o", str(tmp_path / "out_y1"), "--previous", str(tmp_path / "out_y")])
+    rules = {}
+    for o in (a, b):
+        rep = json.loads((tmp_path / "out_y1" / "reports" / f"{o['code']}.json").read_text(encoding="utf-8"))
+        rules[o["code"]] = [(f["rule"], f["severity"]) for f in rep["findings"] if f.get("rule") in ("R7", "R8", "R9")]
+    assert rules[a["code"]] == [], res.output
+    assert ("R7", "warning") in rules[b["code"]]

@@ -210,14 +210,40 @@ def _as_roster_body(report: dict, org: dict, by_cover: bool) -> dict:
     return out
 
 
+CROSS_YEAR = frozenset({"R7", "R8", "R9", "R20"})
+
+
+def cross_year(report: dict, previous: dict) -> dict:
+    """The report with the cross-year rules run against the body's last-year report."""
+    from .layout import layout_for
+    from .report import typed_values
+    from .rules import Context, evaluate
+    from .spec import get_format
+
+    fmt = get_format(report["format"])
+    ctx = Context(values=typed_values(report), texts=report.get("texts") or {}, year=report.get("year"),
+                  org_kind=(report.get("org") or {}).get("kind") or "",
+                  previous={"values": typed_values(previous), "texts": previous.get("texts") or {}},
+                  locate=layout_for(fmt.id).where)
+    found = [f.to_dict() for f in evaluate(fmt, ctx, only=set(CROSS_YEAR))]
+    kept = [f for f in report.get("findings", ()) if f.get("rule") not in CROSS_YEAR]
+    return {**report, "findings": kept + found}
+
+
 def collect(inbox: Path, roster_rows, year: int, results, *, ignored=(),
-            include_invalid: bool = False, summary_org: dict | None = None) -> Collection:
+            include_invalid: bool = False, summary_org: dict | None = None,
+            previous: dict | None = None) -> Collection:
     """Build the collection from import results (one per workbook in the inbox, in order) and
-    the other files found there (``ignored``)."""
+    the other files found there (``ignored``). ``previous``: last year's reports by org code,
+    for the cross-year rules R7–R9 and R20."""
     inbox = Path(inbox)
     orgs = [org_of(r) for r in roster_rows]
     roster = {o["code"]: o for o in orgs}
     entries, per_body = classify(inbox, results, roster, year)
+    for code_, found in per_body.items():
+        if previous and code_ in previous:
+            for e in found:
+                e.report = cross_year(e.report, previous[code_])
     entries += ignored_entries(inbox, list(ignored))
     bodies = []
     for org in orgs:

@@ -15,17 +15,17 @@ from .common import EXIT_CLEAN, EXIT_FINDINGS, atomic_write_bytes, fail, note, s
 
 
 def _import_all(paths: list[Path], jobs: int | None, quiet: bool, label: str):
-    """Import in parallel (order kept), with a progress bar on stderr when it is a terminal."""
+    """Import in parallel (order kept), one result at a time so that none is kept longer than
+    its caller needs it; a progress bar on stderr when it is a terminal."""
     from ..importer import import_many
 
     if quiet or not sys.stderr.isatty():
-        return list(import_many(paths, jobs=jobs))
-    results = []
+        yield from import_many(paths, jobs=jobs)
+        return
     with typer.progressbar(length=len(paths), label=label, file=sys.stderr) as bar:
         for r in import_many(paths, jobs=jobs):
-            results.append(r)
+            yield r
             bar.update(1)
-    return results
 
 
 @contextmanager
@@ -68,16 +68,31 @@ def collect_cmd(
                                          help="有错误或缺数的报告也计入汇总（缺失按0计，并在汇总中注明）"),
     name: str = typer.Option("汇总", "--name", help="汇总单位名称，如“某某县”"),
     code: str = typer.Option("", "--code", help="汇总单位代码"),
+    previous: Optional[List[Path]] = typer.Option(
+        None, "--previous", help="上年 collect 的输出文件夹（读 reports/*.json）或上年报告 JSON，用于跨年度校验，可重复"),
     jobs: Optional[int] = typer.Option(None, "-j", "--jobs", help="并行进程数（默认：全部CPU核）"),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="不打印收集情况表"),
     debug: bool = typer.Option(False, "--debug", help="出错时显示详细信息"),
 ) -> None:
     """收集各单位报送的工作簿：逐个校验、对应名册、生成收集情况表、反馈和汇总。"""
     with _guard(debug):
-        raise typer.Exit(_collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet))
+        raise typer.Exit(_collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet,
+                                  previous or []))
 
 
-def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet) -> int:
+def _load_previous(paths, year) -> dict:
+    from ..roster import load_previous
+
+    for p in paths:
+        if not p.exists():
+            fail(f"找不到上年报告 {p}")
+    reports, findings = load_previous(paths, year)
+    for f in findings:
+        note(f"上年报告：{f.message()}")
+    return reports
+
+
+def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet, previous) -> int:
     from ..collect import collect, gather
     from ..collect_write import write_outputs
     from ..importer import find_workbooks
@@ -88,11 +103,12 @@ def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet)
     if out.resolve() == inbox.resolve() or inbox.resolve() in out.resolve().parents:
         fail("输出文件夹不能放在收件文件夹里面（否则下次会把汇总当作报送文件）")
     rows = _read_roster(roster)
+    last = _load_previous(previous, year)
     books = set(find_workbooks([inbox]))
     workbooks, others = gather(inbox, lambda p: p in books)
     results = _import_all(workbooks, jobs, quiet, f"校验 {len(workbooks)} 个工作簿")
     col = collect(inbox, rows, year, results, ignored=others, include_invalid=include_invalid,
-                  summary_org={"code": code, "name": name})
+                  summary_org={"code": code, "name": name}, previous=last)
     files = write_outputs(col, out, jobs)
     if not quiet:
         say(board_text(col).rstrip("\n"))
