@@ -299,3 +299,24 @@ def test_previous_year_rules(quiet_file, tmp_path):
     assert ("RULE_CARRY", *at("t3.carried_over.natural_person")) in where(this)
     other = imp(quiet_file, previous={**last, "org": {"code": "1", "name": "别的镇", "kind": "乡镇"}})
     assert "PREVIOUS_MISMATCH" in {f.code for f in other.findings}
+
+
+def test_import_many_keeps_order_over_two_processes(quiet_file, tmp_path):
+    import shutil
+
+    from nianbao.importer import find_workbooks, import_many
+
+    (tmp_path / "d" / "e").mkdir(parents=True)
+    paths = []
+    for i in range(9):
+        p = tmp_path / "d" / ("e" if i % 2 else "") / f"{i}.xlsx"
+        shutil.copy(quiet_file, p)
+        paths.append(p)
+    (tmp_path / "d" / "~$0.xlsx").write_bytes(b"lock")
+    (tmp_path / "d" / "notes.txt").write_text("x")
+    found = find_workbooks([tmp_path / "d", paths[0]])
+    assert sorted(found) == sorted(paths) and len(found) == 9
+    results = list(import_many(paths, jobs=2))
+    assert [r.path for r in results] == paths
+    assert all(r.readable and r.findings == [] for r in results)
+    assert results[3].report == imp(paths[3]).report

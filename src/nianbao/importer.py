@@ -138,7 +138,6 @@ def _import(wb, path, sha, fmt_id, year, previous, lang) -> ImportResult:
     if found_fmt and fmt_id and found_fmt != fmt_id:
         return _unreadable(path, sha, FORMAT_MISMATCH(found=found_fmt, asked=fmt_id), meta, saved_at)
     layout = layout_for(found_fmt or fmt_id or "gb2021")
-    fmt = layout.format
     sheets = {name: wb.sheet(name) for name in (s.name for s in layout.sheets) if name in wb.sheets}
     mismatch = cells.verify_layout(layout, sheets, wb)
     findings: list[Finding] = []
@@ -151,23 +150,36 @@ def _import(wb, path, sha, fmt_id, year, previous, lang) -> ImportResult:
         findings.append(IDENTITY_MISSING())
     if wb.macros:
         findings.append(reader.MACROS())
-    cover = cells.read_cover(layout, sheets) if mismatch is None or COVER_SHEET in sheets else {}
+    # nothing is read at positions the layout check could not confirm, the cover included
+    cover = cells.read_cover(layout, sheets) if mismatch is None else {}
     meta = {**meta, "cover": cover}
     wb_year = _int(meta.get("year")) or _int(cover.get("report.year"))
     if year is not None and wb_year is not None and wb_year != year:
         findings.append(YEAR_MISMATCH(found=wb_year, asked=year))
     org, org_findings = _org(layout, meta, cover)
-    contact = {k.split(".", 1)[1]: v for k, v in cover.items() if k.startswith("contact.")}
-    template = {"id": meta.get("template_id", ""), "format": meta.get("format", ""),
-                "generator": meta.get("generator", "")} if "format" in meta else None
-    source = source_info(path.name, sha, template)
+    head = {"year": wb_year, "org": org, "lang": lang, "source": _source(path, sha, meta),
+            "contact": {k.split(".", 1)[1]: v for k, v in cover.items() if k.startswith("contact.")}}
     if mismatch is not None:
         findings.append(mismatch)
-        report = build_report(fmt, year=wb_year, org=org, values={}, texts={}, source=source,
-                              findings=findings, contact=contact, lang=lang)
+        report = build_report(layout.format, values={}, texts={}, findings=findings, **head)
         return ImportResult(path, report, findings, True, sha, meta, saved_at)
     findings += org_findings
-    findings += [UNPROTECTED(sheet=n, tab=n) for n in sheets if not sheets[n].protected]
+    values, texts, more = _contents(layout, sheets, wb_year, org, previous)
+    findings += more
+    report = build_report(layout.format, values=values, texts=texts, findings=findings, **head)
+    return ImportResult(path, report, findings, True, sha, meta, saved_at)
+
+
+def _source(path: Path, sha: str, meta: dict) -> dict:
+    template = {"id": meta.get("template_id", ""), "format": meta.get("format", ""),
+                "generator": meta.get("generator", "")} if "format" in meta else None
+    return source_info(path.name, sha, template)
+
+
+def _contents(layout, sheets, year, org, previous) -> tuple[dict, dict, list[Finding]]:
+    """Values (totals recomputed), texts, and the findings of the cells and of every rule."""
+    fmt = layout.format
+    findings = [UNPROTECTED(sheet=n, tab=n) for n in sheets if not sheets[n].protected]
     values, value_findings = cells.read_values(layout, sheets)
     totals, total_findings = cells.check_totals(layout, sheets, values)
     values.update(totals)
@@ -176,13 +188,10 @@ def _import(wb, path, sha, fmt_id, year, previous, lang) -> ImportResult:
     prev_ctx = None
     if previous:
         prev_ctx = {"values": typed_values(previous), "texts": previous.get("texts") or {}}
-        findings += _previous_findings(previous, org, wb_year)
-    ctx = Context(values, texts, wb_year, org["kind"], prev_ctx, None,
-                  cells.plan_for(fmt.id).where.get)
+        findings += _previous_findings(previous, org, year)
+    ctx = Context(values, texts, year, org["kind"], prev_ctx, None, cells.plan_for(fmt.id).where.get)
     findings += evaluate(fmt, ctx)
-    report = build_report(fmt, year=wb_year, org=org, values=values, texts=texts, source=source,
-                          findings=findings, contact=contact, lang=lang)
-    return ImportResult(path, report, findings, True, sha, meta, saved_at)
+    return values, texts, findings
 
 
 def _int(s) -> int | None:
