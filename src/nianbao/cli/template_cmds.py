@@ -80,6 +80,8 @@ def _single(org, output, year, fmt, prev) -> None:
         path = path / template_filename(year, org)
     if path.suffix.lower() != ".xlsx":
         fail(f"输出文件应以 .xlsx 结尾：{path}")
+    if prev and not org:
+        note("警告：空白模板不预填上年数据（不知道是哪个单位），已忽略 --previous")
     previous = prev.get(org["code"]) if org else None
     write_template(path, year=year, org=org, fmt_id=fmt, previous=previous)
     who = org["name"] if org else "空白模板（单位信息由填报单位自填）"
