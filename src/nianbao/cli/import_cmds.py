@@ -106,15 +106,15 @@ def _import(paths, out, jobs, kw) -> int:
         return _exit_code([result])
     names = _json_names(files)
     results = []
-    with _progress(len(files)) as advance:
+    with _progress(len(files)) as bar:
         for result in import_many(files, jobs=jobs, **kw):
             if result.report is not None:
                 atomic_write_text(out / names[result.path], dumps(result.report))
             results.append(_light(result))
             if not result.readable or result.errors:
-                note(f"{result.path}：" + (result.findings[0].message(kw["lang"]) if not result.readable
-                                         else _counts(result.findings, kw["lang"])))
-            advance()
+                bar.note(f"{result.path}：" + (result.findings[0].message(kw["lang"]) if not result.readable
+                                             else _counts(result.findings, kw["lang"])))
+            bar.advance()
     read = [r for r in results if r.readable]
     clean = sum(1 for r in read if not r.errors)
     note(f"共 {len(results)} 个文件：已读取 {len(read)} 个（无错误 {clean} 个，有错误 {len(read) - clean} 个），"
@@ -140,21 +140,30 @@ def _json_names(files) -> dict:
 
 
 class _progress:
-    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+    """A progress bar on stderr when it is a terminal (notes printed above it); else plain notes."""
 
     def __init__(self, total: int):
-        self.total, self.bar = total, None
+        self.total, self.bar, self.task = total, None, None
 
     def __enter__(self):
         if sys.stderr.isatty():
             from rich.console import Console
             from rich.progress import Progress
 
-            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar = Progress(console=Console(stderr=True, highlight=False), transient=True)
             self.bar.start()
-            task = self.bar.add_task("导入中", total=self.total)
-            return lambda: self.bar.advance(task)
-        return lambda: None
+            self.task = self.bar.add_task("导入中", total=self.total)
+        return self
+
+    def advance(self) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)
+
+    def note(self, message: str) -> None:
+        if self.bar is not None:
+            self.bar.console.print(message, markup=False)
+        else:
+            note(message)
 
     def __exit__(self, *exc):
         if self.bar is not None:
