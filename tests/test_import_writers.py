@@ -43,7 +43,12 @@ def originals(tmp_path_factory):
 @needs_soffice
 def test_resaved_by_libreoffice(originals, tmp_path):
     stale = _stale(tmp_path)
-    saved = convert(originals + [stale], tmp_path / "lo")  # one soffice run
+    formula = fill(originals[0], tmp_path / "formula.xlsx", {"t4.review.upheld": "=1+2"})
+    saved = convert(originals + [stale, formula], tmp_path / "lo")  # one soffice run
+    calculated = imp(saved.pop())  # a formula typed into an input: its result is read, and said
+    assert calculated.report["values"]["t4.review.upheld"] == 3
+    assert ("VALUE_FORMULA", *at("t4.review.upheld")) in where(calculated)
+    assert "=1+2" in [f for f in calculated.findings if f.code == "VALUE_FORMULA"][0].message()
     for original, resaved in zip(originals, saved):
         a, b = imp(original), imp(resaved)
         assert ("RULE_BALANCE", *at("t3.carried_forward.research")) in where(a)
