@@ -182,6 +182,7 @@ def write_templates(orgs, outdir, *, year: int, fmt_id: str = "gb2021",
         return
     from concurrent.futures import ProcessPoolExecutor
 
+    _base(fmt_id, year)  # built once here; forked workers inherit it
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
         for p in pool.map(_write_job, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
             yield Path(p)
