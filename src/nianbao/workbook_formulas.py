@@ -88,7 +88,7 @@ class _Plan:
         fmt = layout.format
         self.by_id, self.computed = layout.by_id, fmt.computed
         self.totals = {i: layout.total_formula(i) for i in self.computed}
-        self.checks = {}
+        self.checks, self.rules = {}, {}
         for c in fmt.checks_of("balance"):
             lhs, rhs = c.ids["lhs"], c.ids["rhs"]
             need = [x for i in lhs + rhs for x in leaves(fmt, i)]
@@ -98,6 +98,7 @@ class _Plan:
             formula = (f'IF({count}<{len(need)},"{PENDING}",IF({lf}={rf},"{CHECK_PASS}",'
                        f'"{MARK_FAIL} 相差"&ABS({lf}-({rf}))))')
             self.checks[f"check.{c.rule.id}.{c.anchor}"] = (formula, need, lhs, rhs)
+            self.rules[f"check.{c.rule.id}.{c.anchor}"] = c
         self.tables = {}  # sheet -> (input ids, check ids, status formula, overall terms)
         ms, fs = [], []
         for sl in layout.sheets:
@@ -164,6 +165,10 @@ class Formulas:
 
     def total(self, item_id: str) -> Live:
         return Live(self.plan.totals[item_id], self.engine[item_id])
+
+    def balance_check(self, check_id: str):
+        """The format's check (rule instance) behind a check cell."""
+        return self.plan.rules[check_id]
 
     def check(self, check_id: str) -> Live:
         """R1 for one column: pending while an input is blank, else pass or the difference."""

@@ -1,0 +1,45 @@
+"""The cached results of the live cells agree with the rules engine on the same values."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nianbao import layout as L
+from nianbao.rules import Context, evaluate, recompute_totals
+from nianbao.workbook_formulas import CHECK_PASS, PENDING, Formulas, runs
+
+FMT = L.layout_for("gb2021").format
+LAYOUT = L.layout_for("gb2021")
+T3 = [i for i in FMT.inputs if i.startswith("t3.")]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dictionaries(st.sampled_from(T3), st.one_of(st.none(), st.integers(0, 3)), min_size=0),
+       st.booleans())
+def test_r1_marks_match_the_rules_engine(changes, fill_rest):
+    values = {i: (0 if fill_rest else None) for i in FMT.inputs}
+    values.update(changes)
+    f = Formulas(LAYOUT, values)
+    full = {**values, **recompute_totals(FMT, values)}
+    failed = {x.datapoints[-1] for x in evaluate(FMT, Context(full, {}), only={"R1"})}
+    for p in LAYOUT.places:
+        if p.role != "check":
+            continue
+        check = f.balance_check(p.id)
+        mark = f.check(p.id).value
+        if any(values.get(i) is None for i in f.plan.checks[p.id][1]):
+            assert mark == PENDING
+        elif check.ids["rhs"][-1] in failed:
+            assert mark.startswith("× 相差")
+        else:
+            assert mark == CHECK_PASS
+
+
+def test_runs_make_rectangles():
+    t3 = LAYOUT.sheet("三、依申请公开")
+    inputs = [p for p in t3.places if p.role == "input"]
+    assert runs(inputs) == ["D7:I29", "D31:I31"]
+    assert runs(inputs, "x") == ["'x'!D7:I29", "'x'!D31:I31"]
+    checks = [p for p in t3.places if p.role == "check"]
+    assert runs(checks) == ["D32:J32"]
