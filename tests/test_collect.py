@@ -194,6 +194,12 @@ def test_summary_is_the_independent_sum_of_the_bodies_used(county):
     assert reports == sorted(f"{c}.json" for c in USED + [ERR_R1, ERR_BLANK, ERR_TEXT])
     blank = json.loads((county["out"] / "reports" / f"{BLANK}.json").read_text(encoding="utf-8"))
     assert blank["org"] == ORGS[26]
+    import jsonschema
+
+    from nianbao.report import schema
+    validator = jsonschema.Draft202012Validator(schema(FMT))
+    for path in [county["out"] / "summary.json", *sorted((county["out"] / "reports").iterdir())]:
+        validator.validate(json.loads(path.read_text(encoding="utf-8")))
 
 
 def test_summary_workbook_reimports_to_the_summary_values(county):
