@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nianbao.rules import recompute_totals
-from test_import_kit import (FEES, FMT, WHERE, ZC, at, consistent, fill, imp, patch_zip,
+from test_import_kit import (FEES, FMT, LAYOUT, WHERE, ZC, at, consistent, fill, imp, patch_zip,
                              sheet_part, template, where, zeros)
 
 TEXT = st.text(st.characters(whitelist_categories=("L", "N", "P", "Zs"), max_codepoint=0x9FFF)
@@ -320,3 +320,29 @@ def test_import_many_keeps_order_over_two_processes(quiet_file, tmp_path):
     assert [r.path for r in results] == paths
     assert all(r.readable and r.findings == [] for r in results)
     assert results[3].report == imp(paths[3]).report
+
+
+LABELS = [p for p in LAYOUT.places if p.text is not None]
+TOTALS = list(FMT.computed)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_changed_label_is_found_at_its_cell(quiet_file, tmp_path, data):
+    p = data.draw(st.sampled_from(LABELS))
+    typed = data.draw(st.sampled_from(["", "合计", p.text + "（修改）", "（空）"]))
+    result = imp(fill(quiet_file, tmp_path / "l.xlsx", cells={(p.sheet, p.ref): typed or None}))
+    assert where(result) == {("LAYOUT_MISMATCH", p.sheet, p.ref)}
+    assert set(result.report["values"].values()) == {None}
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_total_typed_over_is_found_at_its_cell(quiet_file, tmp_path, data):
+    item = data.draw(st.sampled_from(TOTALS))
+    right = {**_quiet(), **recompute_totals(FMT, _quiet())}[item]
+    typed = data.draw(st.integers(0, 50))
+    result = imp(fill(quiet_file, tmp_path / "t.xlsx", {item: typed}))
+    code = "TOTAL_TYPED" if typed == right else "TOTAL_TYPED_WRONG"
+    assert where(result) == {(code, *at(item))}
+    assert result.report["values"][item] == right
