@@ -109,6 +109,8 @@ def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet,
     results = _import_all(workbooks, jobs, quiet, f"校验 {len(workbooks)} 个工作簿")
     col = collect(inbox, rows, year, results, ignored=others, include_invalid=include_invalid,
                   summary_org={"code": code, "name": name}, previous=last)
+    if not quiet:
+        note(f"正在生成收集情况表、{sum(b.used is not None for b in col.bodies)}份反馈和汇总……")
     files = write_outputs(col, out, jobs)
     if not quiet:
         say(board_text(col).rstrip("\n"))
