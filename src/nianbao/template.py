@@ -100,8 +100,8 @@ def template_bytes(*, year: int, org: dict | None, fmt_id: str = "gb2021",
 
 _PLACEHOLDER = {k: f"\ue000{k}\ue001" for k in ("code", "name", "kind")}
 _PATCHED = ("xl/sharedStrings.xml", "docProps/custom.xml")
-_PLAIN = re.compile(r"^[^\s&<>_\x00-\x1f\ufffe\uffff\ue000\ue001](?:[^&<>_\x00-\x1f\ufffe\uffff\ue000\ue001]*"
-                    r"[^\s&<>_\x00-\x1f\ufffe\uffff\ue000\ue001])?$")
+_SPECIAL = "&<>_\x00-\x1f\ufffe\uffff\ue000\ue001"  # XML-escaped or _xHHHH_-escaped by xlsxwriter
+_PLAIN = re.compile(rf"^[^\s{_SPECIAL}](?:[^{_SPECIAL}]*[^\s{_SPECIAL}])?$")  # no edge spaces
 
 
 @lru_cache(maxsize=8)
