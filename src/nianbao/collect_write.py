@@ -22,9 +22,10 @@ from .summary_workbook import summary_xlsx
 FEEDBACK_DIR, REPORTS_DIR = "反馈", "reports"
 
 
-def summed_reports(col: Collection) -> list[dict]:
+def summed_reports(col: Collection, summed: bool = True) -> list[dict]:
+    """The used reports that are (or, with ``summed=False``, are not) in the summary."""
     members = {m["code"] for m in col.summary.get("members", ())}
-    return [r for r in col.used_reports() if r["org"]["code"] in members]
+    return [r for r in col.used_reports() if (r["org"]["code"] in members) == summed]
 
 
 def outputs(col: Collection, jobs: int | None = None) -> dict[str, bytes]:
@@ -69,7 +70,7 @@ def _task(task) -> dict[str, bytes]:
 def _make(col: Collection, task) -> dict[str, bytes]:
     what, rows = task
     if what == "summary":
-        return {"summary.xlsx": summary_xlsx(col.summary, summed_reports(col))}
+        return {"summary.xlsx": summary_xlsx(col.summary, summed_reports(col), summed_reports(col, False))}
     return {f"{FEEDBACK_DIR}/{file_name(b.org)}": feedback_xlsx(b, col.year)
             for b in (col.bodies[i] for i in rows) if b.used is not None}
 

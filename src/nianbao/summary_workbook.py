@@ -41,6 +41,7 @@ def _notes_sheet(wb, st, summary: dict, members: list[dict]):
     for r, (style, text) in enumerate(lines):
         ws.write_string(r, 0, text, title if style == "title" else st[style])
         ws.set_row(r, 28 if style == "title" else 16 * _lines(text, 110) + 4)
+    ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.protect("", {"format_columns": True})
@@ -48,8 +49,13 @@ def _notes_sheet(wb, st, summary: dict, members: list[dict]):
 
 def _lines(text: str, width: float) -> int:
     """Wrapped lines of ``text`` in a column ``width`` characters wide (a CJK glyph counts 2)."""
-    w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    return max(1, -(-w // int(width * 0.9)))
+    return sum(max(1, -(-sum(2 if ord(ch) > 0x2E80 else 1 for ch in part) // int(width * 0.9)))
+               for part in str(text).split("\n"))
+
+
+def _height(row, widths) -> float:
+    """Row height (points) that shows every wrapped cell of the row."""
+    return 15 * max(_lines(v, w) for v, w in zip(row, widths)) + 4
 
 
 def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
@@ -102,7 +108,8 @@ def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
 def _texts_sheet(wb, st, summary: dict, members: list[dict]):
     fmt = get_format(summary["format"])
     ws = wb.add_worksheet("各单位文字")
-    for c, w in enumerate((26, 24, 100)):
+    widths = (32, 28, 100)
+    for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.write_row(0, 0, ("单位", "部分", "内容"), st["header"])
     r = 1
@@ -111,9 +118,10 @@ def _texts_sheet(wb, st, summary: dict, members: list[dict]):
             text = (rep.get("texts") or {}).get(tid) or ""
             if not text.strip():
                 continue
-            ws.write_string(r, 0, who(rep["org"]), st["label"])
-            ws.write_string(r, 1, field.label, st["label"])
+            row = (who(rep["org"]), field.label, text)
+            ws.write_row(r, 0, row[:2], st["label"])
             ws.write_string(r, 2, text, st["text_value"])
+            ws.set_row(r, _height(row, widths))
             r += 1
     ws.freeze_panes(1, 0)
     ws.set_paper(9)
@@ -123,15 +131,18 @@ def _texts_sheet(wb, st, summary: dict, members: list[dict]):
 
 def _findings_sheet(wb, st, summary: dict, members: list[dict]):
     ws = wb.add_worksheet("校验结果")
-    for c, w in enumerate((26, 7, 6, 16, 8, 80)):
+    widths = (32, 7, 6, 16, 8, 80)
+    for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.write_row(0, 0, ("单位", "类别", "规则", "工作表", "单元格", "问题"), st["header"])
-    rows = [(summary["org"]["name"] + "（汇总）", f) for f in summary.get("findings", ())]
+    own = summary["org"]["name"]
+    rows = [(f"{own}（汇总）" if own != "汇总" else "汇总", f) for f in summary.get("findings", ())]
     rows += [(who(rep["org"]), f) for rep in members for f in rep.get("findings", ())]
     for r, (name, f) in enumerate(rows, 1):
-        ws.write_row(r, 0, (name, SEVERITY_ZH.get(f.get("severity"), ""), f.get("rule") or "",
-                            f.get("sheet") or "", f.get("cell") or "", f.get("message") or ""),
-                     st["label"])
+        row = (name, SEVERITY_ZH.get(f.get("severity"), ""), f.get("rule") or "",
+               f.get("sheet") or "", f.get("cell") or "", f.get("message") or "")
+        ws.write_row(r, 0, row, st["label"])
+        ws.set_row(r, _height(row, widths))
     ws.freeze_panes(1, 0)
     ws.set_landscape()
     ws.set_paper(9)
@@ -140,16 +151,18 @@ def _findings_sheet(wb, st, summary: dict, members: list[dict]):
     ws.protect("", {"format_columns": True, "autofilter": True})
 
 
-def summary_xlsx(summary: dict, members: list[dict]) -> bytes:
+def summary_xlsx(summary: dict, members: list[dict], left_out: list[dict] = ()) -> bytes:
     """The summary workbook. ``members``: the report dicts summed into it, in the order of the
-    breakdown (a summary merged again is one row)."""
+    breakdown (a summary merged again is one row); ``left_out``: reports not summed, whose
+    findings are listed too (they say why)."""
     from .template import workbook_bytes
 
     fmt = get_format(summary["format"])
 
     def extra(wb, st):
-        for make in (_notes_sheet, _breakdown_sheet, _texts_sheet, _findings_sheet):
+        for make in (_notes_sheet, _breakdown_sheet, _texts_sheet):
             make(wb, st, summary, members)
+        _findings_sheet(wb, st, summary, list(members) + list(left_out))
 
     return workbook_bytes(year=summary["year"], org=summary["org"], fmt_id=fmt.id,
                           values=typed_values(summary), texts={}, kind="summary", extra=extra)
