@@ -273,30 +273,35 @@ def find_workbooks(paths) -> list[Path]:
     return unique
 
 
-def _one(args) -> ImportResult:
-    path, kw = args
-    return import_workbook(path, **kw)
+def _chunk(args) -> list[ImportResult]:
+    paths, kw = args
+    return [import_workbook(p, **kw) for p in paths]
+
+
+CHUNK = 8  # files per task: fewer round trips to the pool, still little in flight
 
 
 def import_many(paths, *, jobs: int = 0, **kw) -> Iterator[ImportResult]:
-    """Import files in order over ``jobs`` processes (0: up to 2, the cores here); at most a
-    few files per process are in flight, so memory does not grow with the number of files."""
+    """Import files in order over ``jobs`` processes (0: up to 2, the cores here). Files go to
+    the workers in small chunks and at most two chunks per worker are in flight, so memory does
+    not grow with the number of files."""
     paths = list(paths)
     workers = jobs or min(2, os.cpu_count() or 1)
     if workers <= 1 or len(paths) <= 1:
         for p in paths:
             yield import_workbook(p, **kw)
         return
+    size = max(1, min(CHUNK, len(paths) // (2 * workers)))
+    chunks = iter([paths[i:i + size] for i in range(0, len(paths), size)])
     with ProcessPoolExecutor(max_workers=workers) as pool:
         window: deque = deque()
-        todo = iter(paths)
-        for p in todo:
-            window.append(pool.submit(_one, (p, kw)))
-            if len(window) >= 4 * workers:
+        for chunk in chunks:
+            window.append(pool.submit(_chunk, (chunk, kw)))
+            if len(window) >= 2 * workers:
                 break
         while window:
-            result = window.popleft().result()
-            nxt = next(todo, None)
+            results = window.popleft().result()
+            nxt = next(chunks, None)
             if nxt is not None:
-                window.append(pool.submit(_one, (nxt, kw)))
-            yield result
+                window.append(pool.submit(_chunk, (nxt, kw)))
+            yield from results
