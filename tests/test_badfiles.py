@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from nianbao.importer import import_workbook
-from test_import_kit import FEES, imp, patch_zip, sheet_part, template, where
+from test_import_kit import FEES, imp, patch_zip, sheet_part, template
 
 FILES = Path(__file__).resolve().parent / "files"
 

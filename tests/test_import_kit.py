@@ -4,7 +4,6 @@ random values, and zip surgery for files no spreadsheet program would write."""
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from decimal import Decimal

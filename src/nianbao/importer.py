@@ -24,7 +24,7 @@ from typing import Iterator
 from . import importer_cells as cells
 from . import reader
 from .findings import Finding, code
-from .layout import COVER_FIELDS, COVER_SHEET, META_KEYS, META_SHEET, PROPERTY_PREFIX, layout_for
+from .layout import COVER_FIELDS, META_KEYS, META_SHEET, PROPERTY_PREFIX, layout_for
 from .report import ORG_KINDS, build_report, source_info, typed_values
 from .rules import Context, evaluate
 from .spec import available_formats
