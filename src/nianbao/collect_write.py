@@ -29,29 +29,21 @@ def summed_reports(col: Collection, summed: bool = True) -> list[dict]:
 
 
 def outputs(col: Collection, jobs: int | None = None) -> dict[str, bytes]:
-    """Relative path -> bytes of every output file. The workbooks are made in ``jobs`` forked
-    processes when there are many (each reads the collection inherited at fork, so nothing
-    large is pickled); the result is the same bytes either way."""
-    files = {"status.csv": status_csv(col), "status.xlsx": status_xlsx(col)}
-    for b in col.bodies:
-        if b.used is not None:
-            files[f"{REPORTS_DIR}/{b.org['code']}.json"] = dumps(b.used.report).encode("utf-8")
-    files["summary.json"] = dumps(col.summary).encode("utf-8")
-    tasks = [("summary", None)] + [("feedback", k) for k in _chunks(col)]
-    jobs = jobs or os.cpu_count() or 1
-    if jobs > 1 and len(col.bodies) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
-        global _SHARED
-        _SHARED = col
-        try:
-            with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("fork")) as pool:
-                parts = list(pool.map(_task, tasks))
-        finally:
-            _SHARED = None
-    else:
-        parts = [_make(col, t) for t in tasks]
-    for part in parts:
-        files.update(part)
-    return dict(sorted(files.items()))
+    """Relative path -> bytes of every output file (what :func:`write_outputs` writes)."""
+    return dict(sorted(_produce(col, None, jobs).items()))
+
+
+def write_outputs(col: Collection, out: Path, jobs: int | None = None) -> list[str]:
+    """Write every output into ``out`` (each file atomically, only when its bytes change) and
+    remove stale per-body files; returns the relative paths written or kept."""
+    out = Path(out)
+    names = sorted(_produce(col, out, jobs))
+    kept = set(names)
+    for folder, pattern in ((FEEDBACK_DIR, "*.xlsx"), (REPORTS_DIR, "*.json")):
+        for stale in (out / folder).glob(pattern):
+            if f"{folder}/{stale.name}" not in kept:
+                stale.unlink()
+    return names
 
 
 PARALLEL_FROM = 50  # bodies; below this, forking costs more than it saves
@@ -59,33 +51,69 @@ _SHARED: Collection | None = None
 _CHUNK = 100
 
 
+def _produce(col: Collection, out: Path | None, jobs: int | None) -> dict:
+    """Make (and, with ``out``, write) every file. The workbooks are made in ``jobs`` forked
+    processes when there are many bodies: each worker reads the collection inherited at fork,
+    so nothing large is pickled, and writes its own files; the main process meanwhile makes
+    the board and the JSONs. The bytes are the same either way."""
+    tasks = [("summary", None)] + [("feedback", k) for k in _chunks(col)]
+    jobs = jobs or os.cpu_count() or 1
+    if jobs < 2 or len(col.bodies) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        files = _main_files(col, out)
+        for t in tasks:
+            files.update(_make(col, t, out))
+        return files
+    global _SHARED
+    _SHARED = col
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=ctx) as pool:
+            futures = [pool.submit(_task, t, out) for t in tasks]
+            files = _main_files(col, out)
+            for f in futures:
+                files.update(f.result())
+    finally:
+        _SHARED = None
+    return files
+
+
+def _main_files(col: Collection, out: Path | None) -> dict:
+    files = {"status.csv": status_csv(col), "status.xlsx": status_xlsx(col)}
+    for b in col.bodies:
+        if b.used is not None:
+            files[f"{REPORTS_DIR}/{b.org['code']}.json"] = dumps(b.used.report).encode("utf-8")
+    files["summary.json"] = dumps(col.summary).encode("utf-8")
+    return _store(files, out)
+
+
 def _chunks(col: Collection) -> list[range]:
     return [range(i, min(i + _CHUNK, len(col.bodies))) for i in range(0, len(col.bodies), _CHUNK)]
 
 
-def _task(task) -> dict[str, bytes]:
-    return _make(_SHARED, task)
+def _task(task, out) -> dict:
+    return _make(_SHARED, task, out)
 
 
-def _make(col: Collection, task) -> dict[str, bytes]:
+def _make(col: Collection, task, out: Path | None) -> dict:
     what, rows = task
     if what == "summary":
-        return {"summary.xlsx": summary_xlsx(col.summary, summed_reports(col), summed_reports(col, False))}
-    return {f"{FEEDBACK_DIR}/{file_name(b.org)}": feedback_xlsx(b, col.year)
-            for b in (col.bodies[i] for i in rows) if b.used is not None}
+        files = {"summary.xlsx": summary_xlsx(col.summary, summed_reports(col),
+                                              summed_reports(col, False))}
+    else:
+        files = {f"{FEEDBACK_DIR}/{file_name(b.org)}": feedback_xlsx(b, col.year)
+                 for b in (col.bodies[i] for i in rows) if b.used is not None}
+    return _store(files, out)
 
 
-def write_outputs(col: Collection, out: Path, jobs: int | None = None) -> dict[str, bytes]:
+def _store(files: dict[str, bytes], out: Path | None) -> dict:
+    """With ``out``: write the files that changed and return their names only (so no bytes
+    travel back from a worker); without: return the bytes."""
+    if out is None:
+        return files
     from .cli.common import atomic_write_bytes
 
-    out = Path(out)
-    files = outputs(col, jobs)
     for rel, data in files.items():
         path = out / rel
         if not path.exists() or path.read_bytes() != data:
             atomic_write_bytes(path, data)
-    for folder, pattern in ((FEEDBACK_DIR, "*.xlsx"), (REPORTS_DIR, "*.json")):
-        for stale in (out / folder).glob(pattern):
-            if f"{folder}/{stale.name}" not in files:
-                stale.unlink()
-    return files
+    return dict.fromkeys(files)
