@@ -42,3 +42,36 @@ def test_latest_by_saved_time_then_file_time_and_identical_files():
     a = Entry("a.xlsx", mtime=10, sha256="p")
     b = Entry("b.xlsx", mtime=20, sha256="q")
     assert choose([b, a])[0] is b
+
+
+def test_other_year_and_unknown_body_are_listed_not_merged(tmp_path):
+    import csv
+    import io
+    import json
+
+    from typer.testing import CliRunner
+
+    from nianbao.cli import app
+    from test_collect import ORGS, YEAR, ms
+
+    a, stranger = ORGS[0], {"code": "999999999", "name": "外县某局", "kind": "部门"}
+    inbox = tmp_path / "inbox"
+    for name, org, year in (("a.xlsx", a, YEAR), ("a_last_year.xlsx", a, YEAR - 1),
+                            ("stranger.xlsx", stranger, YEAR)):
+        ms.write(inbox / name, ms.filled_workbook(year=year, org=org, values=ms.body_values(7),
+                                                  texts=ms.body_texts(org, year)))
+    (inbox / "~$a.xlsx").write_bytes(b"lock")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(f"code,name,kind\n{a['code']},{a['name']},{a['kind']}\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["collect", str(inbox), "--roster", str(roster), "--year", str(YEAR),
+                                   "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "status.csv").read_text(encoding="utf-8-sig"))))
+    assert [(r["状态"], r["文件"]) for r in rows] == [
+        ("已通过", "a.xlsx"), ("其他年度", "a_last_year.xlsx"), ("未对应名册", "stranger.xlsx"),
+        ("已忽略", "~$a.xlsx")]
+    assert rows[1]["说明"] == f"{a['name']}（{a['code']}）的{YEAR - 1}年度报告，不是{YEAR}年度"
+    assert "模板单位代码999999999不在名册中" == rows[2]["说明"]
+    assert rows[3]["说明"] == "Office 临时文件"
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert [m["code"] for m in summary["members"]] == [a["code"]]
