@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .findings import code
 from .merge import merge_reports, who
+from .spec import FORMAT_IDS, get_format
 
 BY_COVER = code(
     "COLLECT_BY_COVER", "warning",
@@ -158,9 +159,20 @@ def choose(entries: list[Entry]) -> tuple[Entry, list[Entry]]:
 
 def _entry(inbox: Path, result) -> Entry:
     path = Path(result.path)
-    e = Entry(rel=path.relative_to(inbox).as_posix(), mtime=path.stat().st_mtime,
-              sha256=result.sha256 or "", saved_at=_iso(result.saved_at), report=result.report)
-    return e
+    return Entry(rel=path.relative_to(inbox).as_posix(), mtime=path.stat().st_mtime,
+                 sha256=result.sha256 or "", saved_at=_iso(result.saved_at),
+                 report=_compact(result.report))
+
+
+def _compact(report: dict | None) -> dict | None:
+    """The report with its value and text keys shared with the format's own id strings (a
+    report from a worker process brings 200 fresh copies), so that many reports stay small."""
+    if report is None or report.get("format") not in FORMAT_IDS:
+        return report
+    fmt = get_format(report["format"])
+    values, texts = report.get("values") or {}, report.get("texts") or {}
+    return {**report, "values": {i: values.get(i) for i in fmt.datapoints},
+            "texts": {i: texts.get(i, "") for i in fmt.texts}}
 
 
 def _iso(v) -> str:
