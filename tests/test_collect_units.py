@@ -75,3 +75,23 @@ def test_other_year_and_unknown_body_are_listed_not_merged(tmp_path):
     assert rows[3]["说明"] == "Office 临时文件"
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert [m["code"] for m in summary["members"]] == [a["code"]]
+
+
+def test_cannot_run_without_inbox_or_roster(tmp_path):
+    from typer.testing import CliRunner
+
+    from nianbao.cli import app
+
+    run = CliRunner().invoke
+    (tmp_path / "inbox").mkdir()
+    res = run(app, ["collect", str(tmp_path / "nope"), "--roster", str(tmp_path / "r.csv"), "--year", "2026",
+                    "-o", str(tmp_path / "out")])
+    assert res.exit_code == 2 and "收件文件夹" in res.output and "Traceback" not in res.output
+    res = run(app, ["collect", str(tmp_path / "inbox"), "--roster", str(tmp_path / "r.csv"), "--year", "2026",
+                    "-o", str(tmp_path / "out")])
+    assert res.exit_code == 2 and "找不到名册文件" in res.output
+    (tmp_path / "r.csv").write_text("code,name,kind\n1,甲,乡镇\n1,乙,乡镇\n", encoding="utf-8")
+    res = run(app, ["collect", str(tmp_path / "inbox"), "--roster", str(tmp_path / "r.csv"), "--year", "2026",
+                    "-o", str(tmp_path / "out")])
+    assert res.exit_code == 2 and "名册" in res.output
+    assert not (tmp_path / "out").exists()
