@@ -116,7 +116,10 @@ def _sum(fmt, check, ctx):
 
 
 def _complete(fmt, check, ctx):
-    missing = [i for i in fmt.datapoints if ctx.values.get(i) is None]
+    # a total left empty only because one of its parts is missing is not a gap of its own
+    computed = fmt.computed
+    missing = [i for i in fmt.datapoints if ctx.values.get(i) is None and not (
+        i in computed and any(ctx.values.get(p) is None for p in computed[i]))]
     if not missing:
         return []
     first = fmt.datapoints[missing[0]].label
@@ -178,10 +181,12 @@ def _joined(ctx, ids) -> list[tuple[str, str]]:
 
 
 def _text_where(fmt, text_id):
+    """Where a text sits, as a reader of the report says it: "一、总体情况（二）依申请公开"."""
     f = fmt.texts.get(text_id)
     if f is None:
         return text_id
-    return f"{f.section}、{f.heading or ''}".rstrip("、") if f.heading else f"{f.section}、"
+    section = next(s.heading for s in fmt.sections if s.number == f.section)
+    return section + (f.heading or "")
 
 
 def _quote(m: re.Match) -> str:
