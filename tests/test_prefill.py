@@ -40,6 +40,13 @@ def test_next_years_templates_carry_this_years_carried_forward(tmp_path):
         [path] = (tmp_path / "next").glob(f"{YEAR + 1}_{org['code']}_*.xlsx")
         wb = openpyxl.load_workbook(path)
         last = out / "reports" / f"{org['code']}.json"
+        if last.exists():  # last year's 现行有效件数 sits beside table 二 for the live R8 check
+            prev = json.loads(last.read_text(encoding="utf-8"))["values"]
+            for r in ("regulations", "normative_documents"):
+                sheet, cell = layout.where(f"t2.{r}.in_force")
+                row = wb[sheet][cell].row
+                beside = [c.value for c in wb[sheet][row] if c.column > wb[sheet][cell].column]
+                assert prev[f"t2.{r}.in_force"] in beside, (org["code"], r, beside)
         for this in columns:
             sheet, cell = layout.where(this)
             got = wb[sheet][cell].value
