@@ -25,6 +25,7 @@ def _num(v):
 
 def _notes_sheet(wb, st, summary: dict, members: list[dict]):
     ws = wb.add_worksheet("汇总说明")
+    ws.activate()  # the workbook opens here: what was summed and what was left out
     ws.set_column(0, 0, 110)
     name = summary["org"]["name"] if summary["org"]["name"] != "汇总" else ""
     lines = [("title", f"{summary['year']}年度{name}数据汇总说明"),
