@@ -34,7 +34,7 @@ def _notes_sheet(wb, st, summary: dict, members: list[dict]):
                       "各单位原文见“各单位文字”表；逐单位数据见“各单位明细”表。"),
              ("para_bold", "计入汇总的单位：")]
     lines += [("para", f"{i}. {who(m)}") for i, m in enumerate(summary["members"], 1)]
-    left = [f for f in summary.get("findings", ()) if f.get("code", "").startswith(("MERGE_", "COLLECT_"))]
+    left = summary.get("findings", ())  # who is missing or left out, and R1–R4 on the sums
     if left:
         lines.append(("para_bold", "未计入或需说明的情况："))
         lines += [("para", f"{i}. {f['message']}") for i, f in enumerate(left, 1)]
