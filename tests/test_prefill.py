@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from nianbao.cli import app
 from nianbao.layout import layout_for
-from test_collect import ORGS, YEAR, ms, write_roster
+from test_collect import ORGS, YEAR, ms
 
 runner = CliRunner()
 

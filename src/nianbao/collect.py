@@ -87,9 +87,6 @@ class Collection:
     summary: dict
     summary_findings: list = field(default_factory=list)
 
-    def body(self, code_: str) -> Body:
-        return next(b for b in self.bodies if b.org["code"] == code_)
-
     @property
     def unlisted(self) -> list[Entry]:
         """Files that are not a body's used submission, for the board's lower part."""
