@@ -96,7 +96,7 @@ def board_text(col: Collection) -> str:
     for r in body_rows(col, left_out_codes(col)):
         counts = f"错误{r['错误']} 警告{r['警告']}" if r["文件"] else ""
         lines.append("  ".join(str(x) for x in (f"{r['序号']:>3}", r["状态"], r["单位代码"], r["单位名称"],
-                                                counts, r["文件"], r["说明"]) if x != ""))
+                                                counts, r["文件"], r["说明"]) if x not in ("", "—")))
     others = file_rows(col)
     if others:
         lines += ["", "其他文件："]
