@@ -299,3 +299,18 @@ def ms_org(row):
     from nianbao.collect import org_of
 
     return org_of(row)
+
+
+def test_include_invalid_says_what_it_did(county, tmp_path):
+    res = runner.invoke(app, ["collect", str(county["inbox"]), "--roster", str(county["roster"]),
+                              "--year", str(YEAR), "-o", str(tmp_path), "--include-invalid", "-q"])
+    assert res.exit_code == 1
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert len(summary["members"]) == 27
+    codes = [f["code"] for f in summary["findings"]]
+    assert codes.count("MERGE_INCLUDED_INVALID") == 3 and codes.count("MERGE_MISSING_AS_ZERO") == 2
+    r1 = [f for f in summary["findings"] if f["rule"] == "R1"]  # ERR_R1's extra 商业企业 application
+    assert [f["params"]["label"] for f in r1] == ["商业企业列", "总计列"]
+    filled = county["filled"]
+    assert summary["values"]["t4.review.corrected"] == sum(
+        filled[c]["t4.review.corrected"] or 0 for c in filled)  # the blank counted as 0, and said so
