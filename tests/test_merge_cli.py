@@ -49,3 +49,15 @@ def test_merge_refuses_bad_output_and_missing_input(tmp_path):
     assert res.exit_code == 2 and ".xlsx 或 .json" in res.output
     res = runner.invoke(app, ["merge", str(tmp_path / "nope.json"), "-o", str(tmp_path / "x.json")])
     assert res.exit_code == 2 and "找不到" in res.output
+
+
+def test_merge_with_nothing_valid_writes_nothing(tmp_path):
+    from test_merge import counter_values, make_report
+    from nianbao.report import dumps
+
+    bad = make_report("X", counter_values(1), findings=[{"code": "RULE_BALANCE", "severity": "error",
+                                                         "rule": "R1", "message": "…"}])
+    (tmp_path / "x.json").write_text(dumps(bad), encoding="utf-8")
+    res = runner.invoke(app, ["merge", str(tmp_path / "x.json"), "-o", str(tmp_path / "s.xlsx")])
+    assert res.exit_code == 1 and "未计入汇总：有1处错误" in res.output and "没有可汇总的报告" in res.output
+    assert not (tmp_path / "s.xlsx").exists()

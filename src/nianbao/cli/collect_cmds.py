@@ -176,6 +176,11 @@ def _merge(files, out, include_invalid, year, name, code, jobs) -> int:
     reports = _load_inputs(files, jobs, False)
     summary, findings = merge_reports(reports, include_invalid=include_invalid, year=year,
                                       org={"code": code, "name": name})
+    for f in findings:
+        say(f"{'错误' if f.severity == 'error' else '警告' if f.severity == 'warning' else '提示'}：{f.message()}")
+    if not summary["members"]:
+        say(f"没有可汇总的报告，未写入 {out}")
+        return EXIT_FINDINGS
     if suffix == ".json":
         atomic_write_bytes(out, dumps(summary).encode("utf-8"))
     else:
@@ -184,8 +189,6 @@ def _merge(files, out, include_invalid, year, name, code, jobs) -> int:
         keys = {(m["code"], m["sha256"]) for m in summary["members"]}
         summed = [r for r in reports if any((m["code"], m["sha256"]) in keys for m in _members(r))]
         atomic_write_bytes(out, summary_xlsx(summary, summed))
-    for f in findings:
-        say(f"{'错误' if f.severity == 'error' else '警告' if f.severity == 'warning' else '提示'}：{f.message()}")
     say(f"已汇总{len(summary['members'])}个单位，写入 {out}")
     bad = any(f.severity == "error" for f in findings) or any(
         f.get("severity") == "error" for r in reports for f in r.get("findings", ()))
