@@ -95,8 +95,10 @@ def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
     totals = typed_values(summary)
     from .layout import a1
     for j, i in enumerate(ids, 2):
-        ref = f"{a1(2, j)}:{a1(last - 1, j)}" if members else a1(2, j)
-        ws.write_formula(last, j, f"=SUM({ref})", st["total"], _num(totals[i]))
+        if members:
+            ws.write_formula(last, j, f"=SUM({a1(2, j)}:{a1(last - 1, j)})", st["total"], _num(totals[i]))
+        else:
+            ws.write_number(last, j, _num(totals[i]), st["total"])
     ws.freeze_panes(2, 2)
     ws.set_landscape()
     ws.set_paper(9)
