@@ -86,12 +86,11 @@ class DataPoint:
     column: Leaf
     computed: bool = False  # a total: a formula in the workbook, recomputed on import
 
+    name: str = ""  # a readable Chinese name: row labels·column labels (see _name)
+
     @property
     def label(self) -> str:
-        """A readable Chinese name: row label and column label."""
-        parts = [n.label for n in self.row.path if n.label] + [
-            n.label for n in self.column.path if n.label and n.label != "申请人情况"]
-        return "·".join(parts)
+        return self.name
 
     @property
     def unit(self) -> str:
@@ -210,8 +209,18 @@ def _build_datapoints(tables) -> dict[str, DataPoint]:
                     i = dp_id(t.id, r.key, c.key)
                     if i in out:
                         raise ValueError(f"data point {i} placed twice")
-                    out[i] = DataPoint(i, t.id, b_i, c.node.kind or b.kind, r, c)
+                    out[i] = DataPoint(i, t.id, b_i, c.node.kind or b.kind, r, c,
+                                       name=_name(b, r, c))
     return out
+
+
+def _name(block: Block, row: Leaf, col: Leaf) -> str:
+    """Row labels then column labels, joined by "·". A header over a whole axis (table 三's
+    申请人情况 over all seven columns) tells nothing about one cell, so it is left out."""
+    def labels(leaf, roots):
+        whole = len(roots) == 1 and roots[0].children
+        return [n.label for n in leaf.path if n.label and not (whole and n is roots[0])]
+    return "·".join(labels(row, block.rows) + labels(col, block.columns))
 
 
 # ---- rule expansion ----------------------------------------------------------------------
