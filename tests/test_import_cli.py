@@ -133,4 +133,5 @@ def test_internal_error_is_one_line_and_debug_shows_it(inbox, monkeypatch):
     plain = run("import", inbox["clean"])
     assert plain.exit_code == 2 and "内部错误" in plain.stderr and "--debug" in plain.stderr
     debug = runner.invoke(app, ["import", "--debug", str(inbox["clean"])])
-    assert isinstance(debug.exception, RuntimeError)
+    assert debug.exit_code == 2 and "Traceback" in debug.stderr and "模拟的内部错误" in debug.stderr
+    assert debug.stderr.rstrip().splitlines()[-1].startswith("错误：内部错误（RuntimeError")

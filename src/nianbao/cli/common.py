@@ -1,15 +1,27 @@
-"""Helpers shared by the command modules: messages, exit codes, atomic writes."""
+"""Helpers shared by the command modules: messages, exit codes, shared options, the guard
+against tracebacks, the progress bar, atomic writes. Imports stay light (rich only when a bar
+is drawn) so that ``nianbao --help`` stays fast."""
 
 from __future__ import annotations
 
 import os
 import sys
 import tempfile
+import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
+from typer.exceptions import TyperException
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
+
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_EN = {"error": "error", "warning": "warning", "info": "info"}
+
+# Options every command spells the same way (typer option objects may be shared).
+DEBUG = typer.Option(False, "--debug", help="出现内部错误时显示完整的错误跟踪")
+JOBS = typer.Option(0, "-j", "--jobs", help="并行进程数（0 = 自动）")
 
 
 def fail(message: str, code: int = EXIT_CANNOT_RUN):
@@ -24,6 +36,107 @@ def say(message: str = "") -> None:
 
 def note(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def severity(finding) -> str:
+    """The severity of a ``Finding`` or of its JSON form (a dict)."""
+    return finding["severity"] if isinstance(finding, dict) else finding.severity
+
+
+def counts(findings, lang: str = "zh") -> str:
+    """``错误 N 条，警告 N 条，提示 N 条`` for findings or their JSON forms."""
+    n = {s: 0 for s in SEVERITY_ZH}
+    for f in findings:
+        n[severity(f)] += 1
+    if lang == "en":
+        return f"{n['error']} errors, {n['warning']} warnings, {n['info']} notes"
+    return f"错误 {n['error']} 条，警告 {n['warning']} 条，提示 {n['info']} 条"
+
+
+@contextmanager
+def guard(debug: bool):
+    """An unexpected error in a command becomes one Chinese line and exit 2; the traceback is
+    printed above it only with ``--debug``. Typer's own exits and usage errors pass through."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort, TyperException):
+        raise
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
+        what = f"内部错误（{type(exc).__name__}: {exc}）"
+        if debug:
+            traceback.print_exc(file=sys.stderr)
+            fail(f"{what}；请把以上输出发给维护人员")
+        fail(f"{what}；请加 --debug 重试，并把输出发给维护人员")
+
+
+class _Bar:
+    """The rich bar; notes are printed above it (the bar is redrawn below)."""
+
+    def __init__(self, bar, task):
+        self.bar, self.task = bar, task
+
+    def advance(self) -> None:
+        self.bar.advance(self.task)
+
+    def note(self, message: str) -> None:
+        self.bar.console.print(message, markup=False, highlight=False)
+
+
+class _NoBar:
+    """No terminal (or quiet): nothing drawn, notes are plain lines on stderr."""
+
+    def advance(self) -> None:
+        pass
+
+    def note(self, message: str) -> None:
+        note(message)
+
+
+@contextmanager
+def progress(total: int, label: str, quiet: bool = False):
+    """A progress bar on stderr, only when stderr is a terminal; yields an object with
+    ``advance()`` and ``note(message)``. The bar disappears when done (transient)."""
+    if quiet or total < 1 or not sys.stderr.isatty():
+        yield _NoBar()
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True, highlight=False), transient=True) as bar:
+        yield _Bar(bar, bar.add_task(label, total=total))
+
+
+def track(items, total: int, label: str, quiet: bool = False):
+    """Yield ``items`` one by one (none kept), advancing a ``progress`` bar after each."""
+    with progress(total, label, quiet) as bar:
+        for item in items:
+            yield item
+            bar.advance()
+
+
+def check_format(fmt: str | None) -> None:
+    """Stop (exit 2) on a ``--format`` that names no known format."""
+    from ..spec import available_formats
+
+    if fmt is not None and fmt not in available_formats():
+        fail(f"不认识的格式“{fmt}”；可用的格式：{'、'.join(available_formats())}")
+
+
+def load_previous(paths, year: int) -> dict:
+    """``--previous`` of collect and template: last year's reports by org code. A path that does
+    not exist stops the command; a file that cannot be used is named and skipped."""
+    if not paths:
+        return {}
+    from ..roster import load_previous as load
+
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        fail(f"找不到上年报告：{'、'.join(missing)}")
+    reports, findings = load(paths, year)
+    for f in findings:
+        note(f"{SEVERITY_ZH[f.severity]}：{f.message()}")
+    return reports
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

@@ -10,28 +10,24 @@ from typing import List, Optional
 import typer
 
 from . import app
-from .common import EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS, atomic_write_text, fail, note
+from .common import (DEBUG, EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS, JOBS, SEVERITY_EN, SEVERITY_ZH,
+                     atomic_write_text, check_format, counts, fail, guard, note, progress)
 
-SEVERITY = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
-            "en": {"error": "error", "warning": "warning", "info": "info"}}
+SEVERITY = {"zh": SEVERITY_ZH, "en": SEVERITY_EN}
 _FILES = typer.Argument(..., help="填报表文件或文件夹（文件夹内的 .xlsx 等逐级查找）", show_default=False)
 _FORMAT = typer.Option(None, "--format", help="要求的格式编号（如 gb2021），不符的文件不导入")
 _YEAR = typer.Option(None, "--year", help="要求的报告年度，不符的文件报错")
 _PREVIOUS = typer.Option(None, "--previous", help="同一单位上年度的报告（JSON 或填报表），用于跨年度核对 R7–R9、R20")
-_JOBS = typer.Option(0, "-j", "--jobs", help="并行进程数（0 = 自动，最多 2）")
 _LANG = typer.Option("zh", "--lang", help="说明文字的语言：zh 或 en")
-_DEBUG = typer.Option(False, "--debug", help="出现内部错误时显示完整的错误跟踪")
 
 
-def _options(fmt, year, previous, lang, debug) -> dict:
+def _options(fmt, year, previous, lang) -> dict:
     from ..importer import load_previous
     from ..reader import ReadError
-    from ..spec import available_formats
 
     if lang not in SEVERITY:
         fail(f"--lang 只能是 zh 或 en，不能是“{lang}”")
-    if fmt is not None and fmt not in available_formats():
-        fail(f"不认识的格式“{fmt}”；可用的格式：{'、'.join(available_formats())}")
+    check_format(fmt)
     kw = {"fmt_id": fmt, "year": year, "lang": lang}
     if previous is not None:
         try:
@@ -39,8 +35,6 @@ def _options(fmt, year, previous, lang, debug) -> dict:
         except ReadError as exc:
             fail(f"上年报告 {previous}：{exc.finding.message()}")
         except (OSError, ValueError) as exc:
-            if debug:
-                raise
             fail(f"无法读取上年报告 {previous}：{exc}")
     return kw
 
@@ -57,18 +51,6 @@ def _files(paths) -> list[Path]:
     return files
 
 
-def _guard(debug: bool, run):
-    """Run a command body; an unexpected error becomes one Chinese line (``--debug``: traceback)."""
-    try:
-        return run()
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
-        raise
-    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
-        if debug:
-            raise
-        fail(f"内部错误（{type(exc).__name__}: {exc}）；请加 --debug 重试，并把输出发给维护人员")
-
-
 def _exit_code(results) -> int:
     if not any(r.readable for r in results):
         return EXIT_CANNOT_RUN
@@ -80,12 +62,13 @@ def _exit_code(results) -> int:
 @app.command("import")
 def import_cmd(files: List[Path] = _FILES,
                out: Optional[Path] = typer.Option(None, "-o", "--out", help="输出文件夹：每个文件写成 <文件名>.json"),
-               jobs: int = _JOBS, fmt: Optional[str] = _FORMAT, year: Optional[int] = _YEAR,
+               jobs: int = JOBS, fmt: Optional[str] = _FORMAT, year: Optional[int] = _YEAR,
                previous: Optional[Path] = _PREVIOUS, lang: str = _LANG,
                as_json: bool = typer.Option(True, "--json", help="输出报告 JSON（默认）"),
-               debug: bool = _DEBUG) -> None:
+               debug: bool = DEBUG) -> None:
     """导入填好的填报表，输出报告 JSON（单个文件输出到屏幕，多个文件用 -o 写入文件夹）。"""
-    code = _guard(debug, lambda: _import(files, out, jobs, _options(fmt, year, previous, lang, debug)))
+    with guard(debug):
+        code = _import(files, out, jobs, _options(fmt, year, previous, lang))
     raise typer.Exit(code)
 
 
@@ -102,18 +85,18 @@ def _import(paths, out, jobs, kw) -> int:
             note(f"{files[0]}：{result.findings[0].message(kw['lang'])}")
             return EXIT_CANNOT_RUN
         sys.stdout.write(dumps(result.report))
-        note(f"{files[0].name}：{_counts(result.findings, kw['lang'])}")
+        note(f"{files[0].name}：{counts(result.findings, kw['lang'])}")
         return _exit_code([result])
     names = _json_names(files)
     results = []
-    with _progress(len(files)) as bar:
+    with progress(len(files), "导入中") as bar:
         for result in import_many(files, jobs=jobs, **kw):
             if result.report is not None:
                 atomic_write_text(out / names[result.path], dumps(result.report))
             results.append(_light(result))
             if not result.readable or result.errors:
                 bar.note(f"{result.path}：" + (result.findings[0].message(kw["lang"]) if not result.readable
-                                             else _counts(result.findings, kw["lang"])))
+                                             else counts(result.findings, kw["lang"])))
             bar.advance()
     read = [r for r in results if r.readable]
     clean = sum(1 for r in read if not r.errors)
@@ -139,53 +122,14 @@ def _json_names(files) -> dict:
     return out
 
 
-class _progress:
-    """A progress bar on stderr when it is a terminal (notes printed above it); else plain notes."""
-
-    def __init__(self, total: int):
-        self.total, self.bar, self.task = total, None, None
-
-    def __enter__(self):
-        if sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self.bar = Progress(console=Console(stderr=True, highlight=False), transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task("导入中", total=self.total)
-        return self
-
-    def advance(self) -> None:
-        if self.bar is not None:
-            self.bar.advance(self.task)
-
-    def note(self, message: str) -> None:
-        if self.bar is not None:
-            self.bar.console.print(message, markup=False)
-        else:
-            note(message)
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.stop()
-
-
-def _counts(findings, lang: str = "zh") -> str:
-    from ..findings import count
-
-    n = {s: count(findings, s) for s in ("error", "warning", "info")}
-    if lang == "en":
-        return f"{n['error']} errors, {n['warning']} warnings, {n['info']} notes"
-    return f"错误 {n['error']} 条，警告 {n['warning']} 条，提示 {n['info']} 条"
-
-
 @app.command("check")
 def check_cmd(files: List[Path] = _FILES,
               as_json: bool = typer.Option(False, "--json", help="以 JSON 输出全部校验结果"),
-              jobs: int = _JOBS, fmt: Optional[str] = _FORMAT, year: Optional[int] = _YEAR,
-              previous: Optional[Path] = _PREVIOUS, lang: str = _LANG, debug: bool = _DEBUG) -> None:
+              jobs: int = JOBS, fmt: Optional[str] = _FORMAT, year: Optional[int] = _YEAR,
+              previous: Optional[Path] = _PREVIOUS, lang: str = _LANG, debug: bool = DEBUG) -> None:
     """检查填报表：逐个文件列出问题（严重程度、规则、单元格、说明），最后汇总。"""
-    code = _guard(debug, lambda: _check(files, as_json, jobs, _options(fmt, year, previous, lang, debug)))
+    with guard(debug):
+        code = _check(files, as_json, jobs, _options(fmt, year, previous, lang))
     raise typer.Exit(code)
 
 
@@ -243,9 +187,9 @@ def _print_file(result, lang: str) -> None:
     if not result.readable:
         console.print("  无法读取，未导入。" if lang == "zh" else "  unreadable, not imported.")
     elif lang == "en":
-        console.print(f"  {_counts(findings, lang)}", markup=False)
+        console.print(f"  {counts(findings, lang)}", markup=False)
     else:
-        console.print(f"  {'没有发现问题。' if not findings else _counts(findings, lang)}", markup=False)
+        console.print(f"  {'没有发现问题。' if not findings else counts(findings, lang)}", markup=False)
     console.print()
 
 

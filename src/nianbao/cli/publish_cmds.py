@@ -9,28 +9,10 @@ from typing import Optional
 import typer
 
 from . import app
-from .common import EXIT_CLEAN, EXIT_FINDINGS, atomic_write_bytes, atomic_write_text, fail, note
+from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, SEVERITY_ZH, atomic_write_bytes, atomic_write_text,
+                     counts, fail, guard, note)
 
-_SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 _WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".et")
-_DEBUG = typer.Option(False, "--debug", help="出现内部错误时显示完整的错误跟踪")
-
-
-def _guard(debug: bool, run):
-    """Run a command body; an unexpected error becomes one Chinese line (``--debug``: traceback)."""
-    try:
-        return run()
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
-        raise
-    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
-        if debug:
-            raise
-        fail(f"内部错误（{type(exc).__name__}: {exc}）；请加 --debug 重试，并把输出发给维护人员")
-
-
-def _counts(findings) -> str:
-    n = {s: sum(1 for f in findings if f["severity"] == s) for s in _SEVERITY}
-    return f"错误 {n['error']} 条，警告 {n['warning']} 条，提示 {n['info']} 条"
 
 
 def _load_report(path: Path) -> dict:
@@ -62,9 +44,9 @@ def _load_report(path: Path) -> dict:
 def render_cmd(report: Path = typer.Argument(..., help="报告 JSON（nianbao import/merge/parse 的输出）或填好的填报表"),
                out: Path = typer.Option(..., "-o", "--out",
                                         help="输出文件：.html、.md、.txt 或 .docx（按扩展名决定格式）"),
-               debug: bool = _DEBUG) -> None:
+               debug: bool = DEBUG) -> None:
     """生成可发布的年度报告（标题、一至六部分、三张表格按官方格式合并单元格）。"""
-    def run():
+    with guard(debug):
         from ..render import kind_for, render
 
         kind = kind_for(out)
@@ -73,8 +55,6 @@ def render_cmd(report: Path = typer.Argument(..., help="报告 JSON（nianbao im
         data = _load_report(report)
         atomic_write_bytes(out, render(data, kind))
         note(f"已生成 {out}")
-        return EXIT_CLEAN
-    raise typer.Exit(_guard(debug, run))
 
 
 @app.command("parse")
@@ -85,9 +65,9 @@ def parse_cmd(file: Path = typer.Argument(..., help="已发布的年度报告：
               org_code: Optional[str] = typer.Option(None, "--org-code", help="单位代码"),
               org_kind: Optional[str] = typer.Option(None, "--org-kind",
                                                      help="单位类型：乡镇、街道、县级政府、政府办公室、部门、汇总"),
-              debug: bool = _DEBUG) -> None:
+              debug: bool = DEBUG) -> None:
     """读取已发布的年度报告（文字或网页），输出报告 JSON 和校验结果。"""
-    def run():
+    with guard(debug):
         from ..published import parse_file
         from ..report import ORG_KINDS, dumps
 
@@ -102,10 +82,9 @@ def parse_cmd(file: Path = typer.Argument(..., help="已发布的年度报告：
         else:
             atomic_write_text(out, dumps(report))
         for f in report["findings"]:
-            note(f"{_SEVERITY[f['severity']]}{' ' + f['rule'] if f['rule'] else ''}：{f['message']}")
+            note(f"{SEVERITY_ZH[f['severity']]}{' ' + f['rule'] if f['rule'] else ''}：{f['message']}")
         tail = f"；已写入 {out}" if out else ""
         note(f"{file.name}：{report['org']['name'] or '（单位名称未知）'} {report['year'] or '（年度未知）'}年，"
-             f"格式 {report['format']}；{_counts(report['findings'])}{tail}")
-        return EXIT_FINDINGS if any(f["severity"] == "error" for f in report["findings"]) else EXIT_CLEAN
-    raise typer.Exit(_guard(debug, run))
+             f"格式 {report['format']}；{counts(report['findings'])}{tail}")
+    raise typer.Exit(EXIT_FINDINGS if any(f["severity"] == "error" for f in report["findings"]) else EXIT_CLEAN)
 
