@@ -2,55 +2,33 @@
 
 from __future__ import annotations
 
-import sys
-import traceback
-from contextlib import contextmanager
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from . import app
-from .common import EXIT_CLEAN, EXIT_FINDINGS, atomic_write_bytes, fail, note, say
+from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, JOBS, SEVERITY_ZH, atomic_write_bytes, fail, guard,
+                     load_previous, note, say, severity, track)
 
 
-def _import_all(paths: list[Path], jobs: int | None, quiet: bool, label: str):
+def _import_all(paths: list[Path], jobs: int, quiet: bool, label: str):
     """Import in parallel (order kept), one result at a time so that none is kept longer than
-    its caller needs it; a progress bar on stderr when it is a terminal."""
+    its caller needs it."""
     from ..importer import import_many
 
-    if quiet or not sys.stderr.isatty():
-        yield from import_many(paths, jobs=jobs)
-        return
-    with typer.progressbar(length=len(paths), label=label, file=sys.stderr) as bar:
-        for r in import_many(paths, jobs=jobs):
-            yield r
-            bar.update(1)
-
-
-@contextmanager
-def _guard(debug: bool):
-    """An unexpected error becomes a Chinese message (the traceback only with --debug)."""
-    try:
-        yield
-    except (typer.Exit, SystemExit, KeyboardInterrupt):
-        raise
-    except Exception as exc:  # noqa: BLE001 - nothing may reach the user as a traceback
-        if debug:
-            traceback.print_exc()
-        fail(f"运行中出现意外问题（{type(exc).__name__}: {exc}）；加 --debug 可看详细信息")
+    return track(import_many(paths, jobs=jobs), len(paths), label, quiet)
 
 
 def _read_roster(path: Path):
-    from ..findings import Finding
     from ..roster import read_roster
 
     if not path.is_file():
         fail(f"找不到名册文件 {path}")
     rows, findings = read_roster(path)
-    errors = [f for f in findings if (f.severity if isinstance(f, Finding) else f.get("severity")) == "error"]
+    errors = [f for f in findings if severity(f) == "error"]
     for f in findings:
-        note(f"名册：{f.message() if isinstance(f, Finding) else f.get('message')}")
+        note(f"名册：{f.get('message') if isinstance(f, dict) else f.message()}")
     if errors:
         fail(f"名册 {path} 有{len(errors)}处错误，请改正后重试")
     if not rows:
@@ -70,26 +48,14 @@ def collect_cmd(
     code: str = typer.Option("", "--code", help="汇总单位代码"),
     previous: Optional[List[Path]] = typer.Option(
         None, "--previous", help="上年 collect 的输出文件夹（读 reports/*.json）或上年报告 JSON，用于跨年度校验，可重复"),
-    jobs: Optional[int] = typer.Option(None, "-j", "--jobs", help="并行进程数（默认：全部CPU核）"),
+    jobs: int = JOBS,
     quiet: bool = typer.Option(False, "-q", "--quiet", help="不打印收集情况表"),
-    debug: bool = typer.Option(False, "--debug", help="出错时显示详细信息"),
+    debug: bool = DEBUG,
 ) -> None:
     """收集各单位报送的工作簿：逐个校验、对应名册、生成收集情况表、反馈和汇总。"""
-    with _guard(debug):
+    with guard(debug):
         raise typer.Exit(_collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet,
                                   previous or []))
-
-
-def _load_previous(paths, year) -> dict:
-    from ..roster import load_previous
-
-    for p in paths:
-        if not p.exists():
-            fail(f"找不到上年报告 {p}")
-    reports, findings = load_previous(paths, year)
-    for f in findings:
-        note(f"上年报告：{f.message()}")
-    return reports
 
 
 def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet, previous) -> int:
@@ -103,7 +69,7 @@ def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet,
     if out.resolve() == inbox.resolve() or inbox.resolve() in out.resolve().parents:
         fail("输出文件夹不能放在收件文件夹里面（否则下次会把汇总当作报送文件）")
     rows = _read_roster(roster)
-    last = _load_previous(previous, year)
+    last = load_previous(previous, year)
     books = set(find_workbooks([inbox]))
     workbooks, others = gather(inbox, lambda p: p in books)
     results = _import_all(workbooks, jobs, quiet, f"校验 {len(workbooks)} 个工作簿")
@@ -158,16 +124,16 @@ def merge_cmd(
     year: Optional[int] = typer.Option(None, "--year", help="报告年度（默认：输入中最多的年度）"),
     name: str = typer.Option("汇总", "--name", help="汇总单位名称"),
     code: str = typer.Option("", "--code", help="汇总单位代码"),
-    jobs: Optional[int] = typer.Option(None, "-j", "--jobs", help="并行进程数"),
-    debug: bool = typer.Option(False, "--debug", help="出错时显示详细信息"),
+    jobs: int = JOBS,
+    debug: bool = DEBUG,
 ) -> None:
     """把多份报告或汇总逐项相加为一份汇总（不需要名册），如市汇总各县的汇总。"""
-    with _guard(debug):
+    with guard(debug):
         raise typer.Exit(_merge(files, out, include_invalid, year, name, code, jobs))
 
 
 def _merge(files, out, include_invalid, year, name, code, jobs) -> int:
-    from ..merge import merge_reports
+    from ..merge import members_of, merge_reports
     from ..report import dumps
 
     suffix = out.suffix.lower()
@@ -177,7 +143,7 @@ def _merge(files, out, include_invalid, year, name, code, jobs) -> int:
     summary, findings = merge_reports(reports, include_invalid=include_invalid, year=year,
                                       org={"code": code, "name": name})
     for f in findings:
-        say(f"{'错误' if f.severity == 'error' else '警告' if f.severity == 'warning' else '提示'}：{f.message()}")
+        say(f"{SEVERITY_ZH[f.severity]}：{f.message()}")
     if not summary["members"]:
         say(f"没有可汇总的报告，未写入 {out}")
         return EXIT_FINDINGS
@@ -187,7 +153,7 @@ def _merge(files, out, include_invalid, year, name, code, jobs) -> int:
         from ..summary_workbook import summary_xlsx
 
         keys = {(m["code"], m["sha256"]) for m in summary["members"]}
-        summed = [r for r in reports if any((m["code"], m["sha256"]) in keys for m in _members(r))]
+        summed = [r for r in reports if any((m["code"], m["sha256"]) in keys for m in members_of(r))]
         atomic_write_bytes(out, summary_xlsx(summary, summed))
     say(f"已汇总{len(summary['members'])}个单位，写入 {out}")
     bad = any(f.severity == "error" for f in findings) or any(
@@ -195,21 +161,15 @@ def _merge(files, out, include_invalid, year, name, code, jobs) -> int:
     return EXIT_FINDINGS if bad else EXIT_CLEAN
 
 
-def _members(report):
-    from ..merge import members_of
-
-    return members_of(report)
-
-
 @app.command("export")
 def export_cmd(
     paths: List[Path] = typer.Argument(..., help="collect 的输出文件夹或报告 JSON（可多个年度）"),
     sqlite: Optional[Path] = typer.Option(None, "--sqlite", help="写入（或更新）SQLite 数据库"),
     csv: Optional[Path] = typer.Option(None, "--csv", help="写入 CSV（另写 <名>.findings.csv）"),
-    debug: bool = typer.Option(False, "--debug", help="出错时显示详细信息"),
+    debug: bool = DEBUG,
 ) -> None:
     """把报告 JSON 导出为长表（年度、单位代码、单位名称、数据项、数值）和校验结果，便于分析。"""
-    with _guard(debug):
+    with guard(debug):
         raise typer.Exit(_export(paths, sqlite, csv))
 
 

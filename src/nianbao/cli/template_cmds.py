@@ -14,7 +14,8 @@ from typing import List, Optional
 import typer
 
 from . import app
-from .common import EXIT_CANNOT_RUN, EXIT_FINDINGS, fail, note, say
+from .common import (DEBUG, EXIT_CANNOT_RUN, EXIT_FINDINGS, JOBS, SEVERITY_ZH, check_format, fail, guard, load_previous, note,
+                     say, track)
 
 
 @app.command("template")
@@ -30,13 +31,18 @@ def template(
     previous: Optional[List[Path]] = typer.Option(
         None, "--previous", metavar="<path>", help="上年报告：collect 输出文件夹（读其中 reports/*.json）或报告 JSON 文件，可重复"),
     fmt: str = typer.Option("gb2021", "--format", help="格式编号"),
-    jobs: int = typer.Option(0, "--jobs", help="并行进程数（默认：全部CPU核）"),
+    jobs: int = JOBS,
+    debug: bool = DEBUG,
 ) -> None:
     """生成锁定的填报模板：单个单位、整份花名册，或不指定单位时生成空白模板。"""
-    from ..spec import available_formats, get_format
+    with guard(debug):
+        _template(year, org_name, org_code, org_kind, roster, output, previous or [], fmt, jobs)
 
-    if fmt not in available_formats():
-        fail(f"未知的格式“{fmt}”，可用：{'、'.join(available_formats())}")
+
+def _template(year, org_name, org_code, org_kind, roster, output, previous, fmt, jobs) -> None:
+    from ..spec import get_format
+
+    check_format(fmt)
     if not get_format(fmt).covers_year(year):
         fail(f"{fmt} 格式不适用于{year}年度")
     given = [x for x in (org_name, org_code, org_kind) if x is not None]
@@ -44,7 +50,7 @@ def template(
         fail("--roster 与 --org-name/--org-code/--org-kind 不能同时使用")
     if given and len(given) < 3:
         fail("生成单个单位的模板需同时提供 --org-name、--org-code 和 --org-kind")
-    prev = _previous(previous or [], year)
+    prev = _previous(previous, year)
     if roster:
         _roster(roster, output, year, fmt, prev, jobs)
     else:
@@ -55,14 +61,7 @@ def template(
 def _previous(paths, year) -> dict:
     if not paths:
         return {}
-    from ..roster import load_previous
-
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        fail(f"找不到上年报告：{'、'.join(missing)}")
-    reports, findings = load_previous(paths, year)
-    for f in findings:
-        note(f"警告：{f.message()}")
+    reports = load_previous(paths, year)
     say(f"已读入{len(reports)}个单位的{year - 1}年度报告（用于预填上年结转、显示现行有效件数核对）")
     return reports
 
@@ -98,15 +97,16 @@ def _roster(roster: Path, output, year, fmt, prev, jobs) -> None:
     rows, findings = read_roster(roster, fmt)
     for f in findings:
         tail = "" if f.severity != "error" or f.code == "ROSTER_DUPLICATE_CODE" else "，该行未生成"
-        note(("错误：" if f.severity == "error" else "警告：") + f"{roster.name} {f.message()}{tail}")
+        note(f"{SEVERITY_ZH[f.severity]}：{roster.name} {f.message()}{tail}")
     if not rows:
         fail(f"花名册“{roster.name}”中没有可用的单位，未生成任何模板", EXIT_CANNOT_RUN)
     outdir = output or Path(f"{year}年度模板")
     if outdir.suffix.lower() == ".xlsx" or (outdir.exists() and not outdir.is_dir()):
         fail(f"用花名册时 -o 应为文件夹：{outdir}")
     start = time.perf_counter()
-    _with_progress(write_templates(rows, outdir, year=year, fmt_id=fmt, previous=prev,
-                                   workers=jobs or None), len(rows))
+    for _ in track(write_templates(rows, outdir, year=year, fmt_id=fmt, previous=prev, workers=jobs or None),
+                   len(rows), "生成模板"):
+        pass
     secs = time.perf_counter() - start
     errors = sum(1 for f in findings if f.severity == "error")
     carried = sum(1 for r in rows if r["code"] in prev)
@@ -117,17 +117,3 @@ def _roster(roster: Path, output, year, fmt, prev, jobs) -> None:
     if errors:
         note(f"花名册有{errors}处错误，相关行未生成模板；改正后重新运行即可。")
         raise typer.Exit(EXIT_FINDINGS)
-
-
-def _with_progress(paths, total: int) -> None:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    columns = (TextColumn("生成模板"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True,
-                  disable=not console.is_terminal) as progress:
-        task = progress.add_task("", total=total)
-        for _ in paths:
-            progress.advance(task)
