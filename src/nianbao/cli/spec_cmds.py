@@ -7,15 +7,17 @@ import json
 import typer
 
 from . import app
-from .common import EXIT_FINDINGS, say
+from .common import DEBUG, EXIT_FINDINGS, check_format, guard, say
 
 
 @app.command("spec-lint")
-def spec_lint(fmt: str = typer.Option("gb2021", "--format", help="格式编号")) -> None:
+def spec_lint(fmt: str = typer.Option("gb2021", "--format", help="格式编号"), debug: bool = DEBUG) -> None:
     """检查格式定义（数据项编号、规则、版面）本身是否自洽。"""
     from ..lint import lint
 
-    problems = lint(fmt)
+    check_format(fmt)
+    with guard(debug):
+        problems = lint(fmt)
     for p in problems:
         say(f"- {p}")
     say(f"{fmt}：{'发现' + str(len(problems)) + '个问题' if problems else '格式定义无问题'}")
@@ -24,21 +26,24 @@ def spec_lint(fmt: str = typer.Option("gb2021", "--format", help="格式编号")
 
 
 @app.command("codes")
-def codes(markdown: bool = typer.Option(False, "--markdown", help="输出 Markdown 表格")) -> None:
+def codes(markdown: bool = typer.Option(False, "--markdown", help="输出 Markdown 表格"), debug: bool = DEBUG) -> None:
     """列出全部校验结果代码（finding codes）及其含义。"""
     from ..findings import catalogue, catalogue_markdown
 
-    if markdown:
-        typer.echo(catalogue_markdown(), nl=False)
-        return
-    for c in catalogue().values():
-        say(f"{c.code}\t{c.severity}\t{c.rule or ''}\t{c.zh}")
+    with guard(debug):
+        if markdown:
+            typer.echo(catalogue_markdown(), nl=False)
+            return
+        for c in catalogue().values():
+            say(f"{c.code}\t{c.severity}\t{c.rule or ''}\t{c.zh}")
 
 
 @app.command("schema")
-def schema(fmt: str = typer.Option(None, "--format", help="只输出某一格式的 schema")) -> None:
+def schema(fmt: str = typer.Option(None, "--format", help="只输出某一格式的 JSON Schema（默认：全部格式）"), debug: bool = DEBUG) -> None:
     """输出报告 JSON 的 JSON Schema。"""
     from ..report import schema as make_schema
     from ..spec import get_format
 
-    typer.echo(json.dumps(make_schema(get_format(fmt) if fmt else None), ensure_ascii=False, indent=2))
+    check_format(fmt)
+    with guard(debug):
+        typer.echo(json.dumps(make_schema(get_format(fmt) if fmt else None), ensure_ascii=False, indent=2))
