@@ -24,7 +24,10 @@ from typing import Iterator
 from . import importer_cells as cells
 from . import reader
 from .findings import Finding, code
-from .layout import COVER_FIELDS, META_KEYS, META_SHEET, PROPERTY_PREFIX, layout_for
+from .layout import (COVER_FIELDS, META_KEYS, META_SHEET, PROPERTY_PREFIX, col_letter, layout_for,
+                     parse_a1)
+from .merge import (MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, SUMMARY_KIND,
+                    members_digest, summary_rules)
 from .report import ORG_KINDS, build_report, source_info, typed_values
 from .rules import Context, evaluate
 from .spec import available_formats
@@ -64,6 +67,14 @@ PREVIOUS_OTHER = code(
     "PREVIOUS_MISMATCH", "warning", "用于跨年度核对的上年报告{what}，跨年度核对结果可能无意义",
     "the previous-year report {what_en}; cross-year checks may be meaningless",
     "用 --previous 指定同一单位上一年度的报告。")
+MEMBERS_MISSING = code(
+    "SUMMARY_MEMBERS_MISSING", "warning", "汇总表中没有所汇总的单位名单（可能由旧版本生成），再次汇总时只能按一个单位计入",
+    "the summary workbook lists no members (an older version?); merged again it counts as one body",
+    "用新版 nianbao 重新生成汇总表，或改用汇总 JSON（summary.json）再次汇总。")
+MEMBERS_CHANGED = code(
+    "SUMMARY_MEMBERS_CHANGED", "error", "汇总表中所汇总的单位名单与其校验值不符（名单被改动或不完整），无法确定本汇总包含哪些单位",
+    "the summary workbook's member list does not match its digest (edited or incomplete)",
+    "使用汇总单位报送的原文件，或请其用 nianbao 重新生成汇总表。")
 
 
 @dataclass
@@ -125,6 +136,28 @@ def identity(wb: reader.Workbook) -> dict:
     return meta
 
 
+def summary_members(wb: reader.Workbook) -> tuple[list[dict] | None, list[Finding]]:
+    """A summary workbook's members (rows below the identity on the identity sheet), checked
+    against their digest; None (and a finding) when they are missing or do not match."""
+    rows = wb.sheet(META_SHEET).cells if META_SHEET in wb.sheets else {}
+    digest = wb.custom_properties().get(MEMBERS_PROPERTY)
+    cols = [col_letter(c) for c in range(1 + len(MEMBER_FIELDS))]
+    last = max((parse_a1(ref)[0] + 1 for ref in rows), default=0)
+    members, seen_header = [], False
+    for r in range(len(META_KEYS) + 1, last + 1):
+        row = [cells.cell_text(rows.get(f"{c}{r}")) for c in cols]
+        seen_header |= row[0] == MEMBERS_HEADER
+        if seen_header and row[0] == MEMBER_ROW:
+            members.append(dict(zip(MEMBER_FIELDS, row[1:])))
+    if not digest and not seen_header:
+        return None, [MEMBERS_MISSING()]
+    if digest != members_digest(members):
+        return None, [MEMBERS_CHANGED()]
+    for m in members:  # a kind no report may have is blanked, as on a cover
+        m["kind"] = m["kind"] if m["kind"] in ORG_KINDS else ""
+    return members, []
+
+
 def _unreadable(path, sha, finding, meta=None, saved_at=None) -> ImportResult:
     return ImportResult(path, None, [finding], False, sha, meta or {}, saved_at)
 
@@ -164,9 +197,14 @@ def _import(wb, path, sha, fmt_id, year, previous, lang) -> ImportResult:
         report = build_report(layout.format, values={}, texts={}, findings=findings, **head)
         return ImportResult(path, report, findings, True, sha, meta, saved_at)
     findings += org_findings
+    members = None
+    if meta.get("kind") == "summary" and org["kind"] == SUMMARY_KIND:
+        members, more = summary_members(wb)
+        findings += more
     values, texts, more = _contents(layout, sheets, wb_year, org, previous)
     findings += more
-    report = build_report(layout.format, values=values, texts=texts, findings=findings, **head)
+    report = build_report(layout.format, values=values, texts=texts, findings=findings,
+                          members=members, **head)
     return ImportResult(path, report, findings, True, sha, meta, saved_at)
 
 
@@ -190,7 +228,9 @@ def _contents(layout, sheets, year, org, previous) -> tuple[dict, dict, list[Fin
         prev_ctx = {"values": typed_values(previous), "texts": previous.get("texts") or {}}
         findings += _previous_findings(previous, org, year)
     ctx = Context(values, texts, year, org["kind"], prev_ctx, None, cells.plan_for(fmt.id).where.get)
-    findings += evaluate(fmt, ctx)
+    # a summary has no texts of its own (the county writes them): only the data rules apply
+    only = {r.id for r in summary_rules(fmt)} if org["kind"] == SUMMARY_KIND else None
+    findings += evaluate(fmt, ctx, only=only)
     return values, texts, findings
 
 

@@ -4,7 +4,9 @@ A summary has the shape of a report: every data point is the sum of the members'
 as ints, the fee amount as an exact Decimal), ``org.kind`` is ``汇总``, texts are empty (a county
 writes its own; the members' texts are listed in the summary workbook), and ``members`` lists each
 merged body's ``org`` with its ``source.sha256``. A summary can be merged again: its values are
-already sums and its members are flattened, so merge(merge(A, B), C) == merge(A, B, C).
+already sums and its members are flattened, so merge(merge(A, B), C) == merge(A, B, C). The summary
+workbook carries the same member list (on its identity sheet, with a digest), so the importer gives
+it back and a summary workbook flattens like a summary JSON.
 
 What is left out, and why, is returned as findings (and kept in the summary's ``findings``):
 a report with an error finding or a missing value is not summed unless ``include_invalid``;
@@ -14,17 +16,30 @@ user chose so, and the output says so"). The summary's own rules R1–R4 are run
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from decimal import Decimal
 
 from .findings import Finding, code
-from .layout import layout_for
+from .layout import PROPERTY_PREFIX, layout_for
 from .report import build_report, typed_values
 from .rules import Context, evaluate, recompute_totals
 from .spec import Format, get_format
 
 SUMMARY_KIND = "汇总"
 SUMMARY_RULES = frozenset({"R1", "R2", "R3", "R4"})
+# Rules about what a body writes itself (its texts, the sections of its published report) say
+# nothing about a summary: its texts are empty by design, as the county writes its own report.
+TEXT_RULE_KINDS = frozenset({"text_numbers", "text_mentions", "text_none", "sections_present",
+                             "text_required", "text_length", "text_repeat"})
+# A member of a summary, as listed in summary JSON ``members`` and on the summary workbook's
+# identity sheet: below the identity rows and a blank row, a header row (MEMBERS_HEADER and these
+# fields), then one row per member (MEMBER_ROW and the fields); their digest is the document
+# property MEMBERS_PROPERTY.
+MEMBER_FIELDS = ("code", "name", "kind", "sha256")
+MEMBERS_HEADER, MEMBER_ROW = "members", "member"
+MEMBERS_PROPERTY = PROPERTY_PREFIX + "members_sha256"
 
 LEFT_OUT = code(
     "MERGE_LEFT_OUT", "warning", "{who}未计入汇总：{reason}",
@@ -56,6 +71,21 @@ def who(org: dict) -> str:
 
 def is_summary(report: dict) -> bool:
     return (report.get("org") or {}).get("kind") == SUMMARY_KIND and "members" in report
+
+
+def summary_rules(fmt: Format) -> list:
+    """The rules that apply to a summary: the data rules, not those about a body's own texts,
+    nor those limited to kinds of body a summary is not (R17)."""
+    return [r for r in fmt.rules if r.kind not in TEXT_RULE_KINDS
+            and SUMMARY_KIND in r.params.get("kinds", (SUMMARY_KIND,))]
+
+
+def members_digest(members) -> str:
+    """sha256 of a member list (order and every field count): stored beside the list in a
+    summary workbook, so that an edited or truncated list is noticed."""
+    rows = [[str(m.get(k) or "") for k in MEMBER_FIELDS] for m in members]
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+                          .encode("utf-8")).hexdigest()
 
 
 def members_of(report: dict) -> list[dict]:
