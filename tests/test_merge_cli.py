@@ -7,6 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from nianbao.cli import app
+from lo import convert, needs_soffice
 from nianbao.importer import import_workbook
 from test_collect import ORGS, YEAR, ms
 
@@ -37,11 +38,12 @@ def test_merge_workbooks_then_merge_the_summaries_again(tmp_path):
     assert back.report["values"] == flat["values"]
     assert back.report["org"]["kind"] == "汇总"
     assert flat["values"]["t3.received.total"] == sum(v["t3.received.total"] for v in vals.values())
-    # a summary workbook merges again, as one member
+    # a summary workbook merges again with its members flattened, like its JSON
     res = runner.invoke(app, ["merge", str(tmp_path / "all.xlsx"), "-o", str(tmp_path / "again.json")])
     assert res.exit_code == 0, res.output
     again = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
     assert again["values"] == flat["values"]
+    assert again["members"] == flat["members"]
 
 
 def test_merge_refuses_bad_output_and_missing_input(tmp_path):
@@ -61,3 +63,100 @@ def test_merge_with_nothing_valid_writes_nothing(tmp_path):
     res = runner.invoke(app, ["merge", str(tmp_path / "x.json"), "-o", str(tmp_path / "s.xlsx")])
     assert res.exit_code == 1 and "未计入汇总：有1处错误" in res.output and "没有可汇总的报告" in res.output
     assert not (tmp_path / "s.xlsx").exists()
+
+
+# ---- a summary workbook carries its members ---------------------------------------------------
+
+def _bodies(tmp_path, orgs, first):
+    paths = []
+    for n, org in enumerate(orgs, first):
+        path = tmp_path / "in" / f"{org['code']}.xlsx"
+        ms.write(path, ms.filled_workbook(year=YEAR, org=org, values=ms.body_values(n),
+                                          texts=ms.body_texts(org, YEAR)))
+        paths.append(str(path))
+    return paths
+
+
+def _merge(*args):
+    res = runner.invoke(app, ["merge", *map(str, args)])
+    assert res.exit_code == 0, res.output
+    return res
+
+
+def _summaries(tmp_path):
+    """Two area summaries, each written as JSON and as a workbook by ``nianbao merge``."""
+    a, b = _bodies(tmp_path, ORGS[:3], 300), _bodies(tmp_path, ORGS[3:5], 310)
+    for name, paths, code in (("a", a, "3301A"), ("b", b, "3301B")):
+        for suffix in ("json", "xlsx"):
+            _merge(*paths, "-o", tmp_path / f"{name}.{suffix}", "--name", f"片区{name}", "--code", code)
+    return tmp_path / "a", tmp_path / "b"
+
+
+def _check_summary_import(result, summary: dict):
+    """A summary workbook imports as a summary: its members, 汇总, empty texts, no text rules."""
+    report = result.report
+    assert report["org"] == summary["org"] and report["org"]["kind"] == "汇总"
+    assert report["members"] == summary["members"]
+    assert report["values"] == summary["values"]
+    assert set(report["texts"].values()) == {""}
+    assert not {f.rule for f in result.findings} & {"R10", "R11", "R12", "R13", "R14", "R19", "R20"}
+    assert not [f for f in result.findings if f.severity == "error"], [f.message() for f in result.findings]
+
+
+def test_summary_workbook_imports_with_its_members(tmp_path):
+    a, _ = _summaries(tmp_path)
+    summary = json.loads(a.with_suffix(".json").read_text(encoding="utf-8"))
+    assert len(summary["members"]) == 3 and all(m["sha256"] for m in summary["members"])
+    _check_summary_import(import_workbook(a.with_suffix(".xlsx")), summary)
+
+
+@needs_soffice
+def test_merging_summary_workbooks_equals_merging_their_jsons(tmp_path):
+    a, b = _summaries(tmp_path)
+    (resaved,) = convert([b.with_suffix(".xlsx")], tmp_path / "lo")  # LibreOffice re-save
+    summary_b = json.loads(b.with_suffix(".json").read_text(encoding="utf-8"))
+    _check_summary_import(import_workbook(resaved), summary_b)
+    _merge(a.with_suffix(".json"), b.with_suffix(".json"), "-o", tmp_path / "city.json", "--name", "测试市")
+    _merge(a.with_suffix(".xlsx"), resaved, "-o", tmp_path / "city2.json", "--name", "测试市")
+    _merge(a.with_suffix(".xlsx"), resaved, "-o", tmp_path / "city.xlsx", "--name", "测试市")
+    by_json, by_book = (json.loads((tmp_path / n).read_text(encoding="utf-8")) for n in ("city.json", "city2.json"))
+    assert len(by_json["members"]) == 5
+    assert by_book["members"] == by_json["members"] and by_book["values"] == by_json["values"]
+    # the city's workbook carries the five bodies again, and merges once more to the same
+    _check_summary_import(import_workbook(tmp_path / "city.xlsx"), {**by_json, "org": {
+        "code": "", "name": "测试市", "kind": "汇总"}})
+    again = _merge(tmp_path / "city.xlsx", *_bodies(tmp_path, ORGS[:1], 300), "-o", tmp_path / "again.json")
+    assert "已计入汇总" in again.output  # the body already inside the city's summary is not counted twice
+    assert json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))["members"] == by_json["members"]
+
+
+def _rezip(src, dst, part, edit):
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, edit(data.decode("utf-8")).encode("utf-8") if info.filename == part else data)
+
+
+def test_a_changed_member_list_is_an_error_and_a_missing_one_a_warning(tmp_path):
+    from nianbao.merge import merge_reports
+    from nianbao.template import workbook_bytes
+
+    a, _ = _summaries(tmp_path)
+    summary = json.loads(a.with_suffix(".json").read_text(encoding="utf-8"))
+    sha = summary["members"][1]["sha256"]
+    _rezip(a.with_suffix(".xlsx"), tmp_path / "changed.xlsx", "xl/sharedStrings.xml",
+           lambda xml: xml.replace(sha, "0" * 64))
+    changed = import_workbook(tmp_path / "changed.xlsx")
+    assert [f.code for f in changed.findings if f.severity == "error"] == ["SUMMARY_MEMBERS_CHANGED"]
+    assert "members" not in changed.report
+    # a summary workbook without a member list (an older nianbao) counts as one body, and says so
+    from nianbao.report import typed_values
+
+    old = tmp_path / "old.xlsx"
+    old.write_bytes(workbook_bytes(year=YEAR, org=summary["org"], values=typed_values(summary), kind="summary"))
+    result = import_workbook(old)
+    assert [f.code for f in result.findings if f.severity != "info"] == ["SUMMARY_MEMBERS_MISSING"]
+    merged, _ = merge_reports([result.report])
+    assert [m["name"] for m in merged["members"]] == ["片区a"]

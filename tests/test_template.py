@@ -267,3 +267,30 @@ def test_summary_kind_locks_everything_and_adds_extra_sheets(layout, fmt):
     assert props["nianbao.kind"] == "summary" and props["nianbao.org_kind"] == "汇总"
     cached = _load(workbook_bytes(year=2026, org=county, values=values, kind="summary"), data_only=True)
     assert cached[layout.by_id["t3.received.total"].sheet][layout.by_id["t3.received.total"].ref].value == 6
+
+
+def test_summary_instructions_speak_about_the_summary(fmt):
+    """A summary workbook's 填报说明 says what the summary is and when it goes up, not how a body
+    fills in a form by 1月31日; its rule list is the rules that apply to a summary."""
+    from nianbao.merge import merge_reports, summary_rules
+    from nianbao.summary_workbook import SHEETS, summary_xlsx
+    from test_merge import counter_values, make_report
+
+    reports = [make_report(c, counter_values(n)) for n, c in enumerate(("11", "12", "13"))]
+    summary, _ = merge_reports(reports, org={"code": "140521", "name": "青山县"})
+    ws = _load(summary_xlsx(summary, reports))[L.INSTRUCTIONS_SHEET]
+    text = "\n".join(str(r[0]) for r in ws.iter_rows(values_only=True) if r[0])
+    assert "2026年度政府信息公开工作年度报告数据汇总表说明" in text
+    assert "汇总单位：青山县（单位代码 140521）" in text
+    assert "将3个单位的报告逐项相加" in text and "之和" in text
+    assert "2027年2月20日前" in text and "1月31日" not in text
+    assert "填好本表" not in text and "浅黄色" not in text and "已锁定" in text
+    assert "文字不汇总" in text
+    for sheet, what in SHEETS:
+        assert f"·“{sheet}”：{what}" in text
+    applies = summary_rules(fmt)
+    assert {r.id for r in applies} >= {"R1", "R2", "R3", "R4", "R6"}
+    assert not {r.id for r in applies} & {"R10", "R11", "R12", "R13", "R14", "R17", "R19", "R20"}
+    for rule in fmt.rules:
+        assert (f"{rule.id}　{rule.title}——" in text) == (rule in applies), rule.id
+        assert f"{rule.id}（{rule.title}）" in text or rule in applies, rule.id

@@ -17,6 +17,12 @@ from .report import typed_values
 from .spec import get_format
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+NOTES, BREAKDOWN, TEXTS, FINDINGS = "汇总说明", "各单位明细", "各单位文字", "校验结果"
+# What each added sheet holds, as the 填报说明 sheet lists it.
+SHEETS = ((NOTES, "计入汇总的单位名单，以及未计入的单位和原因"),
+          (BREAKDOWN, "每个单位一行、每个数据项一列，最后一行为合计：各表每个数值由哪些单位的数相加而来"),
+          (TEXTS, "各单位报告的文字原文，供汇总单位撰写本级报告时参考"),
+          (FINDINGS, "汇总数据和各单位报告的校验结果"))
 
 
 def _num(v):
@@ -24,14 +30,14 @@ def _num(v):
 
 
 def _notes_sheet(wb, st, summary: dict, members: list[dict]):
-    ws = wb.add_worksheet("汇总说明")
+    ws = wb.add_worksheet(NOTES)
     ws.activate()  # the workbook opens here: what was summed and what was left out
     ws.set_column(0, 0, 110)
     name = summary["org"]["name"] if summary["org"]["name"] != "汇总" else ""
     lines = [("title", f"{summary['year']}年度{name}数据汇总说明"),
              ("para", f"本汇总由{len(summary['members'])}个单位的报告逐项相加而成；"
                       "各表数值已锁定，总计仍为公式。文字部分不汇总，由汇总单位另行撰写，"
-                      "各单位原文见“各单位文字”表；逐单位数据见“各单位明细”表。"),
+                      f"各单位原文见“{TEXTS}”表；逐单位数据见“{BREAKDOWN}”表。"),
              ("para_bold", "计入汇总的单位：")]
     lines += [("para", f"{i}. {who(m)}") for i, m in enumerate(summary["members"], 1)]
     left = summary.get("findings", ())  # who is missing or left out, and R1–R4 on the sums
@@ -61,7 +67,7 @@ def _height(row, widths) -> float:
 
 def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
     fmt = get_format(summary["format"])
-    ws = wb.add_worksheet("各单位明细")
+    ws = wb.add_worksheet(BREAKDOWN)
     ids = list(fmt.datapoints)
     ws.set_column(0, 0, 12)
     ws.set_column(1, 1, 26)
@@ -110,7 +116,7 @@ def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
 
 def _texts_sheet(wb, st, summary: dict, members: list[dict]):
     fmt = get_format(summary["format"])
-    ws = wb.add_worksheet("各单位文字")
+    ws = wb.add_worksheet(TEXTS)
     widths = (32, 28, 100)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
@@ -133,7 +139,7 @@ def _texts_sheet(wb, st, summary: dict, members: list[dict]):
 
 
 def _findings_sheet(wb, st, summary: dict, members: list[dict]):
-    ws = wb.add_worksheet("校验结果")
+    ws = wb.add_worksheet(FINDINGS)
     widths = (32, 7, 6, 16, 8, 80)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
@@ -168,4 +174,5 @@ def summary_xlsx(summary: dict, members: list[dict], left_out: list[dict] = ()) 
         _findings_sheet(wb, st, summary, list(members) + list(left_out))
 
     return workbook_bytes(year=summary["year"], org=summary["org"], fmt_id=fmt.id,
-                          values=typed_values(summary), texts={}, kind="summary", extra=extra)
+                          values=typed_values(summary), texts={}, kind="summary", extra=extra,
+                          members=summary.get("members", []), extra_sheets=SHEETS)

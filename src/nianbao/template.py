@@ -28,7 +28,8 @@ from . import layout as L
 from .spec import Format
 from .values import from_json
 from .workbook_formulas import Formulas, runs
-from .workbook_instructions import instruction_lines
+from .merge import MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, members_digest
+from .workbook_instructions import instruction_lines, summary_instruction_lines
 from .workbook_styles import MARKS, make_styles
 
 KINDS = ("template", "summary")
@@ -191,14 +192,18 @@ def write_templates(orgs, outdir, *, year: int, fmt_id: str = "gb2021",
 def workbook_bytes(*, year: int, org: dict | None, fmt_id: str = "gb2021",
                    values: dict | None = None, texts: dict | None = None,
                    kind: str = "template", extra: Callable | None = None,
-                   previous: dict | None = None) -> bytes:
+                   previous: dict | None = None, members: list | None = None,
+                   extra_sheets: tuple = ()) -> bytes:
     """The official tables as a workbook.
 
     ``values``: typed data point values (int / Decimal / None) written into the input cells
     (totals are formulas and ignore given values); ``texts``: text ids and cover field ids
-    (``contact.person`` …) to strings; ``kind`` "summary" locks every cell; ``extra(workbook,
-    styles)`` adds sheets before the identity sheet; ``previous`` (last year's report JSON)
-    shows R8 live beside table 二.
+    (``contact.person`` …) to strings; ``kind`` "summary" locks every cell and gets the
+    summary's instructions; ``members`` (a summary's member list, spec §9) is written on the
+    identity sheet with its digest, so that merging the workbook again flattens them;
+    ``extra(workbook, styles)`` adds sheets before the identity sheet, ``extra_sheets`` names
+    them ((sheet, what it holds), …) for the instructions; ``previous`` (last year's report
+    JSON) shows R8 live beside table 二.
     """
     import xlsxwriter
 
@@ -212,14 +217,14 @@ def workbook_bytes(*, year: int, org: dict | None, fmt_id: str = "gb2021",
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "default_format_properties": dict(DEFAULT_FONT)})
     wb.worksheet_class = _sheet_class()
     w = _Writer(wb, layout, year, org, values or {}, texts or {}, kind)
-    w.instructions()
+    w.instructions(members, extra_sheets)
     for sheet in layout.sheets:
         w.sheet(sheet)
     if previous:
         w.stock(previous)
     if extra:
         extra(wb, w.st)
-    w.identity()
+    w.identity(members)
     wb.close()
     return buf.getvalue()
 
@@ -243,11 +248,16 @@ class _Writer:
 
     # ---- sheets ------------------------------------------------------------------------
 
-    def instructions(self):
+    def instructions(self, members, extra_sheets):
         ws = self.wb.add_worksheet(L.INSTRUCTIONS_SHEET)
         ws.set_column(0, 0, INSTRUCTIONS_WIDTH)
         ws.hide_gridlines(2)
-        for r, (style, text) in enumerate(instruction_lines(self.layout, self.year, self.org)):
+        if self.kind == "summary":
+            lines = summary_instruction_lines(self.layout, self.year, self.org,
+                                              len(members or ()), extra_sheets)
+        else:
+            lines = instruction_lines(self.layout, self.year, self.org)
+        for r, (style, text) in enumerate(lines):
             ws.write_string(r, 0, text, self.st[style])
             lines = 2 if style == "org_line" else _lines(text, INSTRUCTIONS_WIDTH)
             if lines > 1 or style == "title":
@@ -352,17 +362,30 @@ class _Writer:
             places.append(L.Place(anchor.sheet, row, col + 1, "check"))
         self._marks(ws, places)
 
-    def identity(self):
+    def identity(self, members):
         info = meta(self.fmt.id, self.year, self.org, self.kind)
         ws = self.wb.add_worksheet(L.META_SHEET)
         for r, (k, v) in enumerate(info.items()):
             ws.write_string(r, 0, k)
             ws.write_string(r, 1, v)
             self.wb.set_custom_property(L.PROPERTY_PREFIX + k, v, "text")
+        if members is not None:
+            self._members(ws, len(info) + 1, members)
         ws.very_hidden()
         ws.protect()
         for name, ref in self.names:
             self.wb.define_name(name, "=" + ref)
+
+    def _members(self, ws, top: int, members: list):
+        """A summary's members as rows below the identity (after a blank row, which ends the
+        identity for readers), and their digest as a document property: both survive a
+        LibreOffice re-save, and a list edited by hand no longer matches its digest."""
+        ws.write_row(top, 0, (MEMBERS_HEADER, *MEMBER_FIELDS))
+        for r, m in enumerate(members, top + 1):
+            ws.write_string(r, 0, MEMBER_ROW)
+            for c, k in enumerate(MEMBER_FIELDS, 1):
+                ws.write_string(r, c, str(m.get(k) or ""))
+        self.wb.set_custom_property(MEMBERS_PROPERTY, members_digest(members), "text")
 
     # ---- page set-up ---------------------------------------------------------------------
 
