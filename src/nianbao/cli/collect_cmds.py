@@ -12,6 +12,13 @@ from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, JOBS, SEVERITY_ZH, atomic
                      load_previous, note, say, severity, track)
 
 
+# The summary options collect and merge share.
+_INCLUDE_INVALID = typer.Option(False, "--include-invalid",
+                                help="有错误或缺数的报告也计入汇总（缺失按0计，并在汇总中注明）")
+_NAME = typer.Option("汇总", "--name", help="汇总单位名称，如“某某县”")
+_CODE = typer.Option("", "--code", help="汇总单位代码")
+
+
 def _import_all(paths: list[Path], jobs: int, quiet: bool, label: str):
     """Import in parallel (order kept), one result at a time so that none is kept longer than
     its caller needs it."""
@@ -42,10 +49,9 @@ def collect_cmd(
     roster: Path = typer.Option(..., "--roster", help="名册 CSV/XLSX（列：code,name,kind）"),
     year: int = typer.Option(..., "--year", help="报告年度，如 2026"),
     out: Path = typer.Option(..., "-o", "--out", help="输出文件夹"),
-    include_invalid: bool = typer.Option(False, "--include-invalid",
-                                         help="有错误或缺数的报告也计入汇总（缺失按0计，并在汇总中注明）"),
-    name: str = typer.Option("汇总", "--name", help="汇总单位名称，如“某某县”"),
-    code: str = typer.Option("", "--code", help="汇总单位代码"),
+    include_invalid: bool = _INCLUDE_INVALID,
+    name: str = _NAME,
+    code: str = _CODE,
     previous: Optional[List[Path]] = typer.Option(
         None, "--previous", help="上年 collect 的输出文件夹（读 reports/*.json）或上年报告 JSON，用于跨年度校验，可重复"),
     jobs: int = JOBS,
@@ -119,11 +125,10 @@ def _load_inputs(files: list[Path], jobs, quiet) -> list[dict]:
 def merge_cmd(
     files: List[Path] = typer.Argument(..., help="工作簿或报告 JSON（也可以是汇总），或其所在文件夹"),
     out: Path = typer.Option(..., "-o", "--out", help="summary.xlsx 或 summary.json"),
-    include_invalid: bool = typer.Option(False, "--include-invalid",
-                                         help="有错误或缺数的报告也计入汇总（缺失按0计，并注明）"),
+    include_invalid: bool = _INCLUDE_INVALID,
     year: Optional[int] = typer.Option(None, "--year", help="报告年度（默认：输入中最多的年度）"),
-    name: str = typer.Option("汇总", "--name", help="汇总单位名称"),
-    code: str = typer.Option("", "--code", help="汇总单位代码"),
+    name: str = _NAME,
+    code: str = _CODE,
     jobs: int = JOBS,
     debug: bool = DEBUG,
 ) -> None:
