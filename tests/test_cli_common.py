@@ -96,3 +96,22 @@ def test_every_command_has_chinese_help_and_the_shared_options():
             assert _CJK.search(p.help or ""), (name, p.name)
         if "--jobs" in options:
             assert options["--jobs"].opts == ["-j", "--jobs"] and options["--jobs"].help == "并行进程数（0 = 自动）"
+
+
+def test_render_makes_the_page_and_exits_1_when_the_report_has_errors(tmp_path):
+    from pathlib import Path
+
+    from nianbao.report import dumps, load
+
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    report = load(samples / "zhongcun-2022.json")
+    clean = runner.invoke(app, ["render", str(samples / "zhongcun-2022.json"), "-o", str(tmp_path / "a.html")])
+    assert clean.exit_code == 0 and clean.stderr == f"已生成 {tmp_path / 'a.html'}\n"
+    report["findings"].append({**report["findings"][0], "severity": "error"})
+    (tmp_path / "bad.json").write_text(dumps(report), encoding="utf-8")
+    bad = runner.invoke(app, ["render", str(tmp_path / "bad.json"), "-o", str(tmp_path / "b.html")])
+    assert bad.exit_code == 1 and "bad.json：报告中有 1 条错误，仍按报告内容生成" in bad.stderr
+    assert (tmp_path / "b.html").stat().st_size > 1000
+    book = next((samples / "inbox").rglob("中村镇人民政府年报.xlsx"))
+    from_book = runner.invoke(app, ["render", str(book), "-o", str(tmp_path / "c.md")])
+    assert from_book.exit_code == 1 and "填报表有 2 条错误" in from_book.stderr and (tmp_path / "c.md").exists()

@@ -10,26 +10,23 @@ import typer
 
 from . import app
 from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, SEVERITY_ZH, atomic_write_bytes, atomic_write_text,
-                     counts, fail, guard, note)
-
-_WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".et")
+                     counts, fail, guard, note, severity)
 
 
 def _load_report(path: Path) -> dict:
     """A report JSON, or a filled workbook through the importer."""
+    from ..importer import WORKBOOK_SUFFIXES
     from ..report import load
     from ..spec import available_formats
 
     if not path.is_file():
         fail(f"找不到文件 {path}")
-    if path.suffix.lower() in _WORKBOOKS:
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
         from ..importer import import_workbook
 
         result = import_workbook(path)
         if result.report is None:
             fail(f"{path}：{result.findings[0].message()}")
-        if result.errors:
-            note(f"{path.name}：填报表有 {result.errors} 条错误（用 nianbao check 查看），仍按填写内容生成")
         return result.report
     try:
         report = load(path)
@@ -38,6 +35,10 @@ def _load_report(path: Path) -> dict:
     if not isinstance(report, dict) or report.get("format") not in available_formats():
         fail(f"{path} 不是 nianbao 的报告 JSON（缺少或不认识 format）")
     return report
+
+
+def _errors(report: dict) -> int:
+    return sum(1 for f in report.get("findings") or () if severity(f) == "error")
 
 
 @app.command("render")
@@ -53,8 +54,13 @@ def render_cmd(report: Path = typer.Argument(..., help="报告 JSON（nianbao im
         if kind is None:
             fail(f"不支持的输出格式“{out.suffix or out.name}”：请用 .html、.md、.txt 或 .docx")
         data = _load_report(report)
+        errors = _errors(data)
+        if errors:  # the page is still made (as import still writes the JSON); exit 1 says so
+            note(f"{report.name}：填报表有 {errors} 条错误（用 nianbao check 查看），仍按填写内容生成"
+                 if report.suffix.lower() != ".json" else f"{report.name}：报告中有 {errors} 条错误，仍按报告内容生成")
         atomic_write_bytes(out, render(data, kind))
         note(f"已生成 {out}")
+    raise typer.Exit(EXIT_FINDINGS if errors else EXIT_CLEAN)
 
 
 @app.command("parse")
@@ -86,5 +92,5 @@ def parse_cmd(file: Path = typer.Argument(..., help="已发布的年度报告：
         tail = f"；已写入 {out}" if out else ""
         note(f"{file.name}：{report['org']['name'] or '（单位名称未知）'} {report['year'] or '（年度未知）'}年，"
              f"格式 {report['format']}；{counts(report['findings'])}{tail}")
-    raise typer.Exit(EXIT_FINDINGS if any(f["severity"] == "error" for f in report["findings"]) else EXIT_CLEAN)
+    raise typer.Exit(EXIT_FINDINGS if _errors(report) else EXIT_CLEAN)
 
