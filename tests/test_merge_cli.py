@@ -92,6 +92,34 @@ def _summaries(tmp_path):
     return tmp_path / "a", tmp_path / "b"
 
 
+def _odd_names_summary(tmp_path):
+    """A summary whose members have names XML, spreadsheets or strippers could change, and one
+    member without a source hash; written as a workbook."""
+    from nianbao.merge import merge_reports
+    from nianbao.summary_workbook import summary_xlsx
+    from test_merge import counter_values, make_report
+
+    names = [" 前后空格 ", "A&B<c>\"'", "_x0041_", "=SUM(1)", "0012", "换行\n名"]
+    reports = []
+    for n, name in enumerate(names):
+        report = make_report(f"{n:04d}", counter_values(n))
+        report["org"]["name"] = name
+        if n == 2:
+            report["source"]["sha256"] = ""
+        reports.append(report)
+    summary, _ = merge_reports(reports)
+    path = tmp_path / "odd.xlsx"
+    path.write_bytes(summary_xlsx(summary, reports))
+    return path, summary
+
+
+def test_odd_member_names_survive(tmp_path):
+    path, summary = _odd_names_summary(tmp_path)
+    result = import_workbook(path)
+    assert result.report["members"] == summary["members"] and summary["members"][2]["sha256"] == ""
+    assert not [f for f in result.findings if f.severity == "error"]
+
+
 def _check_summary_import(result, summary: dict):
     """A summary workbook imports as a summary: its members, 汇总, empty texts, no text rules."""
     report = result.report
@@ -113,9 +141,11 @@ def test_summary_workbook_imports_with_its_members(tmp_path):
 @needs_soffice
 def test_merging_summary_workbooks_equals_merging_their_jsons(tmp_path):
     a, b = _summaries(tmp_path)
-    (resaved,) = convert([b.with_suffix(".xlsx")], tmp_path / "lo")  # LibreOffice re-save
+    odd, odd_summary = _odd_names_summary(tmp_path)
+    resaved, odd_resaved = convert([b.with_suffix(".xlsx"), odd], tmp_path / "lo")  # LibreOffice re-save
     summary_b = json.loads(b.with_suffix(".json").read_text(encoding="utf-8"))
     _check_summary_import(import_workbook(resaved), summary_b)
+    assert import_workbook(odd_resaved).report["members"] == odd_summary["members"]
     _merge(a.with_suffix(".json"), b.with_suffix(".json"), "-o", tmp_path / "city.json", "--name", "测试市")
     _merge(a.with_suffix(".xlsx"), resaved, "-o", tmp_path / "city2.json", "--name", "测试市")
     _merge(a.with_suffix(".xlsx"), resaved, "-o", tmp_path / "city.xlsx", "--name", "测试市")
