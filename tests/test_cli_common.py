@@ -96,6 +96,9 @@ def test_every_command_has_chinese_help_and_the_shared_options():
             assert _CJK.search(p.help or ""), (name, p.name)
         if "--jobs" in options:
             assert options["--jobs"].opts == ["-j", "--jobs"] and options["--jobs"].help == "并行进程数（0 = 自动）"
+        shown = runner.invoke(app, [name, "--help"]).output
+        assert "--help  " in shown and "显示本帮助并退出" in shown and "Show this message" not in shown, name
+    assert "显示本帮助并退出" in runner.invoke(app, ["--help"]).output
 
 
 def test_render_makes_the_page_and_exits_1_when_the_report_has_errors(tmp_path):

@@ -11,8 +11,29 @@ import importlib
 import sys
 
 import typer
+from typer.core import TyperCommand, TyperGroup
+
+
+class _ChineseHelp:
+    """The ``--help`` option explains itself in Chinese like every other option."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示本帮助并退出"
+        return option
+
+
+class _Group(_ChineseHelp, TyperGroup):
+    pass
+
+
+class _Command(_ChineseHelp, TyperCommand):
+    pass
+
 
 app = typer.Typer(
+    cls=_Group,
     name="nianbao",
     help="nianbao（年报）：政府信息公开工作年度报告的模板生成、导入校验、汇总和发布。",
     no_args_is_help=True,
@@ -30,6 +51,9 @@ for _name in COMMAND_MODULES:
     except ModuleNotFoundError as exc:  # a command module not present in this build
         if exc.name != f"{__name__}.{_name}":
             raise
+for _info in app.registered_commands:  # every command, without each module having to ask
+    if _info.cls in (None, TyperCommand):
+        _info.cls = _Command
 
 
 def main() -> None:
