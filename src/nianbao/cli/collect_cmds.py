@@ -53,7 +53,7 @@ def collect_cmd(
     name: str = _NAME,
     code: str = _CODE,
     previous: Optional[List[Path]] = typer.Option(
-        None, "--previous", help="上年 collect 的输出文件夹（读 reports/*.json）或上年报告 JSON，用于跨年度校验，可重复"),
+        None, "--previous", metavar="<path>", help="上年 collect 的输出文件夹（读 reports/*.json）或上年报告 JSON，用于跨年度校验，可重复"),
     jobs: int = JOBS,
     quiet: bool = typer.Option(False, "-q", "--quiet", help="不打印收集情况表"),
     debug: bool = DEBUG,

@@ -40,14 +40,14 @@ def _options(fmt, year, previous, lang) -> dict:
 
 
 def _files(paths) -> list[Path]:
-    from ..importer import find_workbooks
+    from ..importer import WORKBOOK_SUFFIXES, find_workbooks
 
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         fail(f"找不到文件或文件夹：{missing[0]}")
     files = find_workbooks(paths)
     if not files:
-        fail("给出的文件夹中没有找到填报表（.xlsx、.xlsm、.xls、.et）")
+        fail(f"给出的文件夹中没有找到填报表（{'、'.join(WORKBOOK_SUFFIXES)}）")
     return files
 
 
@@ -64,7 +64,7 @@ def import_cmd(files: List[Path] = _FILES,
                out: Optional[Path] = typer.Option(None, "-o", "--out", help="输出文件夹：每个文件写成 <文件名>.json"),
                jobs: int = JOBS, fmt: Optional[str] = _FORMAT, year: Optional[int] = _YEAR,
                previous: Optional[Path] = _PREVIOUS, lang: str = _LANG,
-               as_json: bool = typer.Option(True, "--json", help="输出报告 JSON（默认）"),
+               as_json: bool = typer.Option(True, "--json", help="输出报告 JSON（默认）", show_default=False),
                debug: bool = DEBUG) -> None:
     """导入填好的填报表，输出报告 JSON（单个文件输出到屏幕，多个文件用 -o 写入文件夹）。"""
     with guard(debug):

@@ -26,7 +26,7 @@ def template(
     org_kind: Optional[str] = typer.Option(None, "--org-kind",
                                            help="单位类型：乡镇、街道、县级政府、政府办公室、部门"),
     roster: Optional[Path] = typer.Option(None, "--roster", help="花名册（.csv 或 .xlsx，列：code,name,kind）"),
-    output: Optional[Path] = typer.Option(None, "-o", "--output",
+    output: Optional[Path] = typer.Option(None, "-o", "--out", "--output",
                                           help="输出文件；用花名册时为输出文件夹"),
     previous: Optional[List[Path]] = typer.Option(
         None, "--previous", metavar="<path>", help="上年报告：collect 输出文件夹（读其中 reports/*.json）或报告 JSON 文件，可重复"),
