@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -64,6 +63,8 @@ def guard(debug: bool):
     except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
         what = f"内部错误（{type(exc).__name__}: {exc}）"
         if debug:
+            import traceback
+
             traceback.print_exc(file=sys.stderr)
             fail(f"{what}；请把以上输出发给维护人员")
         fail(f"{what}；请加 --debug 重试，并把输出发给维护人员")
@@ -102,7 +103,8 @@ def progress(total: int, label: str, quiet: bool = False):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True, highlight=False), transient=True) as bar:
         yield _Bar(bar, bar.add_task(label, total=total))
 

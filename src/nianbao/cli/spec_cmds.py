@@ -26,7 +26,8 @@ def spec_lint(fmt: str = typer.Option("gb2021", "--format", help="格式编号")
 
 
 @app.command("codes")
-def codes(markdown: bool = typer.Option(False, "--markdown", help="输出 Markdown 表格"), debug: bool = DEBUG) -> None:
+def codes(markdown: bool = typer.Option(False, "--markdown", help="输出 Markdown 表格"),
+          debug: bool = DEBUG) -> None:
     """列出全部校验结果代码（finding codes）及其含义。"""
     from ..findings import catalogue, catalogue_markdown
 
@@ -39,7 +40,8 @@ def codes(markdown: bool = typer.Option(False, "--markdown", help="输出 Markdo
 
 
 @app.command("schema")
-def schema(fmt: str = typer.Option(None, "--format", help="只输出某一格式的 JSON Schema（默认：全部格式）"), debug: bool = DEBUG) -> None:
+def schema(fmt: str = typer.Option(None, "--format", help="只输出某一格式的 JSON Schema（默认：全部格式）"),
+           debug: bool = DEBUG) -> None:
     """输出报告 JSON 的 JSON Schema。"""
     from ..report import schema as make_schema
     from ..spec import get_format

@@ -14,8 +14,8 @@ from typing import List, Optional
 import typer
 
 from . import app
-from .common import (DEBUG, EXIT_CANNOT_RUN, EXIT_FINDINGS, JOBS, SEVERITY_ZH, check_format, fail, guard, load_previous, note,
-                     say, track)
+from .common import (DEBUG, EXIT_CANNOT_RUN, EXIT_FINDINGS, JOBS, SEVERITY_ZH, check_format, fail, guard,
+                     load_previous, note, say, track)
 
 
 @app.command("template")
