@@ -85,7 +85,7 @@ def test_unusable_roster_exit_2(tmp_path):
     (["--org-name", "a:b", "--org-code", "1", "--org-kind", "乡镇"], "文件名不能使用"),
     (["--org-name", "甲", "--org-code", "1", "--org-kind", "汇总"], "单位类型"),
     (["--format", "gb2019"], "不适用于2026年度"),
-    (["--roster", "nope.csv"], "找不到花名册"),
+    (["--roster", "nope.csv"], "找不到名册"),
 ])
 def test_bad_options_exit_2_in_chinese(args, msg, tmp_path):
     r = run("--year", 2026, *args, "-o", tmp_path / "x.xlsx")

@@ -15,13 +15,13 @@ from pathlib import Path
 
 from .findings import Finding, code
 
-UNREADABLE = code("ROSTER_UNREADABLE", "error", "花名册“{file}”无法读取：{reason}",
+UNREADABLE = code("ROSTER_UNREADABLE", "error", "名册“{file}”无法读取：{reason}",
                   "the roster “{file}” cannot be read: {reason}",
-                  "把花名册另存为 .csv（UTF-8 或 GBK）或 .xlsx 后重试。")
-NO_COLUMNS = code("ROSTER_NO_COLUMNS", "error", "花名册缺少“{missing}”列（第1行应为表头：单位代码,单位名称,单位类型）",
+                  "把名册另存为 .csv（UTF-8 或 GBK）或 .xlsx 后重试。")
+NO_COLUMNS = code("ROSTER_NO_COLUMNS", "error", "名册缺少“{missing}”列（第1行应为表头：单位代码,单位名称,单位类型）",
                   "the roster has no “{missing}” column (row 1 must be the header: code,name,kind)",
                   "在第1行写表头 code,name,kind 或 单位代码,单位名称,单位类型。")
-EMPTY = code("ROSTER_EMPTY", "error", "花名册没有任何单位", "the roster lists no bodies",
+EMPTY = code("ROSTER_EMPTY", "error", "名册没有任何单位", "the roster lists no bodies",
              "在表头下面每行填写一个单位。")
 EMPTY_FIELD = code("ROSTER_EMPTY_FIELD", "error", "{where}{field}为空",
                    "{where_en}{field_en} is empty; the row was skipped", "补填该行。")

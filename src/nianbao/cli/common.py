@@ -160,7 +160,3 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def stdout_is_tty() -> bool:
-    return sys.stdout.isatty()

@@ -25,16 +25,16 @@ def template(
     org_code: Optional[str] = typer.Option(None, "--org-code", help="单位代码"),
     org_kind: Optional[str] = typer.Option(None, "--org-kind",
                                            help="单位类型：乡镇、街道、县级政府、政府办公室、部门"),
-    roster: Optional[Path] = typer.Option(None, "--roster", help="花名册（.csv 或 .xlsx，列：code,name,kind）"),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="名册（.csv 或 .xlsx，列：code,name,kind）"),
     output: Optional[Path] = typer.Option(None, "-o", "--out", "--output",
-                                          help="输出文件；用花名册时为输出文件夹"),
+                                          help="输出文件；用名册时为输出文件夹"),
     previous: Optional[List[Path]] = typer.Option(
         None, "--previous", metavar="<path>", help="上年报告：collect 输出文件夹（读其中 reports/*.json）或报告 JSON 文件，可重复"),
     fmt: str = typer.Option("gb2021", "--format", help="格式编号"),
     jobs: int = JOBS,
     debug: bool = DEBUG,
 ) -> None:
-    """生成锁定的填报模板：单个单位、整份花名册，或不指定单位时生成空白模板。"""
+    """生成锁定的填报模板：单个单位、整份名册，或不指定单位时生成空白模板。"""
     with guard(debug):
         _template(year, org_name, org_code, org_kind, roster, output, previous or [], fmt, jobs)
 
@@ -93,16 +93,16 @@ def _roster(roster: Path, output, year, fmt, prev, jobs) -> None:
     from ..template import write_templates
 
     if not roster.exists():
-        fail(f"找不到花名册：{roster}")
+        fail(f"找不到名册：{roster}")
     rows, findings = read_roster(roster, fmt)
     for f in findings:
         tail = "" if f.severity != "error" or f.code == "ROSTER_DUPLICATE_CODE" else "，该行未生成"
         note(f"{SEVERITY_ZH[f.severity]}：{roster.name} {f.message()}{tail}")
     if not rows:
-        fail(f"花名册“{roster.name}”中没有可用的单位，未生成任何模板", EXIT_CANNOT_RUN)
+        fail(f"名册“{roster.name}”中没有可用的单位，未生成任何模板", EXIT_CANNOT_RUN)
     outdir = output or Path(f"{year}年度模板")
     if outdir.suffix.lower() == ".xlsx" or (outdir.exists() and not outdir.is_dir()):
-        fail(f"用花名册时 -o 应为文件夹：{outdir}")
+        fail(f"用名册时 -o 应为文件夹：{outdir}")
     start = time.perf_counter()
     for _ in track(write_templates(rows, outdir, year=year, fmt_id=fmt, previous=prev, workers=jobs or None),
                    len(rows), "生成模板"):
@@ -115,5 +115,5 @@ def _roster(roster: Path, output, year, fmt, prev, jobs) -> None:
         line += f"，其中{carried}个已按上年报告预填"
     say(line)
     if errors:
-        note(f"花名册有{errors}处错误，相关行未生成模板；改正后重新运行即可。")
+        note(f"名册有{errors}处错误，相关行未生成模板；改正后重新运行即可。")
         raise typer.Exit(EXIT_FINDINGS)
