@@ -1,0 +1,28 @@
+"""Command-line misuse is answered in Chinese with exit code 2, never with click's English or a
+traceback (the whole process, as a user runs it)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+NIANBAO = str(Path(sys.executable).with_name("nianbao"))
+
+
+@pytest.mark.parametrize("args, says", [
+    (["check"], "缺少参数 FILES"),
+    (["import", "--foo", "x"], "没有选项 --foo"),
+    (["template", "--year", "abc"], "--year 的值不对：应为整数"),
+    (["render", "x.json"], "缺少选项 -o / --out"),
+    (["chek"], "没有命令 chek"),
+    (["collect", "a", "b", "--year", "2026", "--roster", "r.csv", "-o", "o"], "多了参数 b"),
+])
+def test_usage_errors_in_chinese(args, says, tmp_path):
+    run = subprocess.run([NIANBAO, *args], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.startswith("错误：") and says in run.stderr
+    assert "--help 查看用法" in run.stderr
+    assert "Traceback" not in run.stderr and "Usage:" not in run.stderr and "Error:" not in run.stderr
