@@ -18,7 +18,7 @@ NORMALISED = code(
     "VALUE_NORMALISED", "info", "{label}：已将“{raw}”读作 {value}",
     "{label}: read “{raw}” as {value}", "无需处理；如读法不对，请改为纯数字后重新提交。", "R5")
 BLANK = code(
-    "VALUE_BLANK", "warning", "{label}：{what}，已按缺失处理（不会当作0）；没有的请填 0",
+    "VALUE_BLANK", "warning", "{label}：{what}，请填写数字（没有的填 0）",
     "{label}: {what_en}; recorded as missing (not as 0); type 0 if there were none",
     "在该单元格填写数字，没有的填 0。", "R16")
 NEGATIVE = code(
