@@ -12,6 +12,13 @@ SPEC_MD = SHARED / "spec" / "format-2021.md"
 SEED_TXT = SHARED / "samples" / "zhongcun-2022-published.txt"
 
 
+def pytest_sessionstart(session):
+    # Many tests read the spec and the seed report: say so once instead of failing them one by one.
+    if not SPEC_MD.is_file():
+        pytest.exit(f"the tests need the shared spec folder beside the repository: {SHARED} "
+                    "(see README, 'Where things are')", returncode=4)
+
+
 @pytest.fixture(scope="session")
 def fmt():
     from nianbao.spec import get_format
