@@ -130,7 +130,18 @@ def test_opendocument_and_other_zips(tmp_path):
     with zipfile.ZipFile(tmp_path / "calc.ods", "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         z.writestr("content.xml", "<office:document-content/>")
-    _only(import_workbook(tmp_path / "calc.ods"), "FILE_NOT_XLSX", ".ods")
+    _only(import_workbook(tmp_path / "calc.ods"), "FILE_ODS", ".ods", "LibreOffice", "另存为 .xlsx")
+    with zipfile.ZipFile(tmp_path / "calc2.ods", "w") as z:  # mimetype not first: still an .ods
+        z.writestr("content.xml", "<office:document-content/>")
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+    _only(import_workbook(tmp_path / "calc2.ods"), "FILE_ODS", ".ods")
+    (tmp_path / "flat.fods").write_text('<?xml version="1.0"?><office:document office:mimetype='
+                                        '"application/vnd.oasis.opendocument.spreadsheet"/>')
+    _only(import_workbook(tmp_path / "flat.fods"), "FILE_ODS", "LibreOffice")
+    with zipfile.ZipFile(tmp_path / "binary.xlsb", "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    _only(import_workbook(tmp_path / "binary.xlsb"), "FILE_XLSB", ".xlsb")
     with zipfile.ZipFile(tmp_path / "photos.xlsx", "w") as z:
         z.writestr("a.txt", "hello")
     _only(import_workbook(tmp_path / "photos.xlsx"), "FILE_NOT_XLSX")

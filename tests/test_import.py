@@ -41,7 +41,10 @@ def test_round_trip_values_and_texts(tpl, tmp_path, data):
         assert got[i] == (format(want.normalize(), "f") if dp.kind == "amount" else want), i
     assert Decimal(got["t2.fees.amount"]) == values["t2.fees.amount"]
     assert result.report["texts"] == texts
-    assert [f for f in result.findings if f.severity == "error"] == []
+    blank = {s.heading for s in FMT.sections if s.fields and not any(texts[f.id].strip() for f in s.fields)}
+    errors = [f for f in result.findings if f.severity == "error"]
+    assert [(f.rule, f.params["heading"]) for f in errors] == [("R13", h) for h in sorted(blank, key=[
+        s.heading for s in FMT.sections].index)]
     assert result.report["org"] == ZC and result.report["year"] == 2022
 
 
@@ -75,7 +78,12 @@ AMOUNT_BAD = {"9,116.36": {"VALUE_NORMALISED"}, "9116.36万元": {"VALUE_NORMALI
 @pytest.fixture(scope="module")
 def quiet_file(tpl, tmp_path_factory):
     out = tmp_path_factory.mktemp("quiet") / "quiet.xlsx"
-    return fill(tpl, out, _quiet(), {"s6.processing_fees": FEES})
+    return fill(tpl, out, _quiet(), QUIET_TEXTS)
+
+
+# one field of each text section filled: every section of 一…六 is there (R13), 六 states the fee (R14)
+QUIET_TEXTS = {"s1.active_disclosure": "通过门户网站主动公开政府信息。", "s1.requests": "按时答复。",
+               "s5.problems_and_improvements": "解读还不够深入。", "s6.processing_fees": FEES}
 
 
 def test_quiet_baseline_has_no_finding(quiet_file):
@@ -132,6 +140,29 @@ def test_texts_kept_exactly(quiet_file, tmp_path):
     assert result.report["texts"]["s6.other_matters"] == "以 CR 结尾："
 
 
+@pytest.mark.parametrize("blank, missing", [
+    (["s1.intro", "s1.active_disclosure"], set()),  # 一 still has text in another field
+    ([t for t in FMT.texts if t.startswith("s1.")], {"一、总体情况"}),
+    (["s5.problems_and_improvements"], {"五、存在的主要问题及改进情况"}),
+    ([t for t in FMT.texts if t.startswith(("s1.", "s5."))], {"一、总体情况", "五、存在的主要问题及改进情况"}),
+])
+def test_blank_text_section_is_r13(quiet_file, tmp_path, blank, missing):
+    """A section of 一/五 whose every field is blank (or only spaces) is missing from the report:
+    R13, an error, at the section's first field."""
+    result = imp(fill(quiet_file, tmp_path / "s.xlsx", texts=dict.fromkeys(blank, "  ")))
+    found = [f for f in result.findings if f.rule == "R13"]
+    assert {f.params["heading"] for f in found} == missing
+    assert all(f.severity == "error" and f.sheet and f.cell for f in found)
+    first = {s.heading: s.fields[0].id for s in FMT.sections if s.fields}
+    assert {(f.sheet, f.cell) for f in found} == {at(first[h]) for h in missing}
+
+
+def test_blank_section_six_is_r14_not_r13(quiet_file, tmp_path):
+    """六 has a required field (the fee statement, R14 warning): a blank 六 is R14 only."""
+    result = imp(fill(quiet_file, tmp_path / "six.xlsx", texts={"s6.processing_fees": None}))
+    assert [f.rule for f in result.findings] == ["R14"]
+
+
 # ---- caches ------------------------------------------------------------------------------
 
 def test_missing_caches_are_fine(quiet_file):
@@ -146,7 +177,7 @@ def test_missing_caches_are_fine(quiet_file):
 def _stale(tmp_path):
     """A template written with true caches for the quiet values, then one input changed in the
     XML (3 → 7) without recalculating: every total over that input shows a stale result."""
-    src = template(tmp_path, "prefilled.xlsx", prefill={**_quiet(), "s6.processing_fees": FEES})
+    src = template(tmp_path, "prefilled.xlsx", prefill={**_quiet(), **QUIET_TEXTS})
     sheet, ref = at("t3.granted.natural_person")
     part = sheet_part(src, sheet)
     return patch_zip(src, tmp_path / "stale.xlsx", {part: lambda b: re.sub(
@@ -154,7 +185,7 @@ def _stale(tmp_path):
 
 
 def test_stale_caches_found_at_each_total(tmp_path):
-    fresh = imp(template(tmp_path, "p.xlsx", prefill={**_quiet(), "s6.processing_fees": FEES}))
+    fresh = imp(template(tmp_path, "p.xlsx", prefill={**_quiet(), **QUIET_TEXTS}))
     assert fresh.findings == []
     result = imp(_stale(tmp_path))
     assert result.report["values"]["t3.granted.natural_person"] == 7
@@ -273,11 +304,11 @@ def test_other_format_or_year_asked(quiet_file):
 def test_blank_template_takes_org_from_cover(tmp_path):
     blank = template(tmp_path, "blank.xlsx", org=None)
     typed = {"org.name": "东村镇人民政府", "org.code": "140521101", "org.kind": "乡镇",
-             "contact.person": "张三", "contact.phone": "0356-1234567", "s6.processing_fees": FEES}
+             "contact.person": "张三", "contact.phone": "0356-1234567", **QUIET_TEXTS}
     result = imp(fill(blank, tmp_path / "b.xlsx", _quiet(), typed))
     assert result.report["org"] == {"code": "140521101", "name": "东村镇人民政府", "kind": "乡镇"}
     assert result.report["contact"]["person"] == "张三" and result.findings == []
-    missing = imp(fill(blank, tmp_path / "m.xlsx", _quiet(), {"s6.processing_fees": FEES}))
+    missing = imp(fill(blank, tmp_path / "m.xlsx", _quiet(), QUIET_TEXTS))
     assert where(missing) == {("COVER_ORG_MISSING", "封面", at("org.name")[1]),
                               ("COVER_FIELD_MISSING", "封面", at("org.code")[1]),
                               ("COVER_FIELD_MISSING", "封面", at("org.kind")[1])}

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from nianbao.cli import app
 from nianbao.importer import import_workbook
 from nianbao.report import dumps
-from test_import_kit import FEES, fill, template, validate, zeros
+from test_import import QUIET_TEXTS
+from test_import_kit import fill, template, validate, zeros
 
 FILES = Path(__file__).resolve().parent / "files"
 runner = CliRunner()
@@ -31,9 +32,9 @@ def inbox(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("inbox")
     tpl = template(tmp, "tpl.xlsx")
     (tmp / "in" / "sub").mkdir(parents=True)
-    clean = fill(tpl, tmp / "in" / "甲镇.xlsx", zeros(), {"s6.processing_fees": FEES})
+    clean = fill(tpl, tmp / "in" / "甲镇.xlsx", zeros(), QUIET_TEXTS)
     wrong = fill(tpl, tmp / "in" / "sub" / "乙镇.xlsx", {**zeros(), "t3.received.commercial": 2},
-                 {"s6.processing_fees": FEES})
+                 {**QUIET_TEXTS, "s5.problems_and_improvements": "乙镇的问题。"})  # R20: not last year's text
     shutil.copy(FILES / "encrypted.xlsx", tmp / "in" / "丙镇.xlsx")
     (tmp / "in" / "~$甲镇.xlsx").write_bytes(b"lock")  # an Office lock file: skipped
     (tmp / "in" / "说明.txt").write_text("不是填报表")  # not a workbook suffix: skipped in folders

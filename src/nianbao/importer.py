@@ -67,6 +67,14 @@ PREVIOUS_OTHER = code(
     "PREVIOUS_MISMATCH", "warning", "用于跨年度核对的上年报告{what}，跨年度核对结果可能无意义",
     "the previous-year report {what_en}; cross-year checks may be meaningless",
     "用 --previous 指定同一单位上一年度的报告。")
+ODS = code(
+    "FILE_ODS", "error", "这是 OpenDocument 表格（.ods，LibreOffice 默认的保存格式），无法读取；请在 LibreOffice/WPS/Excel 中另存为 .xlsx 后重新提交",
+    "an OpenDocument spreadsheet (.ods, LibreOffice's default); save it as .xlsx and resubmit",
+    "LibreOffice：文件→另存为，“文件类型”选“Excel 2007-365 (.xlsx)”，提示格式时选“使用 Excel 2007-365!”；WPS/Excel：另存为“Excel 工作簿（.xlsx）”。")
+XLSB = code(
+    "FILE_XLSB", "error", "这是 Excel 二进制工作簿（.xlsb），无法读取；请在 Excel 或 WPS 中另存为“Excel 工作簿（.xlsx）”后重新提交",
+    "an Excel binary workbook (.xlsb); save it as .xlsx and resubmit",
+    "Excel：文件→另存为，“保存类型”选“Excel 工作簿（*.xlsx）”。")
 MEMBERS_MISSING = code(
     "SUMMARY_MEMBERS_MISSING", "warning", "汇总表中没有所汇总的单位名单（可能由旧版本生成），再次汇总时只能按一个单位计入",
     "the summary workbook lists no members (an older version?); merged again it counts as one body",
@@ -108,10 +116,27 @@ def import_workbook(path, *, fmt_id: str | None = None, year: int | None = None,
         return ImportResult(path, None, [CANNOT_OPEN(reason=_os_reason(exc))], False)
     sha = hashlib.sha256(data).hexdigest()
     try:
+        refuse_other_spreadsheets(data)
         wb = reader.open_workbook(data, path.name)
         return _import(wb, path, sha, fmt_id, year, previous, lang)
     except reader.ReadError as exc:
         return ImportResult(path, None, [exc.finding], False, sha)
+
+
+_ODF_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def refuse_other_spreadsheets(data: bytes) -> None:
+    """Raise ReadError for spreadsheets of another kind that a body may send, each with its own
+    message: OpenDocument (.ods/.ots zipped, its ``mimetype`` member stored first, or flat
+    .fods XML) and Excel binary (.xlsb, a zip with ``xl/workbook.bin``)."""
+    if data.startswith(b"PK\x03\x04") and data[30:38] == b"mimetype" and _ODF_MIME in data[38:120]:
+        raise reader.ReadError(ODS())
+    head = data[:4096]
+    if b"<office:document" in head and _ODF_MIME in head:
+        raise reader.ReadError(ODS())
+    if data.startswith(b"PK") and b"xl/workbook.bin" in data[-65536:]:  # the zip's directory
+        raise reader.ReadError(XLSB())
 
 
 def _os_reason(exc: OSError) -> str:
@@ -227,11 +252,22 @@ def _contents(layout, sheets, year, org, previous) -> tuple[dict, dict, list[Fin
     if previous:
         prev_ctx = {"values": typed_values(previous), "texts": previous.get("texts") or {}}
         findings += _previous_findings(previous, org, year)
-    ctx = Context(values, texts, year, org["kind"], prev_ctx, None, cells.plan_for(fmt.id).where.get)
+    ctx = Context(values, texts, year, org["kind"], prev_ctx, sections_present(fmt, texts),
+                  cells.plan_for(fmt.id).where.get)
     # a summary has no texts of its own (the county writes them): only the data rules apply
     only = {r.id for r in summary_rules(fmt)} if org["kind"] == SUMMARY_KIND else None
     findings += evaluate(fmt, ctx, only=only)
     return values, texts, findings
+
+
+def sections_present(fmt, texts: dict) -> set[str]:
+    """The sections of 一…六 a workbook has, for R13: the tables always (their cells are there,
+    blanks are R6/R16), a text section when any of its fields has text. A section with a
+    required field (六: the fee statement) counts as present: R14 already reports it blank, as
+    the warning the spec makes it, rather than a second finding for the same blank."""
+    return {s.number for s in fmt.sections
+            if not s.fields or any(f.required for f in s.fields)
+            or any((texts.get(f.id) or "").strip() for f in s.fields)}
 
 
 def _int(s) -> int | None:
@@ -290,7 +326,9 @@ def load_previous(path, **kw) -> dict:
 
 # ---- many files ------------------------------------------------------------------------------
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xltx")
+# what find_workbooks picks up in a folder: what can be read, and the spreadsheets that are
+# refused with their own message (so a body that sent one is told how to resave it)
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xltx", ".ods", ".ots", ".fods", ".xlsb")
 
 
 def find_workbooks(paths) -> list[Path]:

@@ -240,7 +240,9 @@ def _text_none(fmt, check, ctx):
 def _sections_present(fmt, check, ctx):
     if ctx.sections_found is None:
         return []
-    return [SECTION_MISSING(rule=check.rule.id, heading=s.heading)
+    # a section with text fields points at its first one (where a workbook's text goes)
+    return [SECTION_MISSING(rule=check.rule.id, heading=s.heading,
+                            **(_at(ctx, check, s.fields[0].id) if s.fields else {}))
             for s in fmt.sections if s.number not in ctx.sections_found]
 
 
