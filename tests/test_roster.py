@@ -72,7 +72,7 @@ def test_bad_rows_named_and_left_out(tmp_path):
         ("ROSTER_EMPTY_FIELD", 6), ("ROSTER_UNKNOWN_KIND", 7), ("ROSTER_NO_KIND", 8),
         ("ROSTER_BAD_NAME", 10), ("ROSTER_NAME_TOO_LONG", 11)]
     msgs = [f.message() for f in findings]
-    assert msgs[0] == "第3行：单位代码“1”与第2行重复，这两行都未生成"
+    assert msgs[0] == "第3行：单位代码“1”与第2行重复，这两行都已跳过"
     assert msgs[1].startswith("第4行：单位名称“a/b”含有文件名不能使用的字符（/）")
     assert all(f.file == "r.csv" for f in findings)
     assert findings[5].severity == "warning" and all(f.severity == "error" for f in findings[:5])

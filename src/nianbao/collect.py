@@ -8,17 +8,20 @@ from (``status.py``, ``feedback.py``, ``summary_workbook.py``); ``write_outputs`
 Matching: a workbook made for a body carries its org code (the template identity); a workbook
 filled from the blank template carries none, so the name and code typed on its cover are used,
 with a warning. Resubmissions: the latest by the workbook's saved time, then file time; files
-with the same sha256 are the same submission.
+with the same sha256 are the same submission. A file that cannot be read at all is attributed
+to a body (for the board and its feedback only, never for data) when its path names exactly one
+roster body, by code or full name (:func:`attribute`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from .findings import code
-from .merge import merge_reports, who
+from .merge import LEFT_OUT, merge_reports, who
 from .spec import FORMAT_IDS, get_format
 
 BY_COVER = code(
@@ -53,6 +56,7 @@ class Entry:
     code: str | None = None  # the roster body it belongs to
     state: str = UNMATCHED
     note: str = ""
+    problem: dict | None = None  # why an unreadable file could not be read (a finding dict)
 
     @property
     def received(self) -> str:
@@ -70,11 +74,16 @@ class Body:
     org: dict  # code, name, kind (from the roster)
     used: Entry | None = None
     others: list[Entry] = field(default_factory=list)  # superseded and identical files
+    unreadable: list[Entry] = field(default_factory=list)  # files named for it that cannot be read
+
+    @property
+    def submitted(self) -> bool:
+        return self.used is not None or bool(self.unreadable)
 
     @property
     def status(self) -> str:
         if self.used is None:
-            return MISSING
+            return ERRORS if self.unreadable else MISSING
         c = self.used.counts()
         return ERRORS if c["error"] else WARNINGS if c["warning"] else PASSED
 
@@ -86,11 +95,13 @@ class Collection:
     entries: list[Entry]  # every file, inbox order
     summary: dict
     summary_findings: list = field(default_factory=list)
-
+    roster_findings: list = field(default_factory=list)  # finding dicts, "file" = the roster
     @property
     def unlisted(self) -> list[Entry]:
-        """Files that are not a body's used submission, for the board's lower part."""
-        return [e for e in self.entries if e.state != USED]
+        """Files that are not on a body's row (its used submission, or the latest unreadable
+        file of a body that has nothing else), for the board's lower part."""
+        shown = {id(b.unreadable[0]) for b in self.bodies if b.used is None and b.unreadable}
+        return [e for e in self.entries if e.state != USED and id(e) not in shown]
 
     def used_reports(self) -> list[dict]:
         return [b.used.report for b in self.bodies if b.used is not None]
@@ -185,6 +196,39 @@ def _first_error(result) -> str:
     return "无法读取"
 
 
+def _first_error_dict(result) -> dict | None:
+    for f in result.findings or ():
+        d = f if isinstance(f, dict) else f.to_dict()
+        if d.get("severity") == "error":
+            return d
+    return None
+
+
+def names_in(rel: str, orgs: list[dict]) -> list[str]:
+    """Codes of the roster bodies whose code or full name a file's path (its folders and its
+    name) contains. A code counts only standing alone (not inside a longer number), and a name
+    found only inside another found name (青山县人民政府 in 青山县人民政府办公室) does not count."""
+    parts = [_norm(p) for p in rel.split("/")]
+    by_code = {o["code"] for o in orgs if o["code"] and any(
+        re.search(rf"(?<![0-9A-Za-z]){re.escape(_norm(o['code']))}(?![0-9A-Za-z])", p) for p in parts)}
+    named = {o["code"]: _norm(o["name"]) for o in orgs if o["name"] and any(_norm(o["name"]) in p for p in parts)}
+    longest = {c for c, n in named.items() if not any(n != m and n in m for m in named.values())}
+    return sorted(by_code | longest)
+
+
+def attribute(entries: list[Entry], orgs: list[dict]) -> dict[str, list[Entry]]:
+    """Unreadable files by the one roster body their path names; a path naming none or several
+    is left unattributed (nothing guessed)."""
+    out: dict[str, list[Entry]] = {}
+    for e in entries:
+        if e.state == UNREADABLE:
+            found = names_in(e.rel, orgs)
+            if len(found) == 1:
+                e.code = found[0]
+                out.setdefault(found[0], []).append(e)
+    return out
+
+
 def classify(inbox: Path, results, roster: dict[str, dict], year: int) -> tuple[list[Entry], dict]:
     """Entries for import results, and the candidate entries per roster code."""
     entries, per_body = [], {}
@@ -193,6 +237,7 @@ def classify(inbox: Path, results, roster: dict[str, dict], year: int) -> tuple[
         entries.append(e)
         if r.report is None or not r.readable:
             e.state, e.note = UNREADABLE, _first_error(r)
+            e.problem = _first_error_dict(r)
             continue
         if e.report.get("year") != year:
             e.state = OTHER_YEAR
@@ -241,10 +286,11 @@ def cross_year(report: dict, previous: dict) -> dict:
 
 def collect(inbox: Path, roster_rows, year: int, results, *, ignored=(),
             include_invalid: bool = False, summary_org: dict | None = None,
-            previous: dict | None = None) -> Collection:
+            previous: dict | None = None, roster_findings=()) -> Collection:
     """Build the collection from import results (one per workbook in the inbox, in order) and
     the other files found there (``ignored``). ``previous``: last year's reports by org code,
-    for the cross-year rules R7–R9 and R20."""
+    for the cross-year rules R7–R9 and R20. ``roster_findings``: the roster's bad rows, for the
+    board."""
     inbox = Path(inbox)
     orgs = [org_of(r) for r in roster_rows]
     roster = {o["code"]: o for o in orgs}
@@ -254,17 +300,22 @@ def collect(inbox: Path, roster_rows, year: int, results, *, ignored=(),
             for e in found:
                 e.report = cross_year(e.report, previous[code_])
     entries += ignored_entries(inbox, list(ignored))
+    unreadable = attribute(entries, orgs)
     bodies = []
     for org in orgs:
-        b = Body(org)
+        b = Body(org, unreadable=sorted(unreadable.get(org["code"], []), key=_order_key, reverse=True))
         if org["code"] in per_body:
             b.used, b.others = choose(per_body[org["code"]])
         bodies.append(b)
     summary, findings = merge_reports([b.used.report for b in bodies if b.used], year=year,
                                       include_invalid=include_invalid, org=summary_org)
-    missing = [NOT_SUBMITTED(who=who(b.org)) for b in bodies if b.used is None]
+    missing = [NOT_SUBMITTED(who=who(b.org)) if not b.unreadable else
+               LEFT_OUT(who=who(b.org), reason=f"已收到的文件无法读取（{b.unreadable[0].rel}）",
+                        reason_en=f"the file received cannot be read ({b.unreadable[0].rel})")
+               for b in bodies if b.used is None]
     summary["findings"] = [f.to_dict() for f in missing] + summary["findings"]
-    return Collection(year, bodies, entries, summary, missing + findings)
+    rf = [f if isinstance(f, dict) else f.to_dict() for f in roster_findings]
+    return Collection(year, bodies, entries, summary, missing + findings, rf)
 
 
 def ignored_entries(inbox: Path, others: list[Path]) -> list[Entry]:

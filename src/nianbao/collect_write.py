@@ -101,7 +101,7 @@ def _make(col: Collection, task, out: Path | None) -> dict:
                                               summed_reports(col, False))}
     else:
         files = {f"{FEEDBACK_DIR}/{file_name(b.org)}": feedback_xlsx(b, col.year)
-                 for b in (col.bodies[i] for i in rows) if b.used is not None}
+                 for b in (col.bodies[i] for i in rows) if b.submitted}
     return _store(files, out)
 
 

@@ -1,5 +1,6 @@
 """Feedback workbooks: one per body that submitted, listing its findings in Chinese with the
-sheet and cell to look at and what to do, ready to send back (``OUT/反馈/<code>_<name>.xlsx``)."""
+sheet and cell to look at and what to do, ready to send back (``OUT/反馈/<code>_<name>.xlsx``).
+A body whose files could not be read at all gets one row per such file: why, and what to do."""
 
 from __future__ import annotations
 
@@ -33,6 +34,13 @@ def rows(report: dict) -> list[list]:
              hints.get(f.get("code"), "")] for n, (_, f) in enumerate(found, 1)]
 
 
+def unreadable_rows(body: Body) -> list[list]:
+    """One row per file of the body that could not be read: the file, why, and what to do."""
+    hints = {c.code: c.hint for c in catalogue().values()}
+    return [[n, "错误", "", "", "", f"{e.rel}：{e.note}", hints.get((e.problem or {}).get("code"), "")]
+            for n, e in enumerate(body.unreadable, 1)]
+
+
 def _lines(text, width: float) -> int:
     """Wrapped lines of a cell (a CJK glyph is two characters wide)."""
     w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
@@ -59,14 +67,15 @@ def feedback_xlsx(body: Body, year: int) -> bytes:
         ws.set_column(i, i, w)
     last = len(COLUMNS) - 1
     ws.merge_range(0, 0, 0, last, f"{year}年度政府信息公开工作年度报告校验反馈", title)
-    used = body.used
+    used = body.used or body.unreadable[0]
+    verdict = VERDICT[body.status] if body.used else "已收到文件，但无法读取（见下表），请另存为 .xlsx 或改正后重新提交。"
     info = [("单位", f"{body.org['name']}（{body.org['code']}）"), ("文件", used.rel),
-            ("收到时间", used.received), ("结论", f"{body.status}。{VERDICT[body.status]}")]
+            ("收到时间", used.received), ("结论", f"{body.status}。{verdict}")]
     for i, (k, v) in enumerate(info, 2):
         ws.write(i, 0, k, bold)
         ws.merge_range(i, 1, i, last, v, text)
     top = len(info) + 3
-    body_rows = rows(used.report)
+    body_rows = rows(used.report) if body.used else unreadable_rows(body)
     if body_rows:
         ws.write_row(top, 0, COLUMNS, head)
         for i, r in enumerate(body_rows, top + 1):
@@ -74,9 +83,10 @@ def feedback_xlsx(body: Body, year: int) -> bytes:
             ws.write(i, 1, r[1], sev[r[1]])
             ws.set_row(i, 15 * max(_lines(v, w) for v, w in zip(r, WIDTHS)) + 4)
         top += len(body_rows) + 2
-    if body.others:
+    others = body.others + (body.unreadable if body.used else [])
+    if others:
         ws.merge_range(top, 0, top, last, "同时收到的其他文件（未采用）：", bold)
-        for i, e in enumerate(body.others, top + 1):
+        for i, e in enumerate(others, top + 1):
             ws.merge_range(i, 0, i, last, f"{e.rel}（{STATE_ZH[e.state]}：{e.note}）", text)
     ws.set_landscape()
     ws.set_paper(9)

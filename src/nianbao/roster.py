@@ -25,12 +25,12 @@ EMPTY = code("ROSTER_EMPTY", "error", "名册没有任何单位", "the roster li
              "在表头下面每行填写一个单位。")
 EMPTY_FIELD = code("ROSTER_EMPTY_FIELD", "error", "{where}{field}为空",
                    "{where_en}{field_en} is empty; the row was skipped", "补填该行。")
-DUPLICATE = code("ROSTER_DUPLICATE_CODE", "error", "{where}单位代码“{code}”与第{first}行重复，这两行都未生成",
-                 "{where_en}code “{code}” repeats row {first}; neither row was generated",
-                 "每个单位的代码应唯一，改正后重新生成。")
+DUPLICATE = code("ROSTER_DUPLICATE_CODE", "error", "{where}单位代码“{code}”与第{first}行重复，这两行都已跳过",
+                 "{where_en}code “{code}” repeats row {first}; both rows were skipped",
+                 "每个单位的代码应唯一，改正名册后重新运行。")
 BAD_CHARS = code("ROSTER_BAD_NAME", "error", "{where}{field}“{value}”含有文件名不能使用的字符（{chars}）",
                  "{where_en}{field_en} “{value}” has characters a file name cannot hold ({chars}); the row was skipped",
-                 "删去 \\ / : * ? \" < > | 等字符后重新生成。")
+                 "删去 \\ / : * ? \" < > | 等字符后重新运行。")
 TOO_LONG = code("ROSTER_NAME_TOO_LONG", "error", "{where}{field}过长（{n}字）",
                 "{where_en}{field_en} is too long ({n} characters); the row was skipped",
                 "使用单位的规范简称，不超过{limit}字。")
@@ -58,6 +58,13 @@ HEADERS = {
 FIELD_ZH = {"code": "单位代码", "name": "单位名称", "kind": "单位类型"}
 BAD = set('\\/:*?"<>|') | {chr(i) for i in range(32)} | {"\x7f"}
 MAX_CHARS = 60  # <year>_<code>_<name>.xlsx must stay well inside 255 bytes of UTF-8
+
+
+def skipped(f: Finding) -> str:
+    """The row's fate to add after a roster finding's message: an error row was left out (a
+    duplicate's message already says both rows were)."""
+    return "" if f.severity != "error" or f.code == DUPLICATE.code or "row" not in f.params \
+        else "，该行已跳过"
 
 
 def body_kinds(fmt_id: str = "gb2021") -> tuple[str, ...]:

@@ -1,7 +1,8 @@
 """The status board of a collection: who passed, who has errors, who still owes a report.
 
-One row per roster body (roster order), then one row per other file (superseded, duplicate,
-unmatched, other year, unreadable, ignored). The same rows feed the printed board,
+One row per roster body (roster order), then one row per bad roster row (skipped), then one
+row per other file (superseded, duplicate, unmatched, other year, unreadable, ignored). A body
+whose only files cannot be read shows 有错误 with its latest such file and why. The same rows feed the printed board,
 ``status.csv`` and ``status.xlsx``. Nothing here reads the clock: the only times shown are the
 files' own times, so re-running on the same inbox gives the same bytes.
 """
@@ -12,11 +13,15 @@ import io
 
 from .collect import ERRORS, FIXED_TIME, MISSING, PASSED, STATE_ZH, WARNINGS, Collection
 from .merge import who
+from .roster import skipped
 
 COLUMNS = ("序号", "单位代码", "单位名称", "单位类型", "状态", "错误", "警告", "提示", "文件",
            "收到时间", "说明")
 FILL = {PASSED: "#C6EFCE", WARNINGS: "#FFEB9C", ERRORS: "#FFC7CE", MISSING: "#F8CBAD"}
-WIDTHS = (5, 12, 26, 10, 10, 5, 5, 5, 44, 17, 44)
+# narrow enough that 说明 is on screen when the board opens (about 150 characters at 100 %)
+WIDTHS = (5, 11, 22, 9, 9, 5, 5, 5, 30, 16, 38)
+ROSTER_ERROR, ROSTER_NOTE = "名册有误", "名册提示"
+EMPTY_INBOX = "收件文件夹中没有任何文件。"
 ROW_FILL = {ERRORS, MISSING}  # the rows a clerk must act on are tinted across
 ORDER = (MISSING, ERRORS, WARNINGS, PASSED)
 
@@ -27,7 +32,11 @@ def body_rows(col: Collection, left_out: set[str]) -> list[dict]:
         row = dict.fromkeys(COLUMNS, "")
         row.update({"序号": n, "单位代码": b.org["code"], "单位名称": b.org["name"],
                     "单位类型": b.org["kind"], "状态": b.status})
-        if b.used is None:
+        if b.used is None and b.unreadable:
+            e = b.unreadable[0]
+            row.update({"错误": len(b.unreadable), "警告": 0, "提示": 0, "文件": e.rel, "收到时间": e.received,
+                        "说明": unreadable_note(b)})
+        elif b.used is None:
             row["说明"] = "尚未提交，请催报"
         else:
             c = b.used.counts()
@@ -36,6 +45,13 @@ def body_rows(col: Collection, left_out: set[str]) -> list[dict]:
             row["说明"] = "；".join(_notes(b, left_out)) or "—"
         rows.append(row)
     return rows
+
+
+def unreadable_note(b) -> str:
+    """What the board says of a body whose files all cannot be read."""
+    more = f"（共{len(b.unreadable)}个文件，均无法读取）" if len(b.unreadable) > 1 else ""
+    return (f"已收到文件但无法读取：{b.unreadable[0].note}{more}。"
+            "请该单位按反馈另存为 .xlsx 或改正后重新提交；未计入汇总")
 
 
 def _notes(b, left_out) -> list[str]:
@@ -50,13 +66,35 @@ def _notes(b, left_out) -> list[str]:
         notes.append("用空白模板填写，按封面单位名称对应")
     if b.others:
         notes.append(f"另有{len(b.others)}个较早或重复的文件未采用")
+    if b.unreadable:
+        notes.append(f"另有{len(b.unreadable)}个文件无法读取")
     return notes
+
+
+def roster_rows(col: Collection) -> list[dict]:
+    """The roster's bad rows (skipped) and its warnings."""
+    rows = []
+    for f in col.roster_findings:
+        row = dict.fromkeys(COLUMNS, "")
+        error = f.get("severity") == "error"
+        row.update({"状态": ROSTER_ERROR if error else ROSTER_NOTE, "文件": f.get("file") or "",
+                    "说明": f.get("message", "") + (skipped(_Sev(f)) if error else "")})
+        rows.append(row)
+    return rows
+
+
+class _Sev:
+    """A finding dict seen as a finding, for :func:`roster.skipped`."""
+
+    def __init__(self, d: dict):
+        self.severity, self.code, self.params = d.get("severity"), d.get("code"), d.get("params") or {}
 
 
 def file_rows(col: Collection) -> list[dict]:
     rows = []
+    roster = {b.org["code"]: b.org for b in col.bodies}
     for e in col.unlisted:
-        org = (e.report or {}).get("org") or {}
+        org = (e.report or {}).get("org") or roster.get(e.code) or {}
         row = dict.fromkeys(COLUMNS, "")
         row.update({"单位代码": org.get("code", ""), "单位名称": org.get("name", ""),
                     "状态": STATE_ZH[e.state], "文件": e.rel, "收到时间": e.received,
@@ -77,13 +115,18 @@ def headline(col: Collection) -> list[str]:
     """Two or three sentences a clerk reads first."""
     by = {s: [b for b in col.bodies if b.status == s] for s in ORDER}
     sent = len(col.bodies) - len(by[MISSING])
-    lines = [f"{col.year}年度：名册共{len(col.bodies)}个单位，已提交{sent}个"
+    lines = [EMPTY_INBOX] if not col.entries else []
+    lines += [f"{col.year}年度：名册共{len(col.bodies)}个单位，已提交{sent}个"
              f"（已通过{len(by[PASSED])}个，仅有警告{len(by[WARNINGS])}个，有错误{len(by[ERRORS])}个），"
              f"未提交{len(by[MISSING])}个。"]
     if by[MISSING]:
         lines.append("未提交：" + "、".join(who(b.org) for b in by[MISSING]) + "。")
     if by[ERRORS]:
         lines.append("有错误待改正：" + "、".join(who(b.org) for b in by[ERRORS]) + "。")
+    bad = [f for f in col.roster_findings if f.get("severity") == "error"]
+    if bad:
+        rows = "、".join(f"第{n}行" for n in sorted({(f.get("params") or {}).get("row") for f in bad} - {None}))
+        lines.append(f"名册有{len(bad)}处错误，相关行已跳过（{rows or '见表中“名册有误”'}），请改正名册后重新运行。")
     members = len(col.summary.get("members", ()))
     out = left_out_codes(col)
     lines.append(f"汇总计入{members}个单位" + (f"，未计入{len(out)}个（有错误或数据缺失）" if out else "") + "。")
@@ -97,6 +140,9 @@ def board_text(col: Collection) -> str:
         counts = f"错误{r['错误']} 警告{r['警告']}" if r["文件"] else ""
         lines.append("  ".join(str(x) for x in (f"{r['序号']:>3}", r["状态"], r["单位代码"], r["单位名称"],
                                                 counts, r["文件"], r["说明"]) if x not in ("", "—")))
+    bad = roster_rows(col)
+    if bad:
+        lines += ["", "名册问题："] + [f"  {r['状态']}  {r['文件']}  {r['说明']}" for r in bad]
     others = file_rows(col)
     if others:
         lines += ["", "其他文件："]
@@ -121,7 +167,7 @@ def _row(ws, i: int, r: dict, style) -> None:
 def status_csv(col: Collection) -> bytes:
     from .export import csv_bytes
 
-    rows = body_rows(col, left_out_codes(col)) + file_rows(col)
+    rows = body_rows(col, left_out_codes(col)) + roster_rows(col) + file_rows(col)
     return csv_bytes(COLUMNS, [[r[c] for c in COLUMNS] for r in rows])
 
 

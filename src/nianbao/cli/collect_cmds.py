@@ -9,7 +9,7 @@ import typer
 
 from . import app
 from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, JOBS, SEVERITY_ZH, atomic_write_bytes, fail, guard,
-                     load_previous, note, say, severity, track)
+                     load_previous, note, say, track)
 
 
 # The summary options collect and merge share.
@@ -28,19 +28,18 @@ def _import_all(paths: list[Path], jobs: int, quiet: bool, label: str):
 
 
 def _read_roster(path: Path):
-    from ..roster import read_roster
+    """The roster's usable rows and its findings. Bad rows are skipped and named (as
+    ``template`` does); only a roster with no usable row at all stops the command."""
+    from ..roster import read_roster, skipped
 
     if not path.is_file():
         fail(f"找不到名册文件 {path}")
     rows, findings = read_roster(path)
-    errors = [f for f in findings if severity(f) == "error"]
     for f in findings:
-        note(f"名册：{f.get('message') if isinstance(f, dict) else f.message()}")
-    if errors:
-        fail(f"名册 {path} 有{len(errors)}处错误，请改正后重试")
+        note(f"{SEVERITY_ZH[f.severity]}：名册 {path.name} {f.message()}{skipped(f)}")
     if not rows:
-        fail(f"名册 {path} 中没有单位")
-    return rows
+        fail(f"名册 {path} 中没有可用的单位，请改正后重试")
+    return rows, findings
 
 
 @app.command("collect")
@@ -74,23 +73,34 @@ def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet,
         fail(f"收件文件夹 {inbox} 不存在")
     if out.resolve() == inbox.resolve() or inbox.resolve() in out.resolve().parents:
         fail("输出文件夹不能放在收件文件夹里面（否则下次会把汇总当作报送文件）")
-    rows = _read_roster(roster)
+    rows, roster_findings = _read_roster(roster)
     last = load_previous(previous, year)
     books = set(find_workbooks([inbox]))
     workbooks, others = gather(inbox, lambda p: p in books)
+    if not workbooks and not others:
+        say(f"收件文件夹中没有任何文件：{inbox}（名册中的单位都列为未提交）")
     results = _import_all(workbooks, jobs, quiet, f"校验 {len(workbooks)} 个工作簿")
     col = collect(inbox, rows, year, results, ignored=others, include_invalid=include_invalid,
-                  summary_org={"code": code, "name": name}, previous=last)
+                  summary_org={"code": code, "name": name}, previous=last, roster_findings=roster_findings)
     if not quiet:
-        note(f"正在生成收集情况表、{sum(b.used is not None for b in col.bodies)}份反馈和汇总……")
+        note(f"正在生成收集情况表、{sum(b.submitted for b in col.bodies)}份反馈和汇总……")
     files = write_outputs(col, out, jobs)
     if not quiet:
         say(board_text(col).rstrip("\n"))
     n_fb = sum(1 for f in files if f.startswith("反馈/"))
-    say(f"已写入 {out}：status.xlsx、status.csv、summary.xlsx、summary.json、反馈/（{n_fb}个）、reports/（{n_fb}个）")
-    errors = any(f.get("severity") == "error" for r in col.used_reports() for f in r.get("findings", ()))
-    errors = errors or any(f.get("severity") == "error" for f in col.summary["findings"])
-    return EXIT_FINDINGS if errors else EXIT_CLEAN
+    n_rep = sum(1 for f in files if f.startswith("reports/"))
+    say(f"已写入 {out}：status.xlsx、status.csv、summary.xlsx、summary.json、反馈/（{n_fb}个）、reports/（{n_rep}个）")
+    return EXIT_FINDINGS if has_errors(col) else EXIT_CLEAN
+
+
+def has_errors(col) -> bool:
+    """Exit 1: a used report, the summary or the roster has an error, or a body's only files
+    cannot be read. An empty summary (MERGE_EMPTY) alone is not one: nobody has submitted yet,
+    and bodies that have not submitted do not change the exit code."""
+    return any(f.get("severity") == "error" for r in col.used_reports() for f in r.get("findings", ())) \
+        or any(f.get("severity") == "error" and f.get("code") != "MERGE_EMPTY"
+               for f in col.summary["findings"] + col.roster_findings) \
+        or any(b.used is None and b.unreadable for b in col.bodies)
 
 
 def _load_inputs(files: list[Path], jobs, quiet) -> list[dict]:
