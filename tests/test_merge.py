@@ -147,3 +147,26 @@ def test_merge_of_one_is_itself(n):
     rs = [make_report(str(i), counter_values(i)) for i in range(n)]
     summary, _ = merge_reports(rs)
     assert summary["values"]["t3.received.total"] == sum(r["values"]["t3.received.total"] for r in rs)
+
+
+def test_breakdown_total_row_shows_each_kind_as_typed():
+    """各单位明细: the 合计 of the fee column keeps its decimals (31.12, not 31), counts stay
+    whole numbers — each column formatted by its data point's kind."""
+    import io
+
+    import openpyxl
+
+    from nianbao.summary_workbook import BREAKDOWN, summary_xlsx
+
+    zero = {i: 0 for i in FMT.inputs}
+    a = make_report("1", {**zero, **recompute_totals(FMT, zero), "t2.fees.amount": Decimal("12.5")})
+    b = make_report("2", {**zero, **recompute_totals(FMT, zero), "t2.fees.amount": Decimal("18.62")})
+    summary, _ = merge_reports([a, b])
+    ws = openpyxl.load_workbook(io.BytesIO(summary_xlsx(summary, [a, b])))[BREAKDOWN]
+    column = {ws.cell(2, c).value: c for c in range(3, ws.max_column + 1)}
+    total_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "合计")
+    fee = ws.cell(total_row, column["t2.fees.amount"])
+    assert fee.value == "=SUM(%s3:%s4)" % ((fee.column_letter,) * 2)
+    assert fee.number_format == ws.cell(3, column["t2.fees.amount"]).number_format == "0.00####"
+    count = ws.cell(total_row, column["t3.received.total"])
+    assert count.number_format == "0"

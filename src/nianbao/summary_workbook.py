@@ -65,6 +65,17 @@ def _height(row, widths) -> float:
     return 15 * max(_lines(v, w) for v, w in zip(row, widths)) + 4
 
 
+def _total_styles(wb, fmt) -> dict:
+    """The 合计 row's style per data-point kind: the total look with the number format of that
+    kind's values (an amount keeps its decimals: 31.12, not 31)."""
+    from .workbook_styles import _BASE, STYLES
+
+    kinds = sorted({dp.kind for dp in fmt.datapoints.values()})
+    return {k: wb.add_format({**_BASE, **STYLES["total"],
+                              "num_format": STYLES.get(f"{k}_value", {}).get("num_format", "General")})
+            for k in kinds}
+
+
 def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
     fmt = get_format(summary["format"])
     ws = wb.add_worksheet(BREAKDOWN)
@@ -99,12 +110,14 @@ def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
     ws.write_string(last, 1, "合计", st["total"])
     ws.write_blank(last, 0, None, st["total"])
     totals = typed_values(summary)
+    total_style = _total_styles(wb, fmt)
     from .layout import a1
     for j, i in enumerate(ids, 2):
+        style = total_style[fmt.datapoints[i].kind]
         if members:
-            ws.write_formula(last, j, f"=SUM({a1(2, j)}:{a1(last - 1, j)})", st["total"], _num(totals[i]))
+            ws.write_formula(last, j, f"=SUM({a1(2, j)}:{a1(last - 1, j)})", style, _num(totals[i]))
         else:
-            ws.write_number(last, j, _num(totals[i]), st["total"])
+            ws.write_number(last, j, _num(totals[i]), style)
     ws.freeze_panes(2, 2)
     ws.set_landscape()
     ws.set_paper(9)
