@@ -38,6 +38,7 @@ COVER_FIELDS = (
     ("contact.date", "填报日期", "contact"),
 )
 COVER_STATUS = "status.overall"
+STATUS_MIN_WIDTH = 40  # characters: a table's status spans its label columns if they are this wide
 
 # Identity carried by every workbook nianbao writes, both as custom document properties named
 # ``nianbao.<key>`` and as rows ``key | value`` (from A1 down) on the very hidden META_SHEET.
@@ -272,9 +273,15 @@ def _table_sheet(fmt: Format, table) -> SheetLayout:
     places, n_label, width = _table_places(fmt, table)
     places = _mark_totals(fmt, places)
     places += _check_places(fmt, table, places, n_label)
+    # table 三's third label column holds its longest row label on one line (“（二）部分公开（区分
+    # 处理的，…）” across B:C), and its last rows' labels on two
+    label_w = {0: (), 1: (16,), 3: (14, 16, 48)}.get(n_label, (16,) * n_label)
+    # The status spans the label columns when they are wide enough for its sentence: the
+    # writer freezes panes at the first input column, and a merged cell across that line is
+    # repainted on one side only (LibreOffice). Otherwise it spans the table.
+    status_cols = n_label if sum(label_w) >= STATUS_MIN_WIDTH else n_label + width
     places.append(Place(table.sheet, 1, 0, "status", None, f"status.{table.id}", "status",
-                        cols=n_label + width))
-    label_w = {0: (), 1: (16,), 3: (14, 16, 36)}.get(n_label, (16,) * n_label)
+                        cols=status_cols))
     data_w = 10 if width > 7 else 12
     if width <= 3:
         data_w = 16
