@@ -21,6 +21,7 @@ def _cells(path):
 
 
 def _same(mine, theirs, formula: bool) -> bool:
+    theirs = getattr(theirs, "text", theirs)  # openpyxl's ArrayFormula (the template's statuses)
     if mine is None or mine.v is None and mine.f is None:
         return theirs is None or theirs == ""
     if formula and mine.f is not None:

@@ -184,7 +184,8 @@ def test_checks_and_statuses_are_formulas_with_conditional_formats(named, layout
         covered = {c.coordinate for cf in ws.conditional_formatting
                    for rng in str(cf.sqref).split() for c in _cells(ws, rng)}
         for p in marks:
-            assert str(ws[p.ref].value).startswith("=IF("), p.id
+            v = ws[p.ref].value  # statuses are array formulas (IF over a range)
+            assert str(getattr(v, "text", v)).startswith("=IF("), p.id
             assert p.ref in covered, p.id
     assert sum(1 for p in layout.places if p.role == "check") == 7  # R1 per column
 
@@ -294,3 +295,72 @@ def test_summary_instructions_speak_about_the_summary(fmt):
     for rule in fmt.rules:
         assert (f"{rule.id}　{rule.title}——" in text) == (rule in applies), rule.id
         assert f"{rule.id}（{rule.title}）" in text or rule in applies, rule.id
+
+
+def test_inputs_the_importer_rejects_turn_red(blank, layout):
+    """Every number input has a formula conditional format (relative to its rectangle's
+    top-left cell) that fills it red when it holds a negative, a fraction in a count, or text."""
+    from nianbao.workbook_formulas import bad_cell
+
+    for s in layout.sheets:
+        ws = blank[s.name]
+        red = {}
+        for cf in ws.conditional_formatting:
+            for rule in cf.rules:
+                if rule.type == "expression":
+                    for rng in str(cf.sqref).split():
+                        first = rng.split(":")[0]
+                        for c in _cells(ws, rng):
+                            red[c.coordinate] = (rule.formula[0], first, rule.dxf.fill.bgColor.rgb)
+        for p in s.places:
+            if p.role == "input":
+                formula, first, fill = red[p.ref]
+                assert formula == bad_cell(p.kind, first), p.id
+                assert fill.endswith("FFC7CE"), p.id
+
+
+def test_counts_and_totals_show_a_fraction(blank, layout):
+    """General, not "0": 2.5 pasted into a count shows as 2.5, and so does a total."""
+    for p in layout.places:
+        if p.role == "total" or (p.role == "input" and p.kind == "count"):
+            assert blank[p.sheet][p.ref].number_format == "General", p.id
+
+
+def test_no_status_cell_crosses_the_frozen_columns(blank, layout):
+    """LibreOffice repaints only one side of a merged cell across the freeze line."""
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    frozen = 0
+    for s in layout.sheets:
+        if not s.table:
+            continue
+        status = next(p for p in s.places if p.role == "status")
+        pane = blank[s.name].freeze_panes
+        if pane:
+            col = column_index_from_string(coordinate_from_string(pane)[0]) - 1
+            frozen += col > 0
+            assert not status.col < col < status.col + status.cols, (s.name, status.range, pane)
+    assert frozen == 1  # table 三 keeps its label columns on screen
+
+
+def test_rows_are_as_tall_as_their_wrapped_text(blank, layout):
+    """Labels and statuses (at their longest) fit their rows; table 三's longest row label
+    reads on one line."""
+    from nianbao.template import LINE_PT, _lines
+    from nianbao.workbook_formulas import Formulas
+
+    f = Formulas(layout, {})
+    for s in layout.sheets:
+        ws = blank[s.name]
+        for p in s.places:
+            if p.role == "status":
+                text = f.widest_status(None if p.id == L.COVER_STATUS else p.sheet)
+            elif p.role == "label" and p.rows == 1:
+                text = p.text
+            else:
+                continue
+            lines = _lines(text, sum(s.widths[p.col:p.col + p.cols]))
+            height = ws.row_dimensions[p.row + 1].height or 15
+            assert height >= lines * LINE_PT, (s.name, p.ref, text)
+    part = next(p for p in layout.places if p.text and p.text.startswith("（二）部分公开"))
+    assert _lines(part.text, sum(layout.sheet(part.sheet).widths[part.col:part.col + part.cols])) == 1

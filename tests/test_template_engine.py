@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.formula import ArrayFormula
 
 from lo import needs_soffice, recalc
 from nianbao import layout as L
@@ -52,6 +53,14 @@ def engine(tmp_path_factory, fmt, layout):
     good = balanced(fmt)
     bad = dict(good, **{"t3.received.research": good["t3.received.research"] + 2})
     half = {i: v for i, v in good.items() if not i.startswith("t3.")}
+    # what pasting past the validation can leave: a fraction and a negative in counts, a
+    # negative amount, text, a lone space; and in table 三 a fraction that also breaks R1
+    invalid = dict(good, **{"t4.review.upheld": 2.5, "t4.review.corrected": -1,
+                            "t4.suit_direct.other": " ", "t2.fees.amount": -3.5,
+                            "t2.regulations.issued": "无",
+                            "t3.received.research": good["t3.received.research"] + 0.5,
+                            "t3.carried_over.other_org": None})
+    written = {i: (Decimal(str(v)) if isinstance(v, float) else v) for i, v in invalid.items()}
     prev = {"format": "gb2021", "year": 2025, "org": ORG,
             "values": {"t2.regulations.in_force": 0, "t2.normative_documents.in_force": 10}}
     files = {
@@ -62,6 +71,8 @@ def engine(tmp_path_factory, fmt, layout):
         "pre_good": template_bytes(year=2026, org=ORG, prefill=good),
         "pre_bad": template_bytes(year=2026, org=ORG, prefill=bad),
         "pre_prev": template_bytes(year=2026, org=ORG, prefill=good, previous=prev),
+        "typed_invalid": template_bytes(year=2026, org=ORG),
+        "pre_invalid": template_bytes(year=2026, org=ORG, prefill=written),
     }
     paths = {}
     for name, data in files.items():
@@ -70,6 +81,7 @@ def engine(tmp_path_factory, fmt, layout):
     _fill(paths["typed_good"], good, layout)
     _fill(paths["typed_bad"], bad, layout)
     _fill(paths["typed_half"], half, layout)
+    _fill(paths["typed_invalid"], invalid, layout)
     out = recalc(list(paths.values()), tmp_path_factory.mktemp("out"))
     return {"in": paths, "out": dict(zip(paths, out)), "good": good, "bad": bad, "prev": prev}
 
@@ -83,11 +95,12 @@ def _formula_cells(path):
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for c in row:
-                if isinstance(c.value, str) and c.value.startswith("="):
+                if isinstance(c.value, ArrayFormula) or (
+                        isinstance(c.value, str) and c.value.startswith("=")):
                     yield ws.title, c.coordinate
 
 
-@pytest.mark.parametrize("name", ["blank", "pre_good", "pre_bad", "pre_prev"])
+@pytest.mark.parametrize("name", ["blank", "pre_good", "pre_bad", "pre_prev", "pre_invalid"])
 def test_cached_results_equal_libreoffice(engine, name):
     """What a viewer that never recalculates shows is what the engine computes."""
     mine, lo = _values(engine["in"][name]), _values(engine["out"][name])
@@ -125,15 +138,35 @@ def test_unbalanced_column_fails(engine, name, layout):
         if p.role == "check":
             want = "× 相差2" if p.id.endswith((".research", ".total")) else "√ 通过"
             assert wb[p.sheet][p.ref].value == want, p.id
-    assert _at(wb, layout, "status.t3").startswith("× 本表有2处未通过：勾稽关系不符2列")
+    assert _at(wb, layout, "status.t3") == "× 本表勾稽关系不符2列"
     assert _at(wb, layout, "status.t2") == "√ 本表全部校验通过"
-    assert _at(wb, layout, L.COVER_STATUS).startswith("× 有2处未通过")
+    assert _at(wb, layout, L.COVER_STATUS) == "× 勾稽关系不符2处，请查看各表顶部的校验状态"
+
+
+@pytest.mark.parametrize("name", ["typed_invalid", "pre_invalid"])
+def test_inputs_the_importer_rejects_are_counted(engine, name, layout):
+    """Validation is gone after a paste: the statuses themselves count negative numbers,
+    fractions in counts and text, so the cover never says 全部校验通过 for such a file."""
+    wb = _values(engine["out"][name])
+    good = engine["good"]
+    rest = good["t4.review.other"] + good["t4.review.pending"]
+    assert _at(wb, layout, "t4.review.total") == 1.5 + rest  # 2.5 - 1 + …: the fraction stays
+    assert _at(wb, layout, "status.t4") == "× 本表有3格不是不小于0的整数"
+    assert _at(wb, layout, "status.t2") == "× 本表有2格不是不小于0的数（件数须为整数）"
+    assert _at(wb, layout, "status.t3") == "× 本表有1格不是不小于0的整数，勾稽关系不符1列，还有1项未填写"
+    assert _at(wb, layout, L.COVER_STATUS) == (
+        "× 有6格不是不小于0的数（件数须为整数），勾稽关系不符1处，还有1项未填写，"
+        "请查看各表顶部的校验状态")
+    t3 = {p.id: wb[p.sheet][p.ref].value for p in layout.places if p.role == "check"}
+    assert t3["check.R1.t3.carried_forward.research"] == "× 相差0.5"
+    assert t3["check.R1.t3.carried_forward.other_org"] == "待填写"
+    assert t3["check.R1.t3.carried_forward.total"] == "待填写"
 
 
 def test_half_filled_is_pending(engine, layout):
     wb = _values(engine["out"]["typed_half"])
     assert _at(wb, layout, "status.t2") == "√ 本表全部校验通过"
-    assert _at(wb, layout, "status.t3").startswith("待填写：本表还有144项")
+    assert _at(wb, layout, "status.t3") == "待填写：本表还有144项未填写（没有的填0）"
     assert all(wb[p.sheet][p.ref].value == "待填写" for p in layout.places if p.role == "check")
     assert _at(wb, layout, L.COVER_STATUS).startswith("待填写：还有144项")
 

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from nianbao import layout as L
 from nianbao.rules import Context, evaluate, recompute_totals
+from nianbao.values import read_value
 from nianbao.workbook_formulas import CHECK_PASS, PENDING, Formulas, runs
 
 FMT = L.layout_for("gb2021").format
@@ -43,3 +44,27 @@ def test_runs_make_rectangles():
     assert runs(inputs, "x") == ["'x'!D7:I29", "'x'!D31:I31"]
     checks = [p for p in t3.places if p.role == "check"]
     assert runs(checks) == ["D32:J32"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(FMT.inputs)),
+                       st.one_of(st.none(), st.integers(-3, 3),
+                                 st.decimals(-3, 3, places=2, allow_nan=False)), min_size=0))
+def test_statuses_count_what_the_importer_rejects(changes):
+    """A status counts an input as bad exactly when the importer's read_value rejects it."""
+    values = {i: 0 for i in FMT.inputs}
+    values.update(changes)
+    f = Formulas(LAYOUT, values)
+    total_bad = 0
+    for sheet in f.plan.tables:
+        ids = f.plan.tables[sheet][0]
+        bad = sum(1 for i in ids if values[i] is not None
+                  and read_value(values[i], FMT.datapoints[i].kind)[0] is None)
+        blank = sum(1 for i in ids if values[i] is None)
+        total_bad += bad
+        text = f.table_status(sheet).value
+        assert (f"有{bad}格不是" in text) == (bad > 0), text
+        assert (f"还有{blank}项未填写" in text) == (blank > 0), text
+        assert text.startswith("√") == (not bad and not blank and "勾稽" not in text)
+    overall = f.overall().value
+    assert (f"有{total_bad}格不是" in overall) == (total_bad > 0)

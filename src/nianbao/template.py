@@ -27,10 +27,10 @@ from . import GENERATOR
 from . import layout as L
 from .spec import Format
 from .values import from_json
-from .workbook_formulas import Formulas, runs
+from .workbook_formulas import Formulas, bad_cell, runs
 from .merge import MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, members_digest
 from .workbook_instructions import instruction_lines, summary_instruction_lines
-from .workbook_styles import MARKS, make_styles
+from .workbook_styles import MARK_FAIL, MARKS, make_styles
 
 KINDS = ("template", "summary")
 LINE_PT = 16  # height of one wrapped line of 11 pt CJK text
@@ -280,6 +280,9 @@ class _Writer:
                                {**_validation(self.fmt, key), "multi_range": _sqref(places)})
         if marks:
             self._marks(ws, marks)
+        for kind in ("count", "signed", "amount"):
+            if kind in checks:
+                self._bad_marks(ws, kind, checks[kind])
         self._heights(ws, sl)
         self._freeze(ws, sl)
         self._print(ws, sum(sl.widths), sl.places)
@@ -336,6 +339,18 @@ class _Writer:
             ws.conditional_format(places[0].row, places[0].col, places[0].row, places[0].col,
                                   {"type": "text", "criteria": "begins with", "value": ch,
                                    "format": self.st["mark:" + ch], "multi_range": ranges})
+
+    def _bad_marks(self, ws, kind: str, places):
+        """Red fill on an input whose content the importer rejects: pasting a cell removes its
+        validation, so a negative, a fraction or text can still land there. One format per
+        rectangle, each relative to its own top-left cell (a merged input: its top-left)."""
+        for rect in runs(places):
+            first, _, last = rect.partition(":")
+            r0, c0 = L.parse_a1(first)
+            r1, c1 = L.parse_a1(last or first)
+            ws.conditional_format(r0, c0, r1, c1, {"type": "formula",
+                                                   "criteria": "=" + bad_cell(kind, first),
+                                                   "format": self.st["mark:" + MARK_FAIL]})
 
     def stock(self, previous: dict):
         """Last year's 现行有效件数 beside table 二, and an R8 mark per row (locked)."""
@@ -396,6 +411,8 @@ class _Writer:
         need: dict[int, float] = {}
         for p in sl.places:
             text = str(self._cached(p)) if p.role in ("check", "status") else p.text
+            if p.role == "status":  # as tall as its longest sentence, which typing can bring
+                text = self.f.widest_status(None if p.id == L.COVER_STATUS else p.sheet)
             if p.role == "text":
                 need[p.row] = TEXT_ROW_PT
             elif p.role in ("input", "total"):
@@ -418,9 +435,16 @@ class _Writer:
         return self.f.table_status(p.sheet).value
 
     def _freeze(self, ws, sl):
+        """Headers stay on screen, and the label columns too unless the status crosses that
+        line: LibreOffice repaints only one side of a merged cell across the freeze line when
+        its value changes (the layout keeps it inside the label columns where they are wide)."""
         inputs = [p for p in sl.places if p.role in ("input", "total")]
-        if inputs and self._single_block(sl.name):
-            ws.freeze_panes(min(p.row for p in inputs), min(p.col for p in inputs))
+        if not inputs or not self._single_block(sl.name):
+            return
+        row, col = min(p.row for p in inputs), min(p.col for p in inputs)
+        if any(p.role == "status" and p.col < col < p.col + p.cols for p in sl.places):
+            col = 0
+        ws.freeze_panes(row, col)
 
     def _print(self, ws, width, places):
         ws.set_paper(9)  # A4
@@ -513,7 +537,10 @@ def _put(ws, p: L.Place, value, style):
         ws.merge_range(r, c, r + p.rows - 1, c + p.cols - 1, "", style)
     if isinstance(value, Live):
         cached = float(value.value) if isinstance(value.value, Decimal) else value.value
-        ws.write_formula(r, c, "=" + value.formula, style, cached)
+        if value.array:
+            ws.write_array_formula(r, c, r, c, "{=" + value.formula + "}", style, cached)
+        else:
+            ws.write_formula(r, c, "=" + value.formula, style, cached)
     elif isinstance(value, str):
         ws.write_string(r, c, value, style)
     elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):

@@ -21,22 +21,75 @@ PENDING = "待填写"
 CHECK_PASS = f"{MARK_PASS} 通过"
 TABLE_OK = f"{MARK_PASS} 本表全部校验通过"
 ALL_OK = f"{MARK_PASS} 全部校验通过"
-# Status sentences, split where the live counts go: fail = (open points, failed checks, blanks).
+# Status sentences. Three counts go into them: blank inputs (m), R1 marks that fail (f) and
+# inputs that hold something the importer rejects (b: a negative number, a fraction in a count,
+# text) -- pasting removes a cell's validation, so the status must count those itself.
 STATUS_WORDS = {
     "table": {"ok": TABLE_OK,
-              "pending": (f"{PENDING}：本表还有", "项未填写或不是数字（没有的填0）"),
-              "fail": (f"{MARK_FAIL} 本表有", "处未通过：勾稽关系不符", "列，未填写或不是数字", "项")},
+              "pending": (f"{PENDING}：本表还有", "项未填写（没有的填0）"),
+              "fail": (f"{MARK_FAIL} 本表", ""),
+              "checks": ("勾稽关系不符", "列"), "blank": ("还有", "项未填写")},
     "overall": {"ok": ALL_OK,
-                "pending": (f"{PENDING}：还有", "项未填写或不是数字，请查看各表顶部的校验状态"),
-                "fail": (f"{MARK_FAIL} 有", "处未通过：勾稽关系不符", "处，未填写或不是数字",
-                         "项，请查看各表顶部的校验状态")},
+                "pending": (f"{PENDING}：还有", "项未填写，请查看各表顶部的校验状态"),
+                "fail": (f"{MARK_FAIL} ", "，请查看各表顶部的校验状态"),
+                "checks": ("勾稽关系不符", "处"), "blank": ("还有", "项未填写")},
 }
+SEP = "，"
+
+
+def bad_words(kinds) -> tuple[str, str]:
+    """How a status names the inputs it rejects, from the kinds of input it covers."""
+    kinds = set(kinds)
+    if kinds <= {"count"}:
+        return ("有", "格不是不小于0的整数")
+    if kinds <= {"count", "amount"}:
+        return ("有", "格不是不小于0的数（件数须为整数）")
+    return ("有", "格不是有效的数（件数须为不小于0的整数，金额不能为负）")
+
+
+def bad_number(kind: str, ref: str) -> str:
+    """True for a number the importer rejects in an input of this kind (``ref``: cell or range,
+    element-wise in an array formula)."""
+    if kind == "amount":
+        return f"{ref}<0"
+    if kind == "signed":
+        return f"{ref}<>INT({ref})"
+    return f"{ref}<>ABS(INT({ref}))"  # negative or a fraction
+
+
+def bad_cell(kind: str, ref: str) -> str:
+    """The conditional-format test of one input: a rejected number, or anything else that is
+    not blank (text, even a space, which the importer would not read as a number either)."""
+    return f'IF(ISNUMBER({ref}),{bad_number(kind, ref)},{ref}<>"")'
+
+
+def is_number(value) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def is_blank(value) -> bool:
+    return value is None or value == ""  # an empty string is written as a blank cell
+
+
+def is_bad(kind: str, value) -> bool:
+    """The Python twin of the status's count of rejected inputs, for a value as written (a
+    sample workbook may carry text as a person typed it; blank is not bad)."""
+    if is_blank(value):
+        return False
+    if not is_number(value):
+        return True
+    if kind == "amount":
+        return value < 0
+    if kind == "signed":
+        return value != int(value)
+    return value < 0 or value != int(value)
 
 
 @dataclass(frozen=True)
 class Live:
     formula: str  # without the leading "="
     value: object  # the cached result
+    array: bool = False  # an array (CSE) formula: IF over a range needs it in every engine
 
 
 def quote_sheet(name: str) -> str:
@@ -100,48 +153,61 @@ class _Plan:
             self.checks[f"check.{c.rule.id}.{c.anchor}"] = (formula, need, lhs, rhs)
             self.rules[f"check.{c.rule.id}.{c.anchor}"] = c
         self.tables = {}  # sheet -> (input ids, check ids, status formula, overall terms)
-        ms, fs = [], []
+        ms, fs, bs, kinds = [], [], [], set()
         for sl in layout.sheets:
             if sl.table:
                 self.tables[sl.name] = self._table(sl)
-                mq, fq = self.tables[sl.name][3]
+                mq, fq, bq = self.tables[sl.name][3]
                 ms.append(mq)
+                bs.append(bq)
                 fs += [fq] if fq else []
-        self.overall = _status_formula("(" + "+".join(ms) + ")",
-                                       "(" + "+".join(fs or ["0"]) + ")", "overall")
+                kinds |= {p.kind for p in sl.places if p.role == "input"}
+        self.overall = _status_formula("(" + "+".join(ms) + ")", "(" + "+".join(fs or ["0"]) + ")",
+                                       "(" + "+".join(bs) + ")", "overall", bad_words(kinds))
 
     @staticmethod
     def _table(sl):
         inputs = [p for p in sl.places if p.role == "input"]
         checks = [p for p in sl.places if p.role == "check"]
+        kinds = sorted({p.kind for p in inputs})
 
         def parts(q):
-            m = f"({len(inputs)}-COUNT({','.join(runs(inputs, q))}))"
+            # blank: n - COUNTA; bad: what is not a number (text, even a space) plus the numbers
+            # of each kind that the importer rejects (IF over a range: an array formula)
+            every = ",".join(runs(inputs, q))
+            bad = [f"COUNTA({every})-COUNT({every})"]
+            for kind in kinds:
+                bad += [f"SUM(IF(ISNUMBER({r}),--({bad_number(kind, r)}),0))"
+                        for r in runs([p for p in inputs if p.kind == kind], q)]
             f = ("(" + "+".join(f'SUMPRODUCT(--(LEFT({r},1)="{MARK_FAIL}"))'
                                 for r in runs(checks, q)) + ")") if checks else None
-            return m, f
-        m, f = parts(None)
-        mq, fq = parts(sl.name)
-        return [p.id for p in inputs], [p.id for p in checks], _status_formula(m, f, "table"), (mq, fq)
+            return f"({len(inputs)}-COUNTA({every}))", f, "(" + "+".join(bad) + ")"
+        m, f, b = parts(None)
+        status = _status_formula(m, f, b, "table", bad_words(kinds))
+        return [p.id for p in inputs], [p.id for p in checks], status, parts(sl.name), kinds
 
 
-def _status_formula(m: str, f: str | None, scope: str) -> str:
-    """The formula twin of :func:`status_text` (``m``/``f``: missing/fail count expressions)."""
+def _status_formula(m: str, f: str | None, b: str, scope: str, bad: tuple[str, str]) -> str:
+    """The formula twin of :func:`status_text` (``m``/``f``/``b``: blank/fail/bad counts)."""
     words = STATUS_WORDS[scope]
     pending = f'IF({m}>0,"{words["pending"][0]}"&{m}&"{words["pending"][1]}","{words["ok"]}")'
-    if f is None:
-        return pending
-    fail = words["fail"]
-    return (f'IF({f}>0,"{fail[0]}"&({f}+{m})&"{fail[1]}"&{f}&"{fail[2]}"&{m}&"{fail[3]}",'
-            f'{pending})')
+    f = f or "0"
+    fail, chk, blank = words["fail"], words["checks"], words["blank"]
+    detail = (f'MID(IF({b}>0,"{SEP}{bad[0]}"&{b}&"{bad[1]}","")'
+              f'&IF({f}>0,"{SEP}{chk[0]}"&{f}&"{chk[1]}","")'
+              f'&IF({m}>0,"{SEP}{blank[0]}"&{m}&"{blank[1]}",""),2,999)')
+    return f'IF({f}+{b}>0,"{fail[0]}"&{detail}&"{fail[1]}",{pending})'
 
 
-def status_text(missing: int, fails: int, scope: str) -> str:
-    """What a status cell says: failures first, then what is still blank, else all passed."""
+def status_text(missing: int, fails: int, bad: int, scope: str, bad_w: tuple[str, str]) -> str:
+    """What a status cell says: failures and rejected inputs first, then blanks, else passed."""
     words = STATUS_WORDS[scope]
-    if fails:
-        a, b, c, d = words["fail"]
-        return f"{a}{fails + missing}{b}{fails}{c}{missing}{d}"
+    if fails or bad:
+        chk, blank = words["checks"], words["blank"]
+        detail = [f"{bad_w[0]}{bad}{bad_w[1]}" if bad else "",
+                  f"{chk[0]}{fails}{chk[1]}" if fails else "",
+                  f"{blank[0]}{missing}{blank[1]}" if missing else ""]
+        return words["fail"][0] + SEP.join(x for x in detail if x) + words["fail"][1]
     if missing:
         return f"{words['pending'][0]}{missing}{words['pending'][1]}"
     return words["ok"]
@@ -159,7 +225,7 @@ class Formulas:
         self.fmt = layout.format
         self.plan = _plan(self.fmt.id)
         self.values = {i: values.get(i) for i in self.fmt.inputs}
-        engine = {i: (v if v is not None else 0) for i, v in self.values.items()}
+        engine = {i: (v if is_number(v) else 0) for i, v in self.values.items()}  # as SUM does
         self.engine = {**engine, **recompute_totals(self.fmt, engine)}
         self._checks: dict[str, Live] = {}
 
@@ -174,7 +240,7 @@ class Formulas:
         """R1 for one column: pending while an input is blank, else pass or the difference."""
         if check_id not in self._checks:
             formula, need, lhs, rhs = self.plan.checks[check_id]
-            if any(self.values.get(i) is None for i in need):
+            if not all(is_number(self.values.get(i)) for i in need):  # COUNT(...) < n
                 value = PENDING
             else:
                 diff = sum(self.engine[i] for i in lhs) - sum(self.engine[i] for i in rhs)
@@ -182,20 +248,32 @@ class Formulas:
             self._checks[check_id] = Live(formula, value)
         return self._checks[check_id]
 
-    def _open(self, sheet: str) -> tuple[int, int]:
-        inputs, checks, _, _ = self.plan.tables[sheet]
-        missing = sum(1 for i in inputs if self.values.get(i) is None)
+    def _open(self, sheet: str) -> tuple[int, int, int]:
+        inputs, checks, _, _, _ = self.plan.tables[sheet]
+        kind = self.plan.by_id
+        missing = sum(1 for i in inputs if is_blank(self.values.get(i)))
         fails = sum(1 for c in checks if self.check(c).value.startswith(MARK_FAIL))
-        return missing, fails
+        bad = sum(1 for i in inputs if is_bad(kind[i].kind, self.values.get(i)))
+        return missing, fails, bad
 
     def table_status(self, sheet: str) -> Live:
-        return Live(self.plan.tables[sheet][2], status_text(*self._open(sheet), "table"))
+        words = bad_words(self.plan.tables[sheet][4])
+        return Live(self.plan.tables[sheet][2],
+                    status_text(*self._open(sheet), "table", words), array=True)
 
     def overall(self) -> Live:
         """The cover's status: every table's open points together."""
         opened = [self._open(s) for s in self.plan.tables]
-        return Live(self.plan.overall, status_text(sum(m for m, _ in opened),
-                                                   sum(f for _, f in opened), "overall"))
+        words = bad_words(k for t in self.plan.tables.values() for k in t[4])
+        return Live(self.plan.overall, status_text(*(sum(x) for x in zip(*opened)), "overall", words),
+                    array=True)
+
+    def widest_status(self, sheet: str | None) -> str:
+        """The longest text a status can show (for its row height): every part, 3-digit counts."""
+        if sheet is None:
+            words = bad_words(k for t in self.plan.tables.values() for k in t[4])
+            return status_text(999, 99, 999, "overall", words)
+        return status_text(999, 99, 999, "table", bad_words(self.plan.tables[sheet][4]))
 
     def stock(self, check, last_ref: str, last) -> Live:
         """R8 with last year's 现行有效件数 shown beside table 二 (a warning, so △ not ×)."""
@@ -205,7 +283,7 @@ class Formulas:
         formula = (f'IF(COUNT({this},{plus},{minus})<3,"{PENDING}",IF({this}={expect},'
                    f'"{MARK_PASS} 相符","{MARK_WARN} 相差"&ABS({this}-({expect}))&"，请核实"))')
         vals = [self.values.get(ids[k]) for k in ("this", "plus", "minus")]
-        if any(v is None for v in vals) or last is None:
+        if not all(is_number(v) for v in vals) or last is None:  # COUNT(...) < 3
             return Live(formula, PENDING)
         diff = vals[0] - (last + vals[1] - vals[2])
         return Live(formula, f"{MARK_PASS} 相符" if diff == 0 else
