@@ -51,6 +51,25 @@ def test_blank_into_folder(tmp_path):
     assert (tmp_path / BLANK.name).read_bytes() == BLANK.read_bytes()
 
 
+def test_a_path_ending_in_slash_is_a_new_folder(tmp_path):
+    """-o blank/ creates the folder (typer's Path would have dropped the slash: "not .xlsx")."""
+    r = run("--year", 2026, "-o", f"{tmp_path / 'blank'}/")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "blank" / BLANK.name).read_bytes() == BLANK.read_bytes()
+    r = run("--year", 2026, "--org-name", ORG["name"], "--org-code", ORG["code"],
+            "--org-kind", ORG["kind"], "-o", f"{tmp_path / 'a' / 'b'}/")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "a" / "b" / template_filename(2026, ORG)).exists()
+
+
+def test_a_folder_path_that_is_a_file_is_refused(tmp_path):
+    (tmp_path / "blank").write_text("x")
+    r = run("--year", 2026, "-o", f"{tmp_path / 'blank'}/")
+    assert r.exit_code == 2 and "已有同名文件" in r.output
+    r = run("--year", 2026, "-o", tmp_path / "blank")
+    assert r.exit_code == 2 and "应以 .xlsx 结尾" in r.output
+
+
 def test_roster_writes_one_per_body(tmp_path):
     r = run("--year", 2026, "--roster", ROSTER, "-o", tmp_path / "out", "--jobs", 2)
     assert r.exit_code == 0, r.output

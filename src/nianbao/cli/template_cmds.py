@@ -7,6 +7,7 @@ options, a body whose name cannot be a file name).
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import List, Optional
@@ -26,8 +27,8 @@ def template(
     org_kind: Optional[str] = typer.Option(None, "--org-kind",
                                            help="单位类型：乡镇、街道、县级政府、政府办公室、部门"),
     roster: Optional[Path] = typer.Option(None, "--roster", help="名册（.csv 或 .xlsx，列：code,name,kind）"),
-    output: Optional[Path] = typer.Option(None, "-o", "--out", "--output",
-                                          help="输出文件；用名册时为输出文件夹"),
+    output: Optional[str] = typer.Option(None, "-o", "--out", "--output", metavar="<path>",
+                                         help="输出文件，或以 / 结尾的文件夹；用名册时为输出文件夹"),
     previous: Optional[List[Path]] = typer.Option(
         None, "--previous", metavar="<path>", help="上年报告：collect 输出文件夹（读其中 reports/*.json）或报告 JSON 文件，可重复"),
     fmt: str = typer.Option("gb2021", "--format", help="格式编号"),
@@ -37,6 +38,15 @@ def template(
     """生成锁定的填报模板：单个单位、整份名册，或不指定单位时生成空白模板。"""
     with guard(debug):
         _template(year, org_name, org_code, org_kind, roster, output, previous or [], fmt, jobs)
+
+
+def _out(output: str | None) -> tuple[Path | None, bool]:
+    """The -o path, and whether it names a folder: one that exists, or any path ending in a
+    separator (typer's Path would drop the trailing "/", so the option is taken as text)."""
+    if not output:
+        return None, False
+    path = Path(output)
+    return path, output.endswith(("/", os.sep)) or path.is_dir()
 
 
 def _template(year, org_name, org_code, org_kind, roster, output, previous, fmt, jobs) -> None:
@@ -51,11 +61,12 @@ def _template(year, org_name, org_code, org_kind, roster, output, previous, fmt,
     if given and len(given) < 3:
         fail("生成单个单位的模板需同时提供 --org-name、--org-code 和 --org-kind")
     prev = _previous(previous, year)
+    output, folder = _out(output)
     if roster:
         _roster(roster, output, year, fmt, prev, jobs)
     else:
         org = {"code": org_code.strip(), "name": org_name.strip(), "kind": org_kind.strip()} if given else None
-        _single(org, output, year, fmt, prev)
+        _single(org, output, folder, year, fmt, prev)
 
 
 def _previous(paths, year) -> dict:
@@ -66,7 +77,7 @@ def _previous(paths, year) -> dict:
     return reports
 
 
-def _single(org, output, year, fmt, prev) -> None:
+def _single(org, output, folder, year, fmt, prev) -> None:
     from ..roster import check_org
     from ..template import template_filename, write_template
 
@@ -75,10 +86,12 @@ def _single(org, output, year, fmt, prev) -> None:
         for f in problems:
             (fail if f.severity == "error" else lambda m: note(f"警告：{m}"))(f.message())
     path = output or Path(template_filename(year, org))
-    if path.is_dir():
+    if folder:
+        if path.exists() and not path.is_dir():
+            fail(f"-o 以 / 结尾表示文件夹，但已有同名文件：{path}")
         path = path / template_filename(year, org)
     if path.suffix.lower() != ".xlsx":
-        fail(f"输出文件应以 .xlsx 结尾：{path}")
+        fail(f"输出文件应以 .xlsx 结尾（或以 / 结尾表示文件夹）：{path}")
     if prev and not org:
         note("警告：空白模板不预填上年数据（不知道是哪个单位），已忽略 --previous")
     previous = prev.get(org["code"]) if org else None
