@@ -126,3 +126,28 @@ def test_empty_inbox_says_so_and_writes_the_board(tmp_path):
     assert res.exit_code == 0, res.output
     assert "收件文件夹中没有任何文件" in res.output
     assert [r["状态"] for r in _board(tmp_path / "out")] == ["未提交"] * 3
+
+
+def test_board_is_readable_at_a_glance(tmp_path):
+    """status.xlsx opens with 说明 on screen (the columns fit about 165 characters: a 1366-pixel screen), section
+    headings in rows tall enough for their font, the header row and the names frozen, long
+    cells wrapped; the roster's bad rows have their own section."""
+    import openpyxl
+
+    inbox = tmp_path / "inbox"
+    _good(inbox, 0, "中村镇.xlsx")
+    ms.write(inbox / "年报.ods", ods_bytes())
+    roster = _roster(tmp_path / "r.csv", ROSTER + [("140521101", "北山镇人民政府", "乡镇")])
+    _collect(inbox, roster, tmp_path / "out")
+    ws = openpyxl.load_workbook(tmp_path / "out" / "status.xlsx")["收集情况"]
+    widths = {c: d.width for d in ws.column_dimensions.values() for c in range(d.min, d.max + 1)}
+    assert sorted(widths) == list(range(1, 12)) and sum(widths.values()) <= 165, widths
+    col_a = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    for heading in ("名册中有问题的行（已跳过，请改正名册）", "其他文件（未采用、未对应名册、其他年度、无法读取或已忽略）"):
+        r = col_a[heading]
+        font = ws.cell(r, 1).font.sz
+        assert ws.row_dimensions[r].height >= 1.5 * font, (heading, ws.row_dimensions[r].height, font)
+    header = min(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "序号")
+    assert ws.freeze_panes == f"D{header + 1}"
+    assert all(ws.cell(header + 1, c).alignment.wrap_text for c in range(1, 12))
+    assert ws.cell(col_a["名册中有问题的行（已跳过，请改正名册）"] + 2, 5).value == "名册有误"

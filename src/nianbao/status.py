@@ -50,8 +50,7 @@ def body_rows(col: Collection, left_out: set[str]) -> list[dict]:
 def unreadable_note(b) -> str:
     """What the board says of a body whose files all cannot be read."""
     more = f"（共{len(b.unreadable)}个文件，均无法读取）" if len(b.unreadable) > 1 else ""
-    return (f"已收到文件但无法读取：{b.unreadable[0].note}{more}。"
-            "请该单位按反馈另存为 .xlsx 或改正后重新提交；未计入汇总")
+    return f"已收到文件但无法读取：{b.unreadable[0].note}{more}。请该单位按反馈文件处理；未计入汇总"
 
 
 def _notes(b, left_out) -> list[str]:
@@ -125,7 +124,8 @@ def headline(col: Collection) -> list[str]:
         lines.append("有错误待改正：" + "、".join(who(b.org) for b in by[ERRORS]) + "。")
     bad = [f for f in col.roster_findings if f.get("severity") == "error"]
     if bad:
-        rows = "、".join(f"第{n}行" for n in sorted({(f.get("params") or {}).get("row") for f in bad} - {None}))
+        numbers = {(f.get("params") or {}).get(k) for f in bad for k in ("row", "first")} - {None}
+        rows = "、".join(f"第{n}行" for n in sorted(numbers))
         lines.append(f"名册有{len(bad)}处错误，相关行已跳过（{rows or '见表中“名册有误”'}），请改正名册后重新运行。")
     members = len(col.summary.get("members", ()))
     out = left_out_codes(col)
@@ -180,6 +180,7 @@ def status_xlsx(col: Collection) -> bytes:
     ws = wb.add_worksheet("收集情况")
     base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter", "text_wrap": True, "border": 1}
     title = wb.add_format({"font_name": "宋体", "bold": True, "font_size": 16})
+    section = wb.add_format({"font_name": "宋体", "bold": True, "font_size": 13, "valign": "bottom"})
     text = wb.add_format({"font_name": "宋体", "font_size": 12, "bold": True})
     alert = wb.add_format({"font_name": "宋体", "font_size": 12, "bold": True, "font_color": "#C00000"})
     head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "align": "center"})
@@ -193,7 +194,7 @@ def status_xlsx(col: Collection) -> bytes:
     ws.set_row(0, 26)
     lines = headline(col)
     for i, line in enumerate(lines, 1):
-        ws.merge_range(i, 0, i, len(COLUMNS) - 1, line, alert if line.startswith(("未提交", "有错误")) else text)
+        ws.merge_range(i, 0, i, len(COLUMNS) - 1, line, alert if line.startswith(("未提交", "有错误", "名册有", "收件文件夹")) else text)
         ws.set_row(i, 18 * _lines(line, sum(WIDTHS)) + 2)
     top = len(lines) + 2
     ws.write_row(top, 0, COLUMNS, head)
@@ -203,13 +204,17 @@ def status_xlsx(col: Collection) -> bytes:
         ws.write(i, 4, r["状态"], fills[r["状态"]])
     ws.autofilter(top, 0, top + len(rows), len(COLUMNS) - 1)
     ws.freeze_panes(top + 1, 3)
-    others = file_rows(col)
-    if others:
-        at = top + len(rows) + 2
-        ws.merge_range(at, 0, at, len(COLUMNS) - 1, "其他文件（未采用、未对应名册、其他年度、无法读取或已忽略）", title)
+    at = top + len(rows) + 2
+    for heading, extra in (("名册中有问题的行（已跳过，请改正名册）", roster_rows(col)),
+                           ("其他文件（未采用、未对应名册、其他年度、无法读取或已忽略）", file_rows(col))):
+        if not extra:
+            continue
+        ws.merge_range(at, 0, at, len(COLUMNS) - 1, heading, section)
+        ws.set_row(at, 24)  # the heading's font is larger than the default row
         ws.write_row(at + 1, 0, COLUMNS, head)
-        for i, r in enumerate(others, at + 2):
+        for i, r in enumerate(extra, at + 2):
             _row(ws, i, r, plain)
+        at += len(extra) + 3
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
