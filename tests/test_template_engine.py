@@ -15,7 +15,6 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from openpyxl.worksheet.formula import ArrayFormula
 
 from lo import needs_soffice, recalc
 from nianbao import layout as L
@@ -53,11 +52,13 @@ def engine(tmp_path_factory, fmt, layout):
     good = balanced(fmt)
     bad = dict(good, **{"t3.received.research": good["t3.received.research"] + 2})
     half = {i: v for i, v in good.items() if not i.startswith("t3.")}
-    # what pasting past the validation can leave: a fraction and a negative in counts, a
-    # negative amount, text, a lone space; and in table 三 a fraction that also breaks R1
+    # what pasting past the validation can leave: a fraction, a negative and a negative
+    # fraction (one bad cell, not two) in counts, a negative amount, text, a number as text
+    # ("-1": text, not also a negative), a lone space; in table 三 a fraction that breaks R1
     invalid = dict(good, **{"t4.review.upheld": 2.5, "t4.review.corrected": -1,
+                            "t4.review.other": -2.5,
                             "t4.suit_direct.other": " ", "t2.fees.amount": -3.5,
-                            "t2.regulations.issued": "无",
+                            "t2.regulations.issued": "无", "t2.regulations.repealed": "-1",
                             "t3.received.research": good["t3.received.research"] + 0.5,
                             "t3.carried_over.other_org": None})
     written = {i: (Decimal(str(v)) if isinstance(v, float) else v) for i, v in invalid.items()}
@@ -95,8 +96,7 @@ def _formula_cells(path):
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for c in row:
-                if isinstance(c.value, ArrayFormula) or (
-                        isinstance(c.value, str) and c.value.startswith("=")):
+                if isinstance(c.value, str) and c.value.startswith("="):
                     yield ws.title, c.coordinate
 
 
@@ -149,13 +149,13 @@ def test_inputs_the_importer_rejects_are_counted(engine, name, layout):
     fractions in counts and text, so the cover never says 全部校验通过 for such a file."""
     wb = _values(engine["out"][name])
     good = engine["good"]
-    rest = good["t4.review.other"] + good["t4.review.pending"]
-    assert _at(wb, layout, "t4.review.total") == 1.5 + rest  # 2.5 - 1 + …: the fraction stays
-    assert _at(wb, layout, "status.t4") == "× 本表有3格不是不小于0的整数"
-    assert _at(wb, layout, "status.t2") == "× 本表有2格不是不小于0的数（件数须为整数）"
+    rest = good["t4.review.pending"]
+    assert _at(wb, layout, "t4.review.total") == -1 + rest  # 2.5 - 1 - 2.5 + …: fractions stay
+    assert _at(wb, layout, "status.t4") == "× 本表有4格不是不小于0的整数"
+    assert _at(wb, layout, "status.t2") == "× 本表有3格不是不小于0的数（件数须为整数）"
     assert _at(wb, layout, "status.t3") == "× 本表有1格不是不小于0的整数，勾稽关系不符1列，还有1项未填写"
     assert _at(wb, layout, L.COVER_STATUS) == (
-        "× 有6格不是不小于0的数（件数须为整数），勾稽关系不符1处，还有1项未填写，"
+        "× 有8格不是不小于0的数（件数须为整数），勾稽关系不符1处，还有1项未填写，"
         "请查看各表顶部的校验状态")
     t3 = {p.id: wb[p.sheet][p.ref].value for p in layout.places if p.role == "check"}
     assert t3["check.R1.t3.carried_forward.research"] == "× 相差0.5"

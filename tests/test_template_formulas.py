@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import html
+import io
+import re
+import zipfile
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nianbao import layout as L
+from nianbao.merge import merge_reports
+from nianbao.report import build_report
 from nianbao.rules import Context, evaluate, recompute_totals
+from nianbao.summary_workbook import summary_xlsx
+from nianbao.template import template_bytes
 from nianbao.values import read_value
 from nianbao.workbook_formulas import CHECK_PASS, PENDING, Formulas, runs
 
@@ -68,3 +77,41 @@ def test_statuses_count_what_the_importer_rejects(changes):
         assert text.startswith("√") == (not bad and not blank and "勾稽" not in text)
     overall = f.overall().value
     assert (f"有{total_bad}格不是" in overall) == (total_bad > 0)
+
+
+
+def _formulas(data: bytes) -> list[tuple[str, str, str]]:
+    """(sheet part, attributes, formula) of every <f> element in a workbook's sheets."""
+    z = zipfile.ZipFile(io.BytesIO(data))
+    out = []
+    for name in z.namelist():
+        if name.startswith("xl/worksheets/sheet"):
+            xml = z.read(name).decode("utf-8")
+            found = re.findall(r"<f\b([^>]*)>([^<]*)</f>", xml)
+            assert len(found) == len(re.findall(r"<f[ />]", xml)), name  # none missed
+            out += [(name, a, html.unescape(t)) for a, t in found]
+    return out
+
+
+def test_no_array_formulas_and_none_too_long():
+    """Excel refuses an array (CSE) formula in a merged cell, and the statuses are merged: no
+    workbook the tool writes holds one (blank, a body's, with last year's report, a summary);
+    every formula stays within Excel's 8,192 characters."""
+    org = {"code": "140521100", "name": "中村镇人民政府", "kind": "乡镇"}
+    prev = {"format": "gb2021", "year": 2025, "org": org,
+            "values": {"t3.carried_forward.natural_person": 2, "t2.regulations.in_force": 4}}
+    values = {i: 1 for i in FMT.inputs}
+    reports = [build_report(FMT, year=2026, org={**org, "code": c}, values=values, texts={},
+                            source={"file": f"{c}.xlsx", "sha256": c}) for c in ("1", "2")]
+    summary, _ = merge_reports(reports, include_invalid=True)
+    books = {"blank": template_bytes(year=2026, org=None),
+             "body": template_bytes(year=2026, org=org),
+             "previous": template_bytes(year=2026, org=org, previous=prev),
+             "summary": summary_xlsx(summary, reports)}
+    statuses = sum(1 for p in LAYOUT.places if p.role == "status")
+    for name, data in books.items():
+        found = _formulas(data)
+        assert len(found) >= statuses + 7, name  # the statuses and R1 marks at least
+        assert [(s, a) for s, a, _ in found if "array" in a or "shared" in a] == [], name
+        assert max(len(t) for _, _, t in found) <= 8192, name
+    assert any("R8" in t or "相符" in t for _, _, t in _formulas(books["previous"]))

@@ -537,10 +537,7 @@ def _put(ws, p: L.Place, value, style):
         ws.merge_range(r, c, r + p.rows - 1, c + p.cols - 1, "", style)
     if isinstance(value, Live):
         cached = float(value.value) if isinstance(value.value, Decimal) else value.value
-        if value.array:
-            ws.write_array_formula(r, c, r, c, "{=" + value.formula + "}", style, cached)
-        else:
-            ws.write_formula(r, c, "=" + value.formula, style, cached)
+        ws.write_formula(r, c, "=" + value.formula, style, cached)
     elif isinstance(value, str):
         ws.write_string(r, c, value, style)
     elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):

@@ -48,8 +48,8 @@ def bad_words(kinds) -> tuple[str, str]:
 
 
 def bad_number(kind: str, ref: str) -> str:
-    """True for a number the importer rejects in an input of this kind (``ref``: cell or range,
-    element-wise in an array formula)."""
+    """True for a number the importer rejects in an input of this kind (``ref``: one cell, or a
+    range inside SUMPRODUCT, which evaluates it element-wise)."""
     if kind == "amount":
         return f"{ref}<0"
     if kind == "signed":
@@ -61,6 +61,18 @@ def bad_cell(kind: str, ref: str) -> str:
     """The conditional-format test of one input: a rejected number, or anything else that is
     not blank (text, even a space, which the importer would not read as a number either)."""
     return f'IF(ISNUMBER({ref}),{bad_number(kind, ref)},{ref}<>"")'
+
+
+def bad_numbers(kind: str, ref: str) -> str:
+    """How many numbers in range ``ref`` the importer rejects, in an ordinary formula.
+
+    SUMPRODUCT evaluates its arguments element-wise in every Excel version, WPS and LibreOffice
+    without an array (CSE) formula -- but not IF inside it before Excel 365, so text is kept out
+    without IF: INT of text is #VALUE!, and ISNUMBER(1/test) is TRUE only for a TRUE test (1/1)
+    and FALSE for FALSE (1/0) or an error. ISNUMBER(ref) leaves out booleans (Excel's INT(TRUE)
+    is 1), which COUNTA-COUNT counts already; each cell is counted once, negative or fraction.
+    """
+    return f"SUMPRODUCT(ISNUMBER({ref})*ISNUMBER(1/({bad_number(kind, ref)})))"
 
 
 def is_number(value) -> bool:
@@ -89,7 +101,6 @@ def is_bad(kind: str, value) -> bool:
 class Live:
     formula: str  # without the leading "="
     value: object  # the cached result
-    array: bool = False  # an array (CSE) formula: IF over a range needs it in every engine
 
 
 def quote_sheet(name: str) -> str:
@@ -173,12 +184,12 @@ class _Plan:
 
         def parts(q):
             # blank: n - COUNTA; bad: what is not a number (text, even a space) plus the numbers
-            # of each kind that the importer rejects (IF over a range: an array formula)
+            # of each kind that the importer rejects, per rectangle (no array formula: Excel
+            # refuses one in a merged cell, and the statuses are merged)
             every = ",".join(runs(inputs, q))
             bad = [f"COUNTA({every})-COUNT({every})"]
             for kind in kinds:
-                bad += [f"SUM(IF(ISNUMBER({r}),--({bad_number(kind, r)}),0))"
-                        for r in runs([p for p in inputs if p.kind == kind], q)]
+                bad += [bad_numbers(kind, r) for r in runs([p for p in inputs if p.kind == kind], q)]
             f = ("(" + "+".join(f'SUMPRODUCT(--(LEFT({r},1)="{MARK_FAIL}"))'
                                 for r in runs(checks, q)) + ")") if checks else None
             return f"({len(inputs)}-COUNTA({every}))", f, "(" + "+".join(bad) + ")"
@@ -259,14 +270,13 @@ class Formulas:
     def table_status(self, sheet: str) -> Live:
         words = bad_words(self.plan.tables[sheet][4])
         return Live(self.plan.tables[sheet][2],
-                    status_text(*self._open(sheet), "table", words), array=True)
+                    status_text(*self._open(sheet), "table", words))
 
     def overall(self) -> Live:
         """The cover's status: every table's open points together."""
         opened = [self._open(s) for s in self.plan.tables]
         words = bad_words(k for t in self.plan.tables.values() for k in t[4])
-        return Live(self.plan.overall, status_text(*(sum(x) for x in zip(*opened)), "overall", words),
-                    array=True)
+        return Live(self.plan.overall, status_text(*(sum(x) for x in zip(*opened)), "overall", words))
 
     def widest_status(self, sheet: str | None) -> str:
         """The longest text a status can show (for its row height): every part, 3-digit counts."""
