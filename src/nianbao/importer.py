@@ -29,7 +29,7 @@ from .layout import (COVER_FIELDS, META_KEYS, META_SHEET, PROPERTY_PREFIX, col_l
 from .merge import (MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, SUMMARY_KIND,
                     members_digest, summary_rules)
 from .report import ORG_KINDS, build_report, source_info, typed_values
-from .rules import Context, evaluate
+from .rules import Context, evaluate, sections_present  # shared with the cover status
 from .spec import available_formats
 
 CANNOT_OPEN = code("FILE_CANNOT_OPEN", "error", "无法打开文件：{reason}",
@@ -258,16 +258,6 @@ def _contents(layout, sheets, year, org, previous) -> tuple[dict, dict, list[Fin
     only = {r.id for r in summary_rules(fmt)} if org["kind"] == SUMMARY_KIND else None
     findings += evaluate(fmt, ctx, only=only)
     return values, texts, findings
-
-
-def sections_present(fmt, texts: dict) -> set[str]:
-    """The sections of 一…六 a workbook has, for R13: the tables always (their cells are there,
-    blanks are R6/R16), a text section when any of its fields has text. A section with a
-    required field (六: the fee statement) counts as present: R14 already reports it blank, as
-    the warning the spec makes it, rather than a second finding for the same blank."""
-    return {s.number for s in fmt.sections
-            if not s.fields or any(f.required for f in s.fields)
-            or any((texts.get(f.id) or "").strip() for f in s.fields)}
 
 
 def _int(s) -> int | None:

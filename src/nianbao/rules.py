@@ -237,6 +237,23 @@ def _text_none(fmt, check, ctx):
     return out
 
 
+def text_sections(fmt) -> tuple:
+    """The sections R13 reports missing when all their text is blank: those with text fields
+    and no required one (a required field's blank is its own rule -- 六's fee statement is R14,
+    a warning as the spec makes it, not a second finding for the same blank). The tables are
+    always present in a workbook (their blanks are R6/R16). The importer and the workbook's
+    cover status both derive from this, so they cannot disagree."""
+    return tuple(s for s in fmt.sections if s.fields and not any(f.required for f in s.fields))
+
+
+def sections_present(fmt, texts: dict) -> set[str]:
+    """The sections of 一…六 a workbook has, for R13: all but a text section of
+    :func:`text_sections` whose fields are all blank."""
+    need = text_sections(fmt)
+    return {s.number for s in fmt.sections
+            if s not in need or any((texts.get(f.id) or "").strip() for f in s.fields)}
+
+
 def _sections_present(fmt, check, ctx):
     if ctx.sections_found is None:
         return []
