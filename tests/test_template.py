@@ -348,7 +348,7 @@ def test_rows_are_as_tall_as_their_wrapped_text(blank, layout):
     from nianbao.template import LINE_PT, _lines
     from nianbao.workbook_formulas import Formulas
 
-    f = Formulas(layout, {})
+    f = Formulas(layout, {}, {})  # a template's: the cover also names blank texts
     for s in layout.sheets:
         ws = blank[s.name]
         for p in s.places:

@@ -4,7 +4,8 @@ Copies of the generated template are filled with openpyxl (as a person would typ
 written pre-filled by the generator; one soffice call recalculates them all. Then, read with
 ``data_only=True``: totals are the sums, R1 marks and status cells say pass or fail as they
 should, the generator's cached results equal what LibreOffice computes, and defined names,
-protection and validation survive the round trip.
+protection and validation survive the round trip. The cover names a blank text section that the
+importer's R13 reports missing, and says nothing of texts in a summary.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ import pytest
 
 from lo import needs_soffice, recalc
 from nianbao import layout as L
-from nianbao.template import template_bytes
+from nianbao.importer import import_workbook
+from nianbao.template import template_bytes, workbook_bytes
 
 pytestmark = needs_soffice
 ORG = {"code": "140521100", "name": "中村镇人民政府", "kind": "乡镇"}
+COUNTY = {"code": "140521", "name": "某县", "kind": "汇总"}
+NO_S1 = "待填写：文字部分“一、总体情况”未填写"
 COLS = ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org")
 
 
@@ -38,11 +42,21 @@ def balanced(fmt, seed=7) -> dict:
     return v
 
 
+def all_texts(fmt) -> dict:
+    return {t: f"{fmt.texts[t].label}：本年度按要求办理。" for t in fmt.texts}
+
+
+def blank_s1(fmt) -> dict:
+    """Every text but section 一's, which holds only what the importer strips (blanks)."""
+    spaces = ["", " ", "\u3000\u3000", "\n\t ", "\u00a0", None]
+    return dict(all_texts(fmt), **{t: spaces.pop() for t in fmt.texts if t.startswith("s1.")})
+
+
 def _fill(path, values, layout):
     wb = openpyxl.load_workbook(path)
     for i, v in values.items():
         p = layout.by_id[i]
-        wb[p.sheet][p.ref].value = float(v) if isinstance(v, Decimal) else v
+        wb[p.sheet][p.ref].value = float(v) if isinstance(v, Decimal) else (None if v == "" else v)
     wb.save(path)
 
 
@@ -52,6 +66,7 @@ def engine(tmp_path_factory, fmt, layout):
     good = balanced(fmt)
     bad = dict(good, **{"t3.received.research": good["t3.received.research"] + 2})
     half = {i: v for i, v in good.items() if not i.startswith("t3.")}
+    texts, no_s1 = all_texts(fmt), blank_s1(fmt)
     # what pasting past the validation can leave: a fraction, a negative and a negative
     # fraction (one bad cell, not two) in counts, a negative amount, text, a number as text
     # ("-1": text, not also a negative), a lone space; in table 三 a fraction that breaks R1
@@ -69,9 +84,12 @@ def engine(tmp_path_factory, fmt, layout):
         "typed_good": template_bytes(year=2026, org=ORG),
         "typed_bad": template_bytes(year=2026, org=ORG),
         "typed_half": template_bytes(year=2026, org=ORG),
-        "pre_good": template_bytes(year=2026, org=ORG, prefill=good),
-        "pre_bad": template_bytes(year=2026, org=ORG, prefill=bad),
+        "typed_no_s1": template_bytes(year=2026, org=ORG),
+        "pre_good": template_bytes(year=2026, org=ORG, prefill={**good, **texts}),
+        "pre_bad": template_bytes(year=2026, org=ORG, prefill={**bad, **texts}),
+        "pre_no_s1": workbook_bytes(year=2026, org=ORG, values=good, texts=no_s1),
         "pre_prev": template_bytes(year=2026, org=ORG, prefill=good, previous=prev),
+        "summary": workbook_bytes(year=2026, org=COUNTY, values=good, texts={}, kind="summary"),
         "typed_invalid": template_bytes(year=2026, org=ORG),
         "pre_invalid": template_bytes(year=2026, org=ORG, prefill=written),
     }
@@ -79,8 +97,9 @@ def engine(tmp_path_factory, fmt, layout):
     for name, data in files.items():
         paths[name] = src / f"{name}.xlsx"
         paths[name].write_bytes(data)
-    _fill(paths["typed_good"], good, layout)
-    _fill(paths["typed_bad"], bad, layout)
+    _fill(paths["typed_good"], {**good, **texts}, layout)
+    _fill(paths["typed_bad"], {**bad, **texts}, layout)
+    _fill(paths["typed_no_s1"], {**good, **no_s1}, layout)
     _fill(paths["typed_half"], half, layout)
     _fill(paths["typed_invalid"], invalid, layout)
     out = recalc(list(paths.values()), tmp_path_factory.mktemp("out"))
@@ -100,7 +119,8 @@ def _formula_cells(path):
                     yield ws.title, c.coordinate
 
 
-@pytest.mark.parametrize("name", ["blank", "pre_good", "pre_bad", "pre_prev", "pre_invalid"])
+@pytest.mark.parametrize("name", ["blank", "pre_good", "pre_bad", "pre_no_s1", "pre_prev",
+                                  "pre_invalid", "summary"])
 def test_cached_results_equal_libreoffice(engine, name):
     """What a viewer that never recalculates shows is what the engine computes."""
     mine, lo = _values(engine["in"][name]), _values(engine["out"][name])
@@ -156,7 +176,7 @@ def test_inputs_the_importer_rejects_are_counted(engine, name, layout):
     assert _at(wb, layout, "status.t3") == "× 本表有1格不是不小于0的整数，勾稽关系不符1列，还有1项未填写"
     assert _at(wb, layout, L.COVER_STATUS) == (
         "× 有8格不是不小于0的数（件数须为整数），勾稽关系不符1处，还有1项未填写，"
-        "请查看各表顶部的校验状态")
+        "文字部分“一、总体情况”、“五、存在的主要问题及改进情况”未填写，请查看各表顶部的校验状态")
     t3 = {p.id: wb[p.sheet][p.ref].value for p in layout.places if p.role == "check"}
     assert t3["check.R1.t3.carried_forward.research"] == "× 相差0.5"
     assert t3["check.R1.t3.carried_forward.other_org"] == "待填写"
@@ -168,7 +188,26 @@ def test_half_filled_is_pending(engine, layout):
     assert _at(wb, layout, "status.t2") == "√ 本表全部校验通过"
     assert _at(wb, layout, "status.t3") == "待填写：本表还有144项未填写（没有的填0）"
     assert all(wb[p.sheet][p.ref].value == "待填写" for p in layout.places if p.role == "check")
-    assert _at(wb, layout, L.COVER_STATUS).startswith("待填写：还有144项")
+    assert _at(wb, layout, L.COVER_STATUS) == (
+        "待填写：还有144项未填写，文字部分“一、总体情况”、“五、存在的主要问题及改进情况”未填写，"
+        "请查看各表顶部的校验状态")
+
+
+@pytest.mark.parametrize("name", ["typed_no_s1", "pre_no_s1"])
+def test_blank_text_section_is_named_as_the_importer_reports_it(engine, name, layout):
+    """Tables all passing, section 一 only blanks: the cover names 一 (not √), and importing
+    the same file reports R13 for 一 and for no other section -- the two agree."""
+    wb = _values(engine["out"][name])
+    assert all(_at(wb, layout, p.id).startswith("√ ") for p in layout.places
+               if p.role == "status" and p.id != L.COVER_STATUS)
+    assert _at(wb, layout, L.COVER_STATUS) == NO_S1
+    r13 = [f for f in import_workbook(engine["in"][name]).findings if f.rule == "R13"]
+    assert [f.params["heading"] for f in r13] == ["一、总体情况"]
+
+
+def test_summary_cover_does_not_ask_for_texts(engine, layout):
+    wb = _values(engine["out"]["summary"])
+    assert _at(wb, layout, L.COVER_STATUS) == "√ 全部校验通过"
 
 
 def test_stock_mark_from_previous(engine, layout):

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from nianbao import layout as L
 from nianbao.merge import merge_reports
 from nianbao.report import build_report
-from nianbao.rules import Context, evaluate, recompute_totals
+from nianbao.rules import Context, evaluate, recompute_totals, sections_present, text_sections
 from nianbao.summary_workbook import summary_xlsx
 from nianbao.template import template_bytes
 from nianbao.values import read_value
@@ -78,6 +78,29 @@ def test_statuses_count_what_the_importer_rejects(changes):
     overall = f.overall().value
     assert (f"有{total_bad}格不是" in overall) == (total_bad > 0)
 
+
+# what a person may leave in a text box: words, and the blanks the cover's test removes
+TEXT = st.text(st.sampled_from(["甲", "a", " ", "\u3000", "\u00a0", "\n", "\t", "\r"]), max_size=4)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(FMT.texts)), st.one_of(st.none(), TEXT)))
+def test_cover_names_the_sections_r13_reports(texts):
+    """The cover names exactly the text sections the importer's R13 finds missing (for the
+    blanks it knows), and passes only when none is; a summary's cover never names one."""
+    values = {i: 0 for i in FMT.inputs}
+    missing = [s.heading for s in FMT.sections if s.number not in sections_present(FMT, texts)]
+    overall = Formulas(LAYOUT, values, texts).overall().value
+    if missing:
+        assert overall == "待填写：文字部分" + "、".join(f"“{h}”" for h in missing) + "未填写"
+    else:
+        assert overall == "√ 全部校验通过"
+    assert Formulas(LAYOUT, values, None).overall().value == "√ 全部校验通过"
+
+
+def test_text_sections_are_those_without_a_required_field():
+    """一 and 五 (六's blank fee statement is R14's warning, not R13)."""
+    assert [s.number for s in text_sections(FMT)] == ["一", "五"]
 
 
 def _formulas(data: bytes) -> list[tuple[str, str, str]]:

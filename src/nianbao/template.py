@@ -237,7 +237,8 @@ class _Writer:
         self.year, self.org, self.kind = year, org, kind
         self.texts, self.locked = texts, kind != "template"
         self.values = {i: values.get(i) for i in self.fmt.datapoints}
-        self.f = Formulas(layout, self.values)
+        # a summary has no texts by design: its cover does not ask for them
+        self.f = Formulas(layout, self.values, None if kind == "summary" else texts)
         self.st = make_styles(wb)
         self.sheets: dict[str, object] = {}
         self.names: list[tuple[str, str]] = []

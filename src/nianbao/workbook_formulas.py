@@ -5,6 +5,10 @@ status on the cover are formulas, so they cannot be typed wrong and update as pe
 viewer that does not recalculate shows the cached results, so every formula is written with the
 result a spreadsheet engine computes for the values written — computed here in Python from the
 same Format (blank inputs count as 0 inside SUM, exactly as the engine does).
+
+The cover's status also names each text section that R13 would find missing (all its text
+blank; ``rules.text_sections`` decides which sections, for the importer as for the cover) --
+except in a summary, which has no texts by design.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from .layout import Layout, Place, a1, layout_for
-from .rules import recompute_totals
+from .rules import recompute_totals, text_sections
 from .workbook_styles import MARK_FAIL, MARK_PASS, MARK_WARN
 
 PENDING = "待填写"
@@ -23,18 +27,24 @@ TABLE_OK = f"{MARK_PASS} 本表全部校验通过"
 ALL_OK = f"{MARK_PASS} 全部校验通过"
 # Status sentences. Three counts go into them: blank inputs (m), R1 marks that fail (f) and
 # inputs that hold something the importer rejects (b: a negative number, a fraction in a count,
-# text) -- pasting removes a cell's validation, so the status must count those itself.
+# text) -- pasting removes a cell's validation, so the status must count those itself. The
+# cover adds the blank text sections (TEXT_WORDS) before its pointer to the tables ("see").
 STATUS_WORDS = {
     "table": {"ok": TABLE_OK,
               "pending": (f"{PENDING}：本表还有", "项未填写（没有的填0）"),
-              "fail": (f"{MARK_FAIL} 本表", ""),
+              "fail": f"{MARK_FAIL} 本表", "see": "",
               "checks": ("勾稽关系不符", "列"), "blank": ("还有", "项未填写")},
     "overall": {"ok": ALL_OK,
-                "pending": (f"{PENDING}：还有", "项未填写，请查看各表顶部的校验状态"),
-                "fail": (f"{MARK_FAIL} ", "，请查看各表顶部的校验状态"),
+                "pending": (f"{PENDING}：还有", "项未填写"),
+                "fail": f"{MARK_FAIL} ", "see": "，请查看各表顶部的校验状态",
                 "checks": ("勾稽关系不符", "处"), "blank": ("还有", "项未填写")},
 }
 SEP = "，"
+TEXT_WORDS = ("，文字部分", "、", "未填写")  # ，文字部分“一、总体情况”、“五、…”未填写
+# What the blank-text test removes: CLEAN takes the control characters (tab, line breaks),
+# SUBSTITUTE the spaces a person types or pastes (ASCII, ideographic 全角, no-break). Rarer
+# Unicode spaces (U+2000…) count as text here though the importer strips them.
+SPACES = (" ", "\u3000", "\u00a0")
 
 
 def bad_words(kinds) -> tuple[str, str]:
@@ -95,6 +105,27 @@ def is_bad(kind: str, value) -> bool:
     if kind == "signed":
         return value != int(value)
     return value < 0 or value != int(value)
+
+
+def text_blank(texts: list) -> bool:
+    """The Python twin of :func:`text_filled`'s test: nothing left of the texts once control
+    characters and SPACES are removed."""
+    return not any(ord(ch) >= 32 and ch not in SPACES for t in texts for ch in str(t or ""))
+
+
+def text_filled(refs: list[str]) -> str:
+    """Non-zero when any of the text cells has something besides blanks (CLEAN, SPACES)."""
+    expr = "CLEAN(" + "&".join(refs) + ")"
+    for sp in SPACES:
+        expr = f'SUBSTITUTE({expr},"{sp}","")'
+    return f"LEN({expr})"
+
+
+def text_clause(blank_headings) -> str:
+    """The cover's words for blank text sections (empty when none)."""
+    if not blank_headings:
+        return ""
+    return TEXT_WORDS[0] + TEXT_WORDS[1].join(f"“{h}”" for h in blank_headings) + TEXT_WORDS[2]
 
 
 @dataclass(frozen=True)
@@ -173,8 +204,15 @@ class _Plan:
                 bs.append(bq)
                 fs += [fq] if fq else []
                 kinds |= {p.kind for p in sl.places if p.role == "input"}
-        self.overall = _status_formula("(" + "+".join(ms) + ")", "(" + "+".join(fs or ["0"]) + ")",
-                                       "(" + "+".join(bs) + ")", "overall", bad_words(kinds))
+        m, f, b = ("(" + "+".join(ms) + ")", "(" + "+".join(fs or ["0"]) + ")",
+                   "(" + "+".join(bs) + ")")
+        self.overall = _status_formula(m, f, b, "overall", bad_words(kinds))
+        # R13's text sections: (heading, field ids), and the cover's status that names them
+        self.texts = [(s.heading, [f.id for f in s.fields]) for s in text_sections(fmt)]
+        names = "&".join(
+            f'IF({text_filled([_sheet_ref(layout.by_id[i]) for i in ids])},"","'
+            f'{TEXT_WORDS[1]}“{h}”")' for h, ids in self.texts)
+        self.overall_texts = _status_formula(m, f, b, "overall", bad_words(kinds), names or None)
 
     @staticmethod
     def _table(sl):
@@ -198,29 +236,49 @@ class _Plan:
         return [p.id for p in inputs], [p.id for p in checks], status, parts(sl.name), kinds
 
 
-def _status_formula(m: str, f: str | None, b: str, scope: str, bad: tuple[str, str]) -> str:
-    """The formula twin of :func:`status_text` (``m``/``f``/``b``: blank/fail/bad counts)."""
+def _sheet_ref(p: Place) -> str:
+    return f"{quote_sheet(p.sheet)}!{p.ref}"
+
+
+def _status_formula(m: str, f: str | None, b: str, scope: str, bad: tuple[str, str],
+                    names: str | None = None) -> str:
+    """The formula twin of :func:`status_text` (``m``/``f``/``b``: blank/fail/bad counts;
+    ``names``: the cover's "、“heading”" of each blank text section, concatenated)."""
     words = STATUS_WORDS[scope]
-    pending = f'IF({m}>0,"{words["pending"][0]}"&{m}&"{words["pending"][1]}","{words["ok"]}")'
+    ok, see = f'"{words["ok"]}"', (f'&"{words["see"]}"' if words["see"] else "")
+    tx = ""
+    if names:
+        # the clause, or "" when no section is blank: SUBSTITUTE drops the clause without a
+        # heading, so ``names`` (the longest part) is written once here rather than twice
+        tx = (f'&SUBSTITUTE("{TEXT_WORDS[0]}"&MID({names},2,999)&"{TEXT_WORDS[2]}",'
+              f'"{TEXT_WORDS[0]}{TEXT_WORDS[2]}","")')
+        ok = (f'IF({names}="",{ok},"{PENDING}：{TEXT_WORDS[0][len(SEP):]}"'
+              f'&MID({names},2,999)&"{TEXT_WORDS[2]}")')
+    pending = f'IF({m}>0,"{words["pending"][0]}"&{m}&"{words["pending"][1]}"{tx}{see},{ok})'
     f = f or "0"
-    fail, chk, blank = words["fail"], words["checks"], words["blank"]
+    chk, blank = words["checks"], words["blank"]
     detail = (f'MID(IF({b}>0,"{SEP}{bad[0]}"&{b}&"{bad[1]}","")'
               f'&IF({f}>0,"{SEP}{chk[0]}"&{f}&"{chk[1]}","")'
               f'&IF({m}>0,"{SEP}{blank[0]}"&{m}&"{blank[1]}",""),2,999)')
-    return f'IF({f}+{b}>0,"{fail[0]}"&{detail}&"{fail[1]}",{pending})'
+    return f'IF({f}+{b}>0,"{words["fail"]}"&{detail}{tx}{see},{pending})'
 
 
-def status_text(missing: int, fails: int, bad: int, scope: str, bad_w: tuple[str, str]) -> str:
-    """What a status cell says: failures and rejected inputs first, then blanks, else passed."""
+def status_text(missing: int, fails: int, bad: int, scope: str, bad_w: tuple[str, str],
+                blank_texts: tuple = ()) -> str:
+    """What a status cell says: failures and rejected inputs first, then blanks and (on the
+    cover) blank text sections, else passed."""
     words = STATUS_WORDS[scope]
+    tx = text_clause(blank_texts)
     if fails or bad:
         chk, blank = words["checks"], words["blank"]
         detail = [f"{bad_w[0]}{bad}{bad_w[1]}" if bad else "",
                   f"{chk[0]}{fails}{chk[1]}" if fails else "",
                   f"{blank[0]}{missing}{blank[1]}" if missing else ""]
-        return words["fail"][0] + SEP.join(x for x in detail if x) + words["fail"][1]
+        return words["fail"] + SEP.join(x for x in detail if x) + tx + words["see"]
     if missing:
-        return f"{words['pending'][0]}{missing}{words['pending'][1]}"
+        return f"{words['pending'][0]}{missing}{words['pending'][1]}{tx}{words['see']}"
+    if tx:
+        return f"{PENDING}：{tx[len(SEP):]}"
     return words["ok"]
 
 
@@ -230,12 +288,15 @@ def _plan(fmt_id: str) -> _Plan:
 
 
 class Formulas:
-    """Formulas and cached results of one workbook's live cells, from its typed input values."""
+    """Formulas and cached results of one workbook's live cells, from its typed input values
+    and its texts (``texts`` None: a workbook without texts by design, a summary, whose cover
+    does not ask for them)."""
 
-    def __init__(self, layout: Layout, values: dict):
+    def __init__(self, layout: Layout, values: dict, texts: dict | None = None):
         self.fmt = layout.format
         self.plan = _plan(self.fmt.id)
         self.values = {i: values.get(i) for i in self.fmt.inputs}
+        self.texts = texts
         engine = {i: (v if is_number(v) else 0) for i, v in self.values.items()}  # as SUM does
         self.engine = {**engine, **recompute_totals(self.fmt, engine)}
         self._checks: dict[str, Live] = {}
@@ -273,16 +334,21 @@ class Formulas:
                     status_text(*self._open(sheet), "table", words))
 
     def overall(self) -> Live:
-        """The cover's status: every table's open points together."""
+        """The cover's status: every table's open points together, and the blank text sections."""
         opened = [self._open(s) for s in self.plan.tables]
         words = bad_words(k for t in self.plan.tables.values() for k in t[4])
-        return Live(self.plan.overall, status_text(*(sum(x) for x in zip(*opened)), "overall", words))
+        counts = [sum(x) for x in zip(*opened)]
+        if self.texts is None:
+            return Live(self.plan.overall, status_text(*counts, "overall", words))
+        blank = tuple(h for h, ids in self.plan.texts if text_blank([self.texts.get(i) for i in ids]))
+        return Live(self.plan.overall_texts, status_text(*counts, "overall", words, blank))
 
     def widest_status(self, sheet: str | None) -> str:
         """The longest text a status can show (for its row height): every part, 3-digit counts."""
         if sheet is None:
             words = bad_words(k for t in self.plan.tables.values() for k in t[4])
-            return status_text(999, 99, 999, "overall", words)
+            blank = () if self.texts is None else tuple(h for h, _ in self.plan.texts)
+            return status_text(999, 99, 999, "overall", words, blank)
         return status_text(999, 99, 999, "table", bad_words(self.plan.tables[sheet][4]))
 
     def stock(self, check, last_ref: str, last) -> Live:
