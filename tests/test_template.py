@@ -195,6 +195,7 @@ def test_instructions_sheet(named, fmt):
     assert "2027年1月31日" in text and "中村镇人民政府" in text and "主管部门" in text
     for rule in fmt.rules:
         assert f"{rule.id}　{rule.title}" in text
+    assert "“封面”还会指出尚未填写的文字部分（“一、总体情况”、“五、存在的主要问题及改进情况”）" in text
 
 
 def test_print_setup(named, layout):
@@ -215,7 +216,9 @@ def test_cached_results_of_blank_template(blank, layout):
             assert v == 0
         elif p.role == "check":
             assert v == "待填写"
-    assert values[L.COVER_SHEET][layout.by_id[L.COVER_STATUS].ref].value.startswith("待填写：还有166项")
+    assert values[L.COVER_SHEET][layout.by_id[L.COVER_STATUS].ref].value == (
+        "待填写：还有166项未填写，文字部分“一、总体情况”、“五、存在的主要问题及改进情况”未填写，"
+        "请查看各表顶部的校验状态")
 
 
 def test_prefill_and_previous():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from . import layout as L
 from .merge import SUMMARY_KIND, summary_rules
+from .rules import text_sections
 
 SEVERITY_WORDS = {
     "error": "必须满足",
@@ -57,6 +58,7 @@ def instruction_lines(layout, year: int, org: dict | None) -> list[tuple[str, st
     out += [("para", ""), ("para_bold", "一、填什么")]
     for sl in layout.sheets:
         out.append(("para", f"·“{sl.name}”：{_sheet_line(layout, sl)}"))
+    texts = "、".join(f"“{s.heading}”" for s in text_sections(fmt))  # R13's, as the cover checks
     out += [
         ("para", "浅黄色格子是要填写的；灰色格子（总计）由公式自动计算；标题和栏目名称已锁定，不能修改。"
                  "按 Tab 键可在要填写的格子之间依次跳转。各表已设保护（没有密码），请不要撤销保护、"
@@ -74,6 +76,7 @@ def instruction_lines(layout, year: int, org: dict | None) -> list[tuple[str, st
                  "六、其他需要报告的事项必须写明信息处理费收取情况，没有收取的也要写明。"),
         ("para", ""), ("para_bold", "四、校验规则（勾稽关系）"),
         ("para", "表格顶部和“封面”显示校验状态：绿色“√”为通过，红色“×”为未通过，灰色“待填写”表示还有格子没填。"
+                 f"“封面”还会指出尚未填写的文字部分（{texts}）。"
                  "从别处复制粘贴来的格子不再检查输入，填了负数、带小数的件数或文字的格子会变成红色，"
                  "校验状态也会显示“×”，请改正。"
                  "请在“封面”显示“√ 全部校验通过”后再报送。以下规则在汇总导入时逐条检查："),
