@@ -16,6 +16,7 @@ import argparse
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -56,7 +57,11 @@ def _make(args) -> None:
 
 def prepare(folder: Path, sizes: list[int], jobs: int) -> None:
     """Generate the largest set once; smaller inboxes are hard links to its first files."""
-    books, n = folder / "books", max(sizes)
+    from nianbao import __version__
+    from nianbao.layout import layout_for
+
+    # workbooks of another template version would be timed as layout errors: key the cache on it
+    books, n = folder / f"books-{__version__}-{layout_for().fingerprint}", max(sizes)
     t = time.perf_counter()
     with ProcessPoolExecutor(jobs) as pool:
         list(pool.map(_make, [(i, str(books)) for i in range(n)], chunksize=20))
@@ -64,11 +69,11 @@ def prepare(folder: Path, sizes: list[int], jobs: int) -> None:
     files = sorted(books.rglob("*.xlsx"))[:n]
     for size in sizes:
         inbox = folder / f"inbox{size}"
+        shutil.rmtree(inbox, ignore_errors=True)  # hard links to this run's workbooks only
         for f in files[:size]:
             link = inbox / f.relative_to(books)
-            if not link.exists():
-                link.parent.mkdir(parents=True, exist_ok=True)
-                os.link(f, link)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            os.link(f, link)
         (folder / f"roster{size}.csv").write_text("code,name,kind\n" + "".join(
             f"{o['code']},{o['name']},{o['kind']}\n" for o in map(org, range(size))), encoding="utf-8")
 
