@@ -19,6 +19,7 @@ import io
 import math
 import re
 from datetime import datetime, timezone
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -27,7 +28,7 @@ from . import GENERATOR
 from . import layout as L
 from .spec import Format
 from .values import from_json
-from .workbook_formulas import Formulas, bad_cell, runs
+from .workbook_formulas import Formulas, Live, bad_cell, runs
 from .merge import MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, members_digest
 from .workbook_instructions import instruction_lines, summary_instruction_lines
 from .workbook_styles import MARK_FAIL, MARKS, make_styles
@@ -241,7 +242,6 @@ class _Writer:
         self.f = Formulas(layout, self.values, None if kind == "summary" else texts)
         self.st = make_styles(wb)
         self.sheets: dict[str, object] = {}
-        self.names: list[tuple[str, str]] = []
         wb.set_properties({"title": f"{year}年度政府信息公开工作年度报告",
                            "subject": self.fmt.name, "author": GENERATOR,
                            "created": datetime(year, 12, 1, tzinfo=timezone.utc)})
@@ -291,8 +291,6 @@ class _Writer:
 
     def _place(self, ws, p: L.Place, sl, checks, marks):
         role, st = p.role, self.st
-        if p.id:
-            self.names.append((L.defined_name(p.id), f"{_q(p.sheet)}!{_abs(p.ref)}"))
         if role in ("title", "heading", "header", "corner"):
             return _put(ws, p, p.text, st[role])
         if role == "label":
@@ -389,8 +387,8 @@ class _Writer:
             self._members(ws, len(info) + 1, members)
         ws.very_hidden()
         ws.protect()
-        for name, ref in self.names:
-            self.wb.define_name(name, "=" + ref)
+        for name, ref in _names(self.fmt.id):
+            self.wb.define_name(name, ref)
 
     def _members(self, ws, top: int, members: list):
         """A summary's members as rows below the identity (after a blank row, which ends the
@@ -485,6 +483,13 @@ def _sheet_class():
     return CachedFormulas
 
 
+@lru_cache(maxsize=None)
+def _names(fmt_id: str) -> tuple[tuple[str, str], ...]:
+    """The defined name of every id in the layout, and the absolute reference it points to."""
+    return tuple((L.defined_name(p.id), f"={_q(p.sheet)}!{_abs(p.ref)}")
+                 for p in L.layout_for(fmt_id).places if p.id)
+
+
 def _q(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
@@ -518,6 +523,7 @@ def _text_breaks(sl, heights: dict[int, float]) -> list[int]:
     return breaks
 
 
+@lru_cache(maxsize=4096)  # the same labels and sentences in every workbook
 def _lines(text: str, width: float) -> int:
     """Wrapped lines of ``text`` in a cell ``width`` characters wide (a CJK glyph is 2)."""
     total = 0
@@ -529,10 +535,6 @@ def _lines(text: str, width: float) -> int:
 
 def _put(ws, p: L.Place, value, style):
     """Write a value, a formula (:class:`Live`) or a blank into a place, merging its range."""
-    from decimal import Decimal
-
-    from .workbook_formulas import Live
-
     r, c = p.row, p.col
     if p.merged:
         ws.merge_range(r, c, r + p.rows - 1, c + p.cols - 1, "", style)

@@ -300,6 +300,7 @@ class Formulas:
         engine = {i: (v if is_number(v) else 0) for i, v in self.values.items()}  # as SUM does
         self.engine = {**engine, **recompute_totals(self.fmt, engine)}
         self._checks: dict[str, Live] = {}
+        self._opened: dict[str, tuple[int, int, int]] = {}  # each table's counts, once
 
     def total(self, item_id: str) -> Live:
         return Live(self.plan.totals[item_id], self.engine[item_id])
@@ -321,12 +322,14 @@ class Formulas:
         return self._checks[check_id]
 
     def _open(self, sheet: str) -> tuple[int, int, int]:
-        inputs, checks, _, _, _ = self.plan.tables[sheet]
-        kind = self.plan.by_id
-        missing = sum(1 for i in inputs if is_blank(self.values.get(i)))
-        fails = sum(1 for c in checks if self.check(c).value.startswith(MARK_FAIL))
-        bad = sum(1 for i in inputs if is_bad(kind[i].kind, self.values.get(i)))
-        return missing, fails, bad
+        if sheet not in self._opened:
+            inputs, checks, _, _, _ = self.plan.tables[sheet]
+            kind = self.plan.by_id
+            missing = sum(1 for i in inputs if is_blank(self.values.get(i)))
+            fails = sum(1 for c in checks if self.check(c).value.startswith(MARK_FAIL))
+            bad = sum(1 for i in inputs if is_bad(kind[i].kind, self.values.get(i)))
+            self._opened[sheet] = missing, fails, bad
+        return self._opened[sheet]
 
     def table_status(self, sheet: str) -> Live:
         words = bad_words(self.plan.tables[sheet][4])
