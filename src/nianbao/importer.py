@@ -71,6 +71,10 @@ ODS = code(
     "FILE_ODS", "error", "这是 OpenDocument 表格（.ods，LibreOffice 默认的保存格式），无法读取；请在 LibreOffice/WPS/Excel 中另存为 .xlsx 后重新提交",
     "an OpenDocument spreadsheet (.ods, LibreOffice's default); save it as .xlsx and resubmit",
     "LibreOffice：文件→另存为，“文件类型”选“Excel 2007-365 (.xlsx)”，提示格式时选“使用 Excel 2007-365!”；WPS/Excel：另存为“Excel 工作簿（.xlsx）”。")
+UNEXPECTED = code(
+    "FILE_UNEXPECTED", "error", "读取这个文件时出现意外问题（{detail}），未能导入；请用 Excel 或 WPS 另存为新的 .xlsx 后重新提交",
+    "an unexpected problem while reading this file ({detail}); save it again as a new .xlsx",
+    "另存为新的 .xlsx 后重新提交；如仍出现，请把文件发给维护人员。")
 XLSB = code(
     "FILE_XLSB", "error", "这是 Excel 二进制工作簿（.xlsb），无法读取；请在 Excel 或 WPS 中另存为“Excel 工作簿（.xlsx）”后重新提交",
     "an Excel binary workbook (.xlsb); save it as .xlsx and resubmit",
@@ -121,6 +125,11 @@ def import_workbook(path, *, fmt_id: str | None = None, year: int | None = None,
         return _import(wb, path, sha, fmt_id, year, previous, lang)
     except reader.ReadError as exc:
         return ImportResult(path, None, [exc.finding], False, sha)
+    except Exception as exc:  # noqa: BLE001 - one hostile file must not stop a county's batch
+        if os.environ.get("NIANBAO_DEBUG"):
+            raise
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        return ImportResult(path, None, [UNEXPECTED(detail=detail)], False, sha)
 
 
 _ODF_MIME = b"application/vnd.oasis.opendocument.spreadsheet"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from . import reader_xml as rx
@@ -148,7 +149,7 @@ class Workbook:
             raise ReadError(ENCRYPTED())
         try:
             return self._zip.read(info)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
             raise ReadError(TRUNCATED()) from None
 
     def xml(self, part: str):

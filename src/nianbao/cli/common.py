@@ -56,6 +56,8 @@ def counts(findings, lang: str = "zh") -> str:
 def guard(debug: bool):
     """An unexpected error in a command becomes one Chinese line and exit 2; the traceback is
     printed above it only with ``--debug``. Typer's own exits and usage errors pass through."""
+    if debug:  # the importer then lets a file's unexpected error through (worker processes too)
+        os.environ["NIANBAO_DEBUG"] = "1"
     try:
         yield
     except (typer.Exit, typer.Abort, TyperException):

@@ -1,0 +1,46 @@
+"""One bad file never stops a county's batch: a damaged deflate stream and an unexpected error
+while importing each become that file's finding, and the other files are read."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from conftest import ROOT
+from nianbao import importer
+
+SEED = ROOT / "samples" / "zhongcun-2022.xlsx"
+
+
+def _damaged_stream(dst: Path) -> Path:
+    """The seed with bytes flipped inside its largest sheet's compressed data (table 三, which
+    the importer reads: zlib.error on read)."""
+    data = bytearray(SEED.read_bytes())
+    info = max((i for i in zipfile.ZipFile(io.BytesIO(bytes(data))).infolist()
+                if i.filename.startswith("xl/worksheets/")), key=lambda i: i.compress_size)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for k in range(start + 10, start + 40):
+        data[k] ^= 0x5A
+    dst.write_bytes(bytes(data))
+    return dst
+
+
+def test_damaged_compressed_part_is_that_files_finding(tmp_path):
+    bad = _damaged_stream(tmp_path / "bad.xlsx")
+    results = list(importer.import_many([bad, SEED], jobs=1))
+    assert [r.readable for r in results] == [False, True]
+    assert results[0].findings[0].severity == "error"
+    assert results[0].findings[0].code in ("FILE_TRUNCATED", "FILE_CORRUPT")
+
+
+def test_an_unexpected_error_is_contained_to_its_file(tmp_path, monkeypatch):
+    def boom(*args, **kwargs):
+        raise ZeroDivisionError("hostile cell")
+
+    monkeypatch.delenv("NIANBAO_DEBUG", raising=False)
+    monkeypatch.setattr(importer, "_import", boom)
+    result = importer.import_workbook(SEED)
+    assert not result.readable and result.report is None
+    assert result.findings[0].code == "FILE_UNEXPECTED"
+    assert "ZeroDivisionError" in result.findings[0].message()
