@@ -44,3 +44,27 @@ def test_an_unexpected_error_is_contained_to_its_file(tmp_path, monkeypatch):
     assert not result.readable and result.report is None
     assert result.findings[0].code == "FILE_UNEXPECTED"
     assert "ZeroDivisionError" in result.findings[0].message()
+
+
+def test_a_summary_workbook_in_the_inbox_is_never_a_bodys_report(tmp_path):
+    import csv
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    nianbao = str(Path(sys.executable).with_name("nianbao"))
+    inbox = tmp_path / "inbox"
+    shutil.copytree(ROOT / "samples" / "inbox", inbox)
+    args = ["--roster", str(ROOT / "samples" / "roster.csv"), "--year", "2026",
+            "--name", "青山县", "--code", "140521000"]  # the code of the county government's row
+    subprocess.run([nianbao, "collect", str(inbox), *args, "-o", str(tmp_path / "a")],
+                   capture_output=True, check=False)
+    shutil.copy(tmp_path / "a" / "summary.xlsx", inbox / "青山县汇总.xlsx")
+    subprocess.run([nianbao, "collect", str(inbox), *args, "-o", str(tmp_path / "b")],
+                   capture_output=True, check=False)
+    first, second = (json.loads((tmp_path / d / "summary.json").read_text("utf-8")) for d in "ab")
+    assert second["values"] == first["values"] and second["members"] == first["members"]
+    with open(tmp_path / "b" / "status.csv", encoding="utf-8-sig") as fh:
+        rows = [r for r in csv.reader(fh) if any("青山县汇总.xlsx" in c for c in r)]
+    assert rows and any("汇总表" in c for c in rows[0])

@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .findings import code
-from .merge import LEFT_OUT, merge_reports, who
+from .merge import LEFT_OUT, is_summary, merge_reports, who
 from .spec import FORMAT_IDS, get_format
 
 BY_COVER = code(
@@ -34,10 +34,10 @@ NOT_SUBMITTED = code(
     "催报该单位。")
 
 # What happened to each file, in the order the status board lists them.
-USED, SUPERSEDED, SAME, UNMATCHED, OTHER_YEAR, UNREADABLE, IGNORED = (
-    "used", "superseded", "same", "unmatched", "other_year", "unreadable", "ignored")
+USED, SUPERSEDED, SAME, UNMATCHED, OTHER_YEAR, UNREADABLE, IGNORED, SUMMARY = (
+    "used", "superseded", "same", "unmatched", "other_year", "unreadable", "ignored", "summary")
 STATE_ZH = {USED: "已采用", SUPERSEDED: "已被替代", SAME: "重复文件", UNMATCHED: "未对应名册",
-            OTHER_YEAR: "其他年度", UNREADABLE: "无法读取", IGNORED: "已忽略"}
+            OTHER_YEAR: "其他年度", UNREADABLE: "无法读取", IGNORED: "已忽略", SUMMARY: "汇总表"}
 # The document time of every workbook collect writes, so that re-runs give identical bytes.
 FIXED_TIME = datetime(2000, 1, 1)
 # A body's status on the board.
@@ -238,6 +238,10 @@ def classify(inbox: Path, results, roster: dict[str, dict], year: int) -> tuple[
         if r.report is None or not r.readable:
             e.state, e.note = UNREADABLE, _first_error(r)
             e.problem = _first_error_dict(r)
+            continue
+        if is_summary(e.report):  # a summary's values are other bodies' sums: never one body's report
+            e.state = SUMMARY
+            e.note = f"这是汇总表（汇总了{len(e.report['members'])}个单位），不是单位报送的报告，未采用"
             continue
         if e.report.get("year") != year:
             e.state = OTHER_YEAR
