@@ -28,7 +28,7 @@ from . import GENERATOR
 from . import layout as L
 from .spec import Format
 from .values import from_json
-from .workbook_formulas import Formulas, Live, bad_cell, runs
+from .workbook_formulas import Formulas, Live, bad_cell, longest_status, runs
 from .merge import MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, members_digest
 from .workbook_instructions import instruction_lines, summary_instruction_lines
 from .workbook_styles import MARK_FAIL, MARKS, make_styles
@@ -405,33 +405,18 @@ class _Writer:
 
     def _heights(self, ws, sl):
         """Row heights for wrapped text (no spreadsheet autofits rows on open), and page breaks
-        that keep a text section's label with its box."""
-        widths = sl.widths
-        need: dict[int, float] = {}
+        that keep a text section's label with its box. Only an R1 mark's height depends on the
+        values (its cached result); the other rows are worked out once per format."""
+        need = dict(_fixed_heights(self.fmt.id, sl.name, self.kind != "summary"))
         for p in sl.places:
-            text = str(self._cached(p)) if p.role in ("check", "status") else p.text
-            if p.role == "status":  # as tall as its longest sentence, which typing can bring
-                text = self.f.widest_status(None if p.id == L.COVER_STATUS else p.sheet)
-            if p.role == "text":
-                need[p.row] = TEXT_ROW_PT
-            elif p.role in ("input", "total"):
-                need[p.row] = max(need.get(p.row, 0), INPUT_ROW_PT)
-            if not text or p.rows > 1:
-                continue
-            width = sum(widths[p.col:p.col + p.cols]) if p.col < len(widths) else 10
-            pt = _lines(text, width) * LINE_PT + 4
-            need[p.row] = max(need.get(p.row, 0), 30 if p.role == "title" else 0, pt)
+            if p.role == "check":
+                pt = _text_pt(p, str(self.f.check(p.id).value), sl.widths)
+                if pt:
+                    need[p.row] = max(need.get(p.row, 0), pt)
         for row, pt in sorted(need.items()):
             ws.set_row(row, pt)
         if not sl.table:
             ws.set_h_pagebreaks(_text_breaks(sl, need))
-
-    def _cached(self, p):
-        if p.role == "check":
-            return self.f.check(p.id).value
-        if p.id == L.COVER_STATUS:
-            return self.f.overall().value
-        return self.f.table_status(p.sheet).value
 
     def _freeze(self, ws, sl):
         """Headers stay on screen, and the label columns too unless the status crosses that
@@ -497,6 +482,38 @@ def _q(sheet: str) -> str:
 def _abs(ref: str) -> str:
     row, col = L.parse_a1(ref)
     return f"${L.col_letter(col)}${row + 1}"
+
+
+@lru_cache(maxsize=None)
+def _fixed_heights(fmt_id: str, sheet: str, with_texts: bool) -> dict[int, float]:
+    """Row heights (pt) of a sheet from all but its R1 marks: wrapped labels, inputs, text boxes,
+    and statuses as tall as the longest sentence typing can bring (the cover's names the text
+    sections ``with_texts``). The marks sit on table rows, never on a text box's row (which is
+    set, not raised), so raising their rows afterwards gives the same heights."""
+    sl = L.layout_for(fmt_id).sheet(sheet)
+    need: dict[int, float] = {}
+    for p in sl.places:
+        if p.role == "check":
+            continue
+        text = p.text
+        if p.role == "status":
+            text = longest_status(fmt_id, None if p.id == L.COVER_STATUS else p.sheet, with_texts)
+        if p.role == "text":
+            need[p.row] = TEXT_ROW_PT
+        elif p.role in ("input", "total"):
+            need[p.row] = max(need.get(p.row, 0), INPUT_ROW_PT)
+        pt = _text_pt(p, text, sl.widths)
+        if pt:
+            need[p.row] = max(need.get(p.row, 0), pt)
+    return need
+
+
+def _text_pt(p: L.Place, text: str | None, widths) -> float | None:
+    """The height a place's text needs on one row (None: no text, or a place of several rows)."""
+    if not text or p.rows > 1:
+        return None
+    width = sum(widths[p.col:p.col + p.cols]) if p.col < len(widths) else 10
+    return max(30 if p.role == "title" else 0, _lines(text, width) * LINE_PT + 4)
 
 
 def _text_breaks(sl, heights: dict[int, float]) -> list[int]:

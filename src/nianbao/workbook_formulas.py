@@ -287,6 +287,17 @@ def _plan(fmt_id: str) -> _Plan:
     return _Plan(layout_for(fmt_id))
 
 
+def longest_status(fmt_id: str, sheet: str | None, with_texts: bool) -> str:
+    """The longest text the status of table ``sheet`` (None: the cover's, which names the blank
+    text sections ``with_texts``) can show: every part, 3-digit counts."""
+    plan = _plan(fmt_id)
+    if sheet is None:
+        words = bad_words(k for t in plan.tables.values() for k in t[4])
+        blank = tuple(h for h, _ in plan.texts) if with_texts else ()
+        return status_text(999, 99, 999, "overall", words, blank)
+    return status_text(999, 99, 999, "table", bad_words(plan.tables[sheet][4]))
+
+
 class Formulas:
     """Formulas and cached results of one workbook's live cells, from its typed input values
     and its texts (``texts`` None: a workbook without texts by design, a summary, whose cover
@@ -348,11 +359,7 @@ class Formulas:
 
     def widest_status(self, sheet: str | None) -> str:
         """The longest text a status can show (for its row height): every part, 3-digit counts."""
-        if sheet is None:
-            words = bad_words(k for t in self.plan.tables.values() for k in t[4])
-            blank = () if self.texts is None else tuple(h for h, _ in self.plan.texts)
-            return status_text(999, 99, 999, "overall", words, blank)
-        return status_text(999, 99, 999, "table", bad_words(self.plan.tables[sheet][4]))
+        return longest_status(self.fmt.id, sheet, self.texts is not None)
 
     def stock(self, check, last_ref: str, last) -> Live:
         """R8 with last year's 现行有效件数 shown beside table 二 (a warning, so △ not ×)."""
