@@ -206,8 +206,6 @@ def workbook_bytes(*, year: int, org: dict | None, fmt_id: str = "gb2021",
     them ((sheet, what it holds), …) for the instructions; ``previous`` (last year's report
     JSON) shows R8 live beside table 二.
     """
-    import xlsxwriter
-
     if kind not in KINDS:
         raise ValueError(f"unknown workbook kind {kind!r}")
     layout = L.layout_for(fmt_id)
@@ -215,7 +213,8 @@ def workbook_bytes(*, year: int, org: dict | None, fmt_id: str = "gb2021",
     if not fmt.covers_year(year):
         raise ValueError(f"format {fmt_id} does not cover report year {year}")
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "default_format_properties": dict(DEFAULT_FONT)})
+    wb = _workbook_class()(buf, {"in_memory": True,
+                                 "default_format_properties": dict(DEFAULT_FONT)})
     wb.worksheet_class = _sheet_class()
     w = _Writer(wb, layout, year, org, values or {}, texts or {}, kind)
     w.instructions(members, extra_sheets)
@@ -473,6 +472,28 @@ def _names(fmt_id: str) -> tuple[tuple[str, str], ...]:
     """The defined name of every id in the layout, and the absolute reference it points to."""
     return tuple((L.defined_name(p.id), f"={_q(p.sheet)}!{_abs(p.ref)}")
                  for p in L.layout_for(fmt_id).places if p.id)
+
+
+@lru_cache(maxsize=None)
+def _workbook_class():
+    """xlsxwriter's Workbook, remembering the workbook-scoped names it has checked: it runs
+    several regexes over each name, and ours (one per id, a few hundred) repeat in every
+    workbook. Only a cache: a name is stored as xlsxwriter stored it the first time."""
+    import xlsxwriter
+
+    checked: dict = {}
+
+    class CachedNames(xlsxwriter.Workbook):
+        def define_name(self, name, formula):
+            if (name, formula) in checked:
+                self.defined_names.append(list(checked[name, formula]))
+                return 0
+            result = super().define_name(name, formula)
+            if result == 0 and self.defined_names[-1][1] == -1:  # not tied to a sheet index
+                checked[name, formula] = list(self.defined_names[-1])
+            return result
+
+    return CachedNames
 
 
 def _q(sheet: str) -> str:
