@@ -68,3 +68,29 @@ def test_a_summary_workbook_in_the_inbox_is_never_a_bodys_report(tmp_path):
     with open(tmp_path / "b" / "status.csv", encoding="utf-8-sig") as fh:
         rows = [r for r in csv.reader(fh) if any("青山县汇总.xlsx" in c for c in r)]
     assert rows and any("汇总表" in c for c in rows[0])
+
+
+def test_a_hand_edited_report_json_is_named_not_a_crash(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from nianbao.roster import load_previous
+
+    nianbao = str(Path(sys.executable).with_name("nianbao"))
+    good = json.loads((ROOT / "samples" / "zhongcun-2022.json").read_text("utf-8"))
+    bad = {**good, "org": {**good["org"], "code": "140521999"},
+           "values": {**good["values"], "t2.regulations.issued": "5件"}}
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "good.json").write_text(json.dumps(good, ensure_ascii=False), "utf-8")
+    (tmp_path / "reports" / "bad.json").write_text(json.dumps(bad, ensure_ascii=False), "utf-8")
+
+    reports, findings = load_previous([tmp_path], 2023)
+    assert list(reports) == ["140521100"]
+    assert [f.code for f in findings] == ["ROSTER_PREVIOUS_UNREADABLE"]
+    assert "t2.regulations.issued" in findings[0].message() and "5件" in findings[0].message()
+
+    run = subprocess.run([nianbao, "merge", str(tmp_path / "reports"), "-o", str(tmp_path / "s.json")],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "bad.json 不是可用的报告 JSON" in run.stderr
+    assert "Traceback" not in run.stderr and "内部错误" not in run.stderr

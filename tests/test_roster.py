@@ -116,10 +116,10 @@ def test_codes_in_catalogue():
 
 def test_load_previous(tmp_path):
     (tmp_path / "reports").mkdir()
-    (tmp_path / "reports" / "a.json").write_text('{"year": 2025, "org": {"code": "1"}, "values": {}}')
+    (tmp_path / "reports" / "a.json").write_text('{"format": "gb2021", "year": 2025, "org": {"code": "1"}, "values": {}}')
     (tmp_path / "reports" / "b.json").write_text("{broken")
-    (tmp_path / "c.json").write_text('{"year": 2025, "org": {"code": "1"}, "values": {}}')
-    (tmp_path / "d.json").write_text('{"year": 2025, "org": {"code": "2"}, "values": {}}')
+    (tmp_path / "c.json").write_text('{"format": "gb2021", "year": 2025, "org": {"code": "1"}, "values": {}}')
+    (tmp_path / "d.json").write_text('{"format": "gb2021", "year": 2025, "org": {"code": "2"}, "values": {}}')
     # a folder means its reports/*.json (c.json beside it is not read); a file given twice counts once
     found, findings = load_previous([tmp_path, tmp_path / "d.json", tmp_path / "reports" / "a.json"], 2026)
     assert sorted(found) == ["1", "2"]

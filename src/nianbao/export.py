@@ -15,6 +15,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from .report import problem
 from .spec import get_format
 
 VALUE_COLUMNS = ("year", "org_code", "org_name", "org_kind", "datapoint", "label", "unit", "value")
@@ -45,10 +46,11 @@ def find_reports(paths) -> tuple[list[tuple[Path, dict]], list[str]]:
         except (OSError, ValueError) as exc:
             notes.append(f"{f}：无法读取（{type(exc).__name__}），已跳过")
             continue
-        if isinstance(data, dict) and "values" in data and "org" in data and "format" in data:
+        why = problem(data)
+        if why is None:
             out.append((f, data))
         else:
-            notes.append(f"{f}：不是报告 JSON，已跳过")
+            notes.append(f"{f}：{why}，已跳过")
     return out, notes
 
 

@@ -312,11 +312,15 @@ def _previous_findings(previous: dict, org: dict, year) -> list[Finding]:
 
 def load_previous(path, **kw) -> dict:
     """Last year's report for the cross-year rules: a report JSON file or a workbook."""
-    from .report import load
+    from .report import load, problem
 
     path = Path(path)
     if path.suffix.lower() == ".json":
-        return load(path)
+        report = load(path)
+        why = problem(report)
+        if why:
+            raise ValueError(f"{path.name}：{why}")
+        return report
     result = import_workbook(path, **kw)
     if result.report is None:
         raise reader.ReadError(result.findings[0])

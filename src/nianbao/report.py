@@ -46,6 +46,35 @@ def typed_values(report: dict) -> dict:
     return {i: from_json(vals.get(i), dp.kind) for i, dp in fmt.datapoints.items()}
 
 
+def problem(report) -> str | None:
+    """Why a loaded JSON is not a usable report (a Chinese phrase), or None when it is: every
+    loader checks this first, so a hand-edited file is named instead of failing later."""
+    from .spec import FORMAT_IDS
+
+    if not isinstance(report, dict) or not isinstance(report.get("values"), dict):
+        return "不是报告 JSON（缺少 values）"
+    if report.get("format") not in FORMAT_IDS:
+        return f"格式“{report.get('format')}”不认识"
+    if not isinstance(report.get("org"), dict):
+        return "缺少单位信息（org）"
+    if report.get("year") is not None and not isinstance(report.get("year"), int):
+        return f"年度“{report.get('year')}”不是整数"
+    fmt = get_format(report["format"])
+    for i, dp in fmt.datapoints.items():
+        v = report["values"].get(i)
+        try:
+            ok = v is None or (isinstance(v, str) if dp.kind == "amount" else
+                               isinstance(v, int) and not isinstance(v, bool)
+                               and (v >= 0 or dp.kind == "signed"))
+            if ok:
+                from_json(v, dp.kind)
+        except ArithmeticError:
+            ok = False
+        if not ok:
+            return f"数据项 {i} 的值“{v}”不是{'金额字符串' if dp.kind == 'amount' else '不小于0的整数'}"
+    return None
+
+
 def findings_of(report: dict) -> list[Finding]:
     return [Finding.from_dict(d) for d in report.get("findings", ())]
 

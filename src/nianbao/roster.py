@@ -196,6 +196,8 @@ def load_previous(paths, year: int) -> tuple[dict[str, dict], list[Finding]]:
     given (where ``nianbao collect`` writes them) and from each .json file given directly."""
     import json
 
+    from .report import problem
+
     files: list[Path] = []
     for p in map(Path, paths):
         for f in sorted((p / "reports").glob("*.json")) if p.is_dir() else [p]:
@@ -206,10 +208,13 @@ def load_previous(paths, year: int) -> tuple[dict[str, dict], list[Finding]]:
     for f in files:
         try:
             report = json.loads(f.read_text(encoding="utf-8-sig"))
-            code_ = str(report["org"]["code"])
+            why = problem(report)
+            if why:
+                raise ValueError(why)
+            code_ = str(report["org"].get("code") or "")
             found_year = report.get("year")
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            findings.append(PREVIOUS_UNREADABLE(file=f.name, reason=type(exc).__name__))
+            findings.append(PREVIOUS_UNREADABLE(file=f.name, reason=str(exc) or type(exc).__name__))
             continue
         if found_year != year - 1:
             findings.append(PREVIOUS_YEAR(file=f.name, found=found_year, want=year - 1))

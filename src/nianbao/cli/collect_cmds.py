@@ -105,7 +105,7 @@ def has_errors(col) -> bool:
 
 def _load_inputs(files: list[Path], jobs, quiet) -> list[dict]:
     from ..importer import find_workbooks
-    from ..report import load
+    from ..report import load, problem
 
     jsons, books = [], []
     for f in files:
@@ -121,9 +121,13 @@ def _load_inputs(files: list[Path], jobs, quiet) -> list[dict]:
     reports = []
     for j in jsons:
         try:
-            reports.append(load(j))
+            report = load(j)
         except (OSError, ValueError) as exc:
             fail(f"{j} 不是可读的报告 JSON（{exc}）")
+        why = problem(report)
+        if why:
+            fail(f"{j} 不是可用的报告 JSON：{why}")
+        reports.append(report)
     for r in _import_all(books, jobs, quiet, f"读取 {len(books)} 个工作簿"):
         if r.report is None:
             fail(f"{r.path} 无法读取，请先用 nianbao check 查看原因")
