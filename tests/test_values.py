@@ -63,3 +63,14 @@ def test_json_round_trip_keeps_amount_exact():
     assert json_value(Decimal("0.1") + Decimal("0.2"), "amount") == "0.3"
     assert from_json("9116.36", "amount") == Decimal("9116.36")
     assert json_value(None, "count") is None and from_json(3, "count") == 3
+
+
+@pytest.mark.parametrize("raw, kind, expected", [
+    ("1,234", "count", 1234), ("1,234,567.5", "amount", Decimal("1234567.5")),
+    ("12,5", "amount", None), ("12，5", "amount", None), ("1,23", "count", None),
+])
+def test_commas_only_as_thousands_separators(raw, kind, expected):
+    # "12,5" is a decimal comma or a typo: reading it as 125 万元 would be a guess
+    value, finding = read_value(raw, kind)
+    assert value == expected
+    assert finding.code == ("VALUE_NORMALISED" if expected is not None else "VALUE_NOT_NUMBER")

@@ -38,6 +38,7 @@ WRONG_UNIT = code(
 
 PLACEHOLDERS = {"/", "／", "—", "——", "-", "－", "–", "无", "不适用", "空", "N/A", "n/a", "NA"}
 _COUNT_UNITS = ("件", "个", "条", "份", "起", "次")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")  # plain digits only: no "1e3" in text
 
 
@@ -64,12 +65,13 @@ def _parse_text(s: str, kind: str, label: str):
             t = t[:-2].strip()
         elif t.endswith("元"):
             return None, WRONG_UNIT(label=label, raw=s)
-        t = t.replace(",", "")
     else:
         for unit in _COUNT_UNITS:
             if t.endswith(unit):
                 t = t[: -len(unit)].strip()
                 break
+    if _THOUSANDS.match(t):  # "9,116.36": separators in their places only; "12,5" is refused
+        t = t.replace(",", "")
     if not _NUMBER.match(t):
         return None, NOT_NUMBER(label=label, raw=s)
     return Decimal(t), None
