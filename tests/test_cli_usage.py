@@ -26,3 +26,8 @@ def test_usage_errors_in_chinese(args, says, tmp_path):
     assert run.stderr.startswith("错误：") and says in run.stderr
     assert "--help 查看用法" in run.stderr
     assert "Traceback" not in run.stderr and "Usage:" not in run.stderr and "Error:" not in run.stderr
+
+
+def test_plain_nianbao_shows_the_help():
+    run = subprocess.run([NIANBAO], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and "collect" in run.stdout and run.stderr == ""

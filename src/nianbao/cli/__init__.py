@@ -65,6 +65,9 @@ def main() -> None:
     errors = _click_errors()
     try:
         code = app(standalone_mode=False)
+    except getattr(errors, "NoArgsIsHelpError", ()) as exc:  # plain `nianbao`: the help
+        print(exc.ctx.get_help())
+        code = 0
     except errors.UsageError as exc:  # click words these in English: say it in Chinese
         print(f"错误：{usage_message(exc)}", file=sys.stderr)
         command = exc.ctx.command_path if exc.ctx else "nianbao"
