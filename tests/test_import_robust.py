@@ -94,3 +94,25 @@ def test_a_hand_edited_report_json_is_named_not_a_crash(tmp_path):
                          capture_output=True, text=True)
     assert run.returncode == 2 and "bad.json 不是可用的报告 JSON" in run.stderr
     assert "Traceback" not in run.stderr and "内部错误" not in run.stderr
+
+
+def test_outputs_are_written_whole_with_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    from nianbao.files import CannotWrite, atomic_write_text
+
+    target = tmp_path / "out" / "a.json"
+    atomic_write_text(target, "{}")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
+    assert [p.name for p in target.parent.iterdir()] == ["a.json"]  # no temp file left
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    try:
+        atomic_write_text(blocker / "b.json", "{}")  # a folder that is a file: a clear message
+    except CannotWrite as exc:
+        assert "无法在" in str(exc)
+    else:
+        raise AssertionError("expected CannotWrite")

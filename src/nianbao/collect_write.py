@@ -110,7 +110,7 @@ def _store(files: dict[str, bytes], out: Path | None) -> dict:
     travel back from a worker); without: return the bytes."""
     if out is None:
         return files
-    from .cli.common import atomic_write_bytes
+    from .files import atomic_write_bytes
 
     for rel, data in files.items():
         path = out / rel

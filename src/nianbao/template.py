@@ -143,7 +143,7 @@ def _patched(year: int, org: dict, fmt_id: str) -> bytes | None:
 
 def write_template(path, **kwargs) -> Path:
     """Write :func:`template_bytes` to ``path`` atomically."""
-    from .cli.common import atomic_write_bytes
+    from .files import atomic_write_bytes
 
     path = Path(path)
     atomic_write_bytes(path, template_bytes(**kwargs))

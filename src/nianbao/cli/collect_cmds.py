@@ -8,7 +8,8 @@ from typing import List, Optional
 import typer
 
 from . import app
-from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, JOBS, SEVERITY_ZH, atomic_write_bytes, fail, guard,
+from ..files import atomic_write_bytes
+from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, JOBS, SEVERITY_ZH, fail, guard,
                      load_previous, note, say, track)
 
 

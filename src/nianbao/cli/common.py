@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 from typer.exceptions import TyperException
+
+from ..files import CannotWrite
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -62,6 +63,8 @@ def guard(debug: bool):
         yield
     except (typer.Exit, typer.Abort, TyperException):
         raise
+    except CannotWrite as exc:
+        fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
         what = f"内部错误（{type(exc).__name__}: {exc}）"
         if debug:
@@ -141,24 +144,3 @@ def load_previous(paths, year: int) -> dict:
     for f in findings:
         note(f"{SEVERITY_ZH[f.severity]}：{f.message()}")
     return reports
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write a whole file or nothing: a temp file in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~" + path.name, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))

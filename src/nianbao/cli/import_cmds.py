@@ -10,8 +10,9 @@ from typing import List, Optional
 import typer
 
 from . import app
-from .common import (DEBUG, EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS, JOBS, SEVERITY_EN, SEVERITY_ZH,
-                     atomic_write_text, check_format, counts, fail, guard, note, progress)
+from ..files import atomic_write_text
+from .common import (DEBUG, EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS, JOBS, SEVERITY_EN,
+                     SEVERITY_ZH, check_format, counts, fail, guard, note, progress)
 
 SEVERITY = {"zh": SEVERITY_ZH, "en": SEVERITY_EN}
 _FILES = typer.Argument(..., help="填报表文件或文件夹（文件夹内的 .xlsx 等逐级查找）", show_default=False)

@@ -9,8 +9,9 @@ from typing import Optional
 import typer
 
 from . import app
-from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, SEVERITY_ZH, atomic_write_bytes, atomic_write_text,
-                     counts, fail, guard, note, severity)
+from ..files import atomic_write_bytes, atomic_write_text
+from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, SEVERITY_ZH, counts, fail, guard, note,
+                     severity)
 
 
 def _load_report(path: Path) -> dict:
