@@ -141,3 +141,30 @@ def test_patched_template_is_byte_identical_to_a_full_write(org):
     from nianbao.template import workbook_bytes
 
     assert template_bytes(year=2026, org=org) == workbook_bytes(year=2026, org=org)
+
+
+CASES = {  # workbooks whose value-independent parts come from per-process caches
+    "previous": "template_bytes(year=2027, org=ORG, previous={'year': 2026, 'values': "
+                "{'t3.carried_forward.natural_person': 3, 't2.regulations.in_force': 5}})",
+    "summary": "workbook_bytes(year=2026, org={'code': '1405', 'name': '某县', 'kind': '汇总'}, "
+               "values={'t3.received.natural_person': 2}, kind='summary', members=[])",
+}
+
+
+def test_warm_caches_write_the_same_bytes_as_a_fresh_process(tmp_path):
+    """Row heights, defined names and formula text are worked out once per process: a workbook
+    written after workbooks of every other kind equals the one a fresh process writes first."""
+    import subprocess
+    import sys
+
+    from nianbao.template import workbook_bytes
+
+    env = {"ORG": ORG, "template_bytes": template_bytes, "workbook_bytes": workbook_bytes}
+    template_bytes(year=2026, org=None)
+    warm = {name: eval(expr, env) for name, expr in CASES.items()}  # noqa: S307 - our own text
+    for name, expr in CASES.items():
+        out = tmp_path / f"{name}.xlsx"
+        code = (f"from pathlib import Path\nfrom nianbao.template import template_bytes, workbook_bytes\n"
+                f"ORG = {ORG!r}\nPath({str(out)!r}).write_bytes({expr})\n")
+        subprocess.run([sys.executable, "-c", code], check=True)
+        assert out.read_bytes() == warm[name], name
