@@ -116,3 +116,14 @@ def test_outputs_are_written_whole_with_ordinary_permissions(tmp_path):
         assert "无法在" in str(exc)
     else:
         raise AssertionError("expected CannotWrite")
+
+
+def test_latest_submission_by_saved_instant_and_times_in_china_time():
+    from nianbao.collect import Entry, choose
+
+    a = Entry(rel="a.xlsx", mtime=100.0, saved_at="2026-01-20T10:30:00Z")        # 18:30 Beijing
+    b = Entry(rel="b.xlsx", mtime=50.0, saved_at="2026-01-20T18:00:00+08:00")    # earlier
+    c = Entry(rel="c.xlsx", mtime=1.9e9, saved_at="")                             # no saved time: file time
+    assert choose([a, b])[0] is a and choose([b, a])[0] is a
+    assert choose([a, b, c])[0] is c
+    assert Entry(rel="x", mtime=0.0).received == "1970-01-01 08:00"

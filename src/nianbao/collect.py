@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .findings import code
@@ -40,6 +40,7 @@ STATE_ZH = {USED: "已采用", SUPERSEDED: "已被替代", SAME: "重复文件",
             OTHER_YEAR: "其他年度", UNREADABLE: "无法读取", IGNORED: "已忽略", SUMMARY: "汇总表"}
 # The document time of every workbook collect writes, so that re-runs give identical bytes.
 FIXED_TIME = datetime(2000, 1, 1)
+CHINA_TIME = timezone(timedelta(hours=8), "北京时间")
 # A body's status on the board.
 PASSED, ERRORS, WARNINGS, MISSING = "已通过", "有错误", "仅有警告", "未提交"
 
@@ -60,7 +61,8 @@ class Entry:
 
     @property
     def received(self) -> str:
-        return datetime.fromtimestamp(self.mtime).strftime("%Y-%m-%d %H:%M")
+        # in China's time, whatever the machine's zone, so the board is the same everywhere
+        return datetime.fromtimestamp(self.mtime, CHINA_TIME).strftime("%Y-%m-%d %H:%M")
 
     def counts(self) -> dict[str, int]:
         out = {"error": 0, "warning": 0, "info": 0}
@@ -149,7 +151,17 @@ def match(report: dict, meta: dict, roster: dict[str, dict]) -> tuple[str | None
 
 
 def _order_key(e: Entry):
-    return (e.saved_at or "", e.mtime, e.rel)
+    """Latest by the time the workbook says it was saved, else by the file's time (both as
+    instants: "…+08:00" and "…Z" compare correctly), then file time and path for ties."""
+    return (_instant(e.saved_at) or e.mtime, e.mtime, e.rel)
+
+
+def _instant(iso: str) -> float | None:
+    try:
+        t = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None
+    return (t if t.tzinfo else t.replace(tzinfo=timezone.utc)).timestamp()
 
 
 def choose(entries: list[Entry]) -> tuple[Entry, list[Entry]]:
