@@ -127,3 +127,21 @@ def test_latest_submission_by_saved_instant_and_times_in_china_time():
     assert choose([a, b])[0] is a and choose([b, a])[0] is a
     assert choose([a, b, c])[0] is c
     assert Entry(rel="x", mtime=0.0).received == "1970-01-01 08:00"
+
+
+def test_collect_refuses_to_overwrite_another_years_results(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    nianbao = str(Path(sys.executable).with_name("nianbao"))
+    out = tmp_path / "out"
+    out.mkdir()
+    shutil.copy(ROOT / "samples" / "zhongcun-2022.json", out / "summary.json")  # a 2022 result
+    (out / "reports").mkdir()
+    shutil.copy(ROOT / "samples" / "zhongcun-2022.json", out / "reports" / "140521100.json")
+    run = subprocess.run([nianbao, "collect", str(ROOT / "samples" / "inbox"), "--roster",
+                          str(ROOT / "samples" / "roster.csv"), "--year", "2026", "-o", str(out)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "2022年度的收集结果" in run.stderr
+    assert (out / "reports" / "140521100.json").exists()  # last year's reports kept

@@ -64,6 +64,19 @@ def collect_cmd(
                                   previous or []))
 
 
+def _same_year_output(out: Path, year: int) -> None:
+    """collect replaces what it wrote before in OUT: refuse a folder holding another year's
+    results (last year's reports/ are what next year's --previous reads)."""
+    import json
+
+    try:
+        found = json.loads((out / "summary.json").read_text(encoding="utf-8")).get("year")
+    except (OSError, ValueError, AttributeError):
+        return
+    if found not in (None, year):
+        fail(f"输出文件夹 {out} 中是{found}年度的收集结果，收集{year}年度会覆盖它；请换一个输出文件夹")
+
+
 def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet, previous) -> int:
     from ..collect import collect, gather
     from ..collect_write import write_outputs
@@ -74,6 +87,7 @@ def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet,
         fail(f"收件文件夹 {inbox} 不存在")
     if out.resolve() == inbox.resolve() or inbox.resolve() in out.resolve().parents:
         fail("输出文件夹不能放在收件文件夹里面（否则下次会把汇总当作报送文件）")
+    _same_year_output(out, year)
     rows, roster_findings = _read_roster(roster)
     last = load_previous(previous, year)
     books = set(find_workbooks([inbox]))
