@@ -145,3 +145,22 @@ def test_collect_refuses_to_overwrite_another_years_results(tmp_path):
                          capture_output=True, text=True)
     assert run.returncode == 2 and "2022年度的收集结果" in run.stderr
     assert (out / "reports" / "140521100.json").exists()  # last year's reports kept
+
+
+def test_merge_of_a_collect_folder_skips_its_status_and_feedback_workbooks(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    nianbao = str(Path(sys.executable).with_name("nianbao"))
+    out = tmp_path / "out"
+    subprocess.run([nianbao, "collect", str(ROOT / "samples" / "inbox"), "--roster",
+                    str(ROOT / "samples" / "roster.csv"), "--year", "2026", "-o", str(out)],
+                   capture_output=True)
+    run = subprocess.run([nianbao, "merge", str(out), "-o", str(tmp_path / "m.json")],
+                         capture_output=True, text=True)
+    assert "不是填报表或汇总表的工作簿" in run.stderr and run.returncode in (0, 1)
+    merged = json.loads((tmp_path / "m.json").read_text("utf-8"))
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert merged["values"] == summary["values"]
+    assert sorted(m["code"] for m in merged["members"]) == sorted(m["code"] for m in summary["members"])

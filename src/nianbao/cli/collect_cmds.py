@@ -119,21 +119,23 @@ def has_errors(col) -> bool:
 
 
 def _load_inputs(files: list[Path], jobs, quiet) -> list[dict]:
-    from ..importer import find_workbooks
+    from ..importer import NOT_TEMPLATE, find_workbooks
     from ..report import load, problem
 
-    jsons, books = [], []
+    jsons, books, scanned = [], [], set()
     for f in files:
         if not f.exists():
             fail(f"找不到 {f}")
         if f.is_dir():
             jsons += sorted(f.rglob("*.json"))
-            books += find_workbooks([f])
+            found = find_workbooks([f])
+            books += found
+            scanned |= set(found)
         elif f.suffix.lower() == ".json":
             jsons.append(f)
         else:
             books.append(f)
-    reports = []
+    reports, skipped = [], []
     for j in jsons:
         try:
             report = load(j)
@@ -144,9 +146,14 @@ def _load_inputs(files: list[Path], jobs, quiet) -> list[dict]:
             fail(f"{j} 不是可用的报告 JSON：{why}")
         reports.append(report)
     for r in _import_all(books, jobs, quiet, f"读取 {len(books)} 个工作簿"):
-        if r.report is None:
+        if r.report is None and r.path in scanned and r.findings[0].code == NOT_TEMPLATE.code:
+            skipped.append(r.path)  # found in a folder: e.g. a collect output's status.xlsx
+        elif r.report is None:
             fail(f"{r.path} 无法读取，请先用 nianbao check 查看原因")
-        reports.append(r.report)
+        else:
+            reports.append(r.report)
+    if skipped:
+        note(f"已跳过{len(skipped)}个不是填报表或汇总表的工作簿（如 {skipped[0]}）")
     return reports
 
 
