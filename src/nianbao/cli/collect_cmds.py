@@ -191,8 +191,13 @@ def _merge(files, out, include_invalid, year, name, code, jobs) -> int:
     if suffix == ".json":
         atomic_write_bytes(out, dumps(summary).encode("utf-8"))
     else:
+        from ..spec import get_format
         from ..summary_workbook import summary_xlsx
 
+        fmt, y = get_format(summary["format"]), summary.get("year")
+        if not isinstance(y, int) or not fmt.covers_year(y):
+            fail(f"汇总的年度“{y}”不在{fmt.name}适用的年度内，无法写成工作簿；"
+                 "请用 --year 指定年度，或写成 .json")
         keys = {(m["code"], m["sha256"]) for m in summary["members"]}
         summed = [r for r in reports if any((m["code"], m["sha256"]) in keys for m in members_of(r))]
         atomic_write_bytes(out, summary_xlsx(summary, summed))
