@@ -28,7 +28,6 @@ from .rules import Context, evaluate, recompute_totals
 from .spec import Format, get_format
 
 SUMMARY_KIND = "汇总"
-SUMMARY_RULES = frozenset({"R1", "R2", "R3", "R4"})
 # Rules about what a body writes itself (its texts, the sections of its published report) say
 # nothing about a summary: its texts are empty by design, as the county writes its own report.
 TEXT_RULE_KINDS = frozenset({"text_numbers", "text_mentions", "text_none", "sections_present",
@@ -207,7 +206,9 @@ def merge_reports(reports, *, include_invalid: bool = False, year: int | None = 
 
 
 def summary_rule_findings(fmt: Format, values: dict) -> list[Finding]:
-    """R1–R4 on summed values, located at the summary workbook's cells."""
+    """The rules that apply to a summary (R1–R4 first of all; see :func:`summary_rules`) on
+    summed values, located at the summary workbook's cells: the same rules the importer runs
+    when the summary workbook is read back."""
     layout = layout_for(fmt.id)
     return evaluate(fmt, Context(values=values, texts={}, org_kind=SUMMARY_KIND,
-                                 locate=layout.where), only=set(SUMMARY_RULES))
+                                 locate=layout.where), only={r.id for r in summary_rules(fmt)})
