@@ -67,3 +67,13 @@ def test_layout_matches_spec_example(layout):
     assert layout.where("t3.carried_forward.natural_person") == ("三、依申请公开", "D31")
     assert layout.total_formula("t3.total.natural_person") == "SUM(D9:D29)"
     assert layout.total_formula("t3.received.total") == "SUM(D7:I7)"
+
+
+def test_lint_catches_a_rule_kind_the_engine_does_not_know():
+    from nianbao.formats import gb2021
+    from nianbao.lint import _rules
+    from nianbao.spec import build_format
+
+    data = {**gb2021.FORMAT, "rules": gb2021.FORMAT["rules"] + [
+        {"id": "R99", "severity": "error", "kind": "balanse", "title": "typo"}]}
+    assert _rules(build_format(data)) == ["R99: kind 'balanse' is not implemented in nianbao.rules"]

@@ -45,7 +45,11 @@ def _rule_ids(check) -> list[str]:
 
 
 def _rules(fmt: Format) -> list[str]:
+    from .rules import KINDS
+
     out, known = [], set(fmt.datapoints) | set(fmt.texts)
+    out += [f"{r.id}: kind {r.kind!r} is not implemented in nianbao.rules" for r in fmt.rules
+            if r.kind not in KINDS]
     for check in fmt.checks:
         if check.rule.severity not in ("error", "warning", "info"):
             out.append(f"{check.rule.id}: bad severity {check.rule.severity!r}")
