@@ -77,3 +77,11 @@ def test_lint_catches_a_rule_kind_the_engine_does_not_know():
     data = {**gb2021.FORMAT, "rules": gb2021.FORMAT["rules"] + [
         {"id": "R99", "severity": "error", "kind": "balanse", "title": "typo"}]}
     assert _rules(build_format(data)) == ["R99: kind 'balanse' is not implemented in nianbao.rules"]
+
+
+def test_org_kinds_come_from_the_format_data(fmt):
+    from nianbao.report import ORG_KINDS, SUMMARY_KIND
+    from nianbao.roster import body_kinds
+
+    assert ORG_KINDS == fmt.org_kinds + ("",) and SUMMARY_KIND in fmt.org_kinds
+    assert SUMMARY_KIND not in body_kinds() and len(body_kinds()) == len(fmt.org_kinds) - 1

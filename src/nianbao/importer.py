@@ -290,7 +290,9 @@ def _org(layout, meta: dict, cover: dict) -> tuple[dict, list[Finding]]:
             out.append(make(sheet=sheet, cell=ref, at=f"{sheet} {ref}", label=label))
     if org["kind"] and org["kind"] not in ORG_KINDS:
         sheet, ref = where["org.kind"]
-        kinds = "、".join(k for k in layout.format.org_kinds if k != "汇总")
+        from .roster import body_kinds
+
+        kinds = "、".join(body_kinds(layout.format.id))
         out.append(ORG_KIND_INVALID(sheet=sheet, cell=ref, kind=org["kind"], kinds=kinds))
         org["kind"] = ""
     return org, out

@@ -23,11 +23,10 @@ from decimal import Decimal
 
 from .findings import Finding, code
 from .layout import PROPERTY_PREFIX, layout_for
-from .report import build_report, typed_values
+from .report import SUMMARY_KIND, build_report, typed_values
 from .rules import Context, evaluate, recompute_totals
 from .spec import Format, get_format
 
-SUMMARY_KIND = "汇总"
 # Rules about what a body writes itself (its texts, the sections of its published report) say
 # nothing about a summary: its texts are empty by design, as the county writes its own report.
 TEXT_RULE_KINDS = frozenset({"text_numbers", "text_mentions", "text_none", "sections_present",
@@ -199,7 +198,7 @@ def merge_reports(reports, *, include_invalid: bool = False, year: int | None = 
     if not members:
         findings.append(NO_MEMBERS())
     findings += summary_rule_findings(fmt, totals)
-    org = {"code": "", "name": "汇总", **(org or {}), "kind": SUMMARY_KIND}
+    org = {"code": "", "name": SUMMARY_KIND, **(org or {}), "kind": SUMMARY_KIND}
     summary = build_report(fmt, year=year, org=org, values=totals, texts={},
                            source=source or {}, findings=findings, members=members)
     return summary, findings

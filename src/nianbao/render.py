@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .layout import layout_for
-from .report import typed_values
+from .report import SUMMARY_KIND, typed_values
 from .spec import Format, get_format
 from .values import json_value
 
 TITLE_SUFFIX = "年政府信息公开工作年度报告"
-SUMMARY_KIND = "汇总"
 _TABLE_ROLES = ("header", "corner", "label", "input", "total")
 
 

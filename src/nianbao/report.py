@@ -15,7 +15,9 @@ from .findings import Finding
 from .spec import Format, get_format
 from .values import from_json, json_value
 
-ORG_KINDS = ("乡镇", "街道", "县级政府", "政府办公室", "部门", "汇总", "")
+# The kinds of body, from the format data (the same in every format), and "" for unknown.
+ORG_KINDS = get_format("gb2021").org_kinds + ("",)
+SUMMARY_KIND = "汇总"  # the kind of a merged report (spec §9); one of ORG_KINDS
 
 
 def build_report(fmt: Format, *, year: int | None, org: dict, values: dict, texts: dict,
@@ -168,3 +170,4 @@ def _schema_of(fmt: Format) -> dict:
 
 __all__ = ["build_report", "typed_values", "findings_of", "dumps", "load", "schema",
            "source_info", "GENERATOR"]
+

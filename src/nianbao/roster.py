@@ -69,9 +69,10 @@ def skipped(f: Finding) -> str:
 
 def body_kinds(fmt_id: str = "gb2021") -> tuple[str, ...]:
     """Kinds a reporting body can have (the format's org kinds, except 汇总 — a summary)."""
+    from .report import SUMMARY_KIND
     from .spec import get_format
 
-    return tuple(k for k in get_format(fmt_id).org_kinds if k != "汇总")
+    return tuple(k for k in get_format(fmt_id).org_kinds if k != SUMMARY_KIND)
 
 
 def check_org(org: dict, row: int | None = None, fmt_id: str = "gb2021") -> list[Finding]:

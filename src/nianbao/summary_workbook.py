@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .merge import effective_values, who
-from .report import typed_values
+from .report import SUMMARY_KIND, typed_values
 from .spec import get_format
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -33,7 +33,7 @@ def _notes_sheet(wb, st, summary: dict, members: list[dict]):
     ws = wb.add_worksheet(NOTES)
     ws.activate()  # the workbook opens here: what was summed and what was left out
     ws.set_column(0, 0, 110)
-    name = summary["org"]["name"] if summary["org"]["name"] != "汇总" else ""
+    name = summary["org"]["name"] if summary["org"]["name"] != SUMMARY_KIND else ""
     lines = [("title", f"{summary['year']}年度{name}数据汇总说明"),
              ("para", f"本汇总由{len(summary['members'])}个单位的报告逐项相加而成；"
                       "各表数值已锁定，总计仍为公式。文字部分不汇总，由汇总单位另行撰写，"
@@ -158,7 +158,7 @@ def _findings_sheet(wb, st, summary: dict, members: list[dict]):
         ws.set_column(c, c, w)
     ws.write_row(0, 0, ("单位", "类别", "规则", "工作表", "单元格", "问题"), st["header"])
     own = summary["org"]["name"]
-    rows = [(f"{own}（汇总）" if own != "汇总" else "汇总", f) for f in summary.get("findings", ())]
+    rows = [(f"{own}（{SUMMARY_KIND}）" if own != SUMMARY_KIND else SUMMARY_KIND, f) for f in summary.get("findings", ())]
     rows += [(who(rep["org"]), f) for rep in members for f in rep.get("findings", ())]
     for r, (name, f) in enumerate(rows, 1):
         row = (name, SEVERITY_ZH.get(f.get("severity"), ""), f.get("rule") or "",

@@ -618,7 +618,9 @@ def _validation(fmt: Format, key: str) -> dict:
                 "input_message": f"直接在此格输入或粘贴文字，不超过{limit}字；格内换行请按 Alt+Enter。",
                 "error_message": f"文字超过{limit}字，请精简后再填。"}
     if key == "org.kind":
-        kinds = [k for k in fmt.org_kinds if k != "汇总"]
+        from .roster import body_kinds
+
+        kinds = list(body_kinds(fmt.id))
         return {**err, "validate": "list", "source": kinds, "input_title": "单位类型",
                 "input_message": "请从下拉列表中选择本单位的类型。",
                 "error_message": "请从下拉列表中选择：" + "、".join(kinds) + "。"}
