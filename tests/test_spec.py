@@ -85,3 +85,10 @@ def test_org_kinds_come_from_the_format_data(fmt):
 
     assert ORG_KINDS == fmt.org_kinds + ("",) and SUMMARY_KIND in fmt.org_kinds
     assert SUMMARY_KIND not in body_kinds() and len(body_kinds()) == len(fmt.org_kinds) - 1
+
+
+def test_units_come_from_the_format_data(fmt):
+    from nianbao.spec import get_format
+
+    assert fmt.datapoints["t2.fees.amount"].unit == "万元" and fmt.datapoints["t3.total.total"].unit == "件"
+    assert {dp.unit for dp in get_format("gb2019").datapoints.values() if dp.kind == "signed"} == {"项"}

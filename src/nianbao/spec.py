@@ -87,14 +87,12 @@ class DataPoint:
     computed: bool = False  # a total: a formula in the workbook, recomputed on import
 
     name: str = ""  # a readable Chinese name: row labels·column labels (see _name)
+    unit: str = ""  # from the format's kinds: 件, 万元, 项
 
     @property
     def label(self) -> str:
         return self.name
 
-    @property
-    def unit(self) -> str:
-        return "万元" if self.kind == "amount" else "件"
 
 
 @dataclass(frozen=True)
@@ -200,7 +198,7 @@ def dp_id(table: str, row_key: str, col_key: str) -> str:
     return ".".join(k for k in (table, row_key, col_key) if k)
 
 
-def _build_datapoints(tables) -> dict[str, DataPoint]:
+def _build_datapoints(tables, kinds: dict) -> dict[str, DataPoint]:
     out: dict[str, DataPoint] = {}
     for t in tables:
         for b_i, b in enumerate(t.blocks):
@@ -209,8 +207,9 @@ def _build_datapoints(tables) -> dict[str, DataPoint]:
                     i = dp_id(t.id, r.key, c.key)
                     if i in out:
                         raise ValueError(f"data point {i} placed twice")
-                    out[i] = DataPoint(i, t.id, b_i, c.node.kind or b.kind, r, c,
-                                       name=_name(b, r, c))
+                    kind = c.node.kind or b.kind
+                    out[i] = DataPoint(i, t.id, b_i, kind, r, c, name=_name(b, r, c),
+                                       unit=kinds[kind]["unit"])
     return out
 
 
@@ -314,7 +313,7 @@ def build_format(data: dict) -> Format:
                        {k: v for k, v in r.items() if k not in ("id", "severity", "kind", "title")})
                   for r in data["rules"])
     checks = tuple(c for r in rules for c in _expand(r, tables))
-    dps = _build_datapoints(tables)
+    dps = _build_datapoints(tables, data["kinds"])
     fmt = Format(data["id"], data["name"], data["notice"], data["first_year"], data["last_year"],
                  tuple(data["org_kinds"]), data["kinds"], data["detect"], sections, tables, rules,
                  dps, {f.id: f for s in sections for f in s.fields}, checks)
