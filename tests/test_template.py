@@ -348,7 +348,8 @@ def test_no_status_cell_crosses_the_frozen_columns(blank, layout):
 def test_rows_are_as_tall_as_their_wrapped_text(blank, layout):
     """Labels and statuses (at their longest) fit their rows; table 三's longest row label
     reads on one line."""
-    from nianbao.template import LINE_PT, _lines
+    from nianbao.template import LINE_PT
+    from nianbao.workbook_styles import wrapped_lines as _lines
     from nianbao.workbook_formulas import Formulas
 
     f = Formulas(layout, {}, {})  # a template's: the cover also names blank texts

@@ -7,9 +7,9 @@ from __future__ import annotations
 import io
 
 from .collect import ERRORS, FIXED_TIME, PASSED, STATE_ZH, WARNINGS, Body
-from .findings import catalogue
+from .findings import SEVERITY_ZH, catalogue
+from .workbook_styles import wrapped_lines
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 COLUMNS = ("序号", "类别", "规则", "工作表", "单元格", "问题", "如何处理")
 VERDICT = {
@@ -39,12 +39,6 @@ def unreadable_rows(body: Body) -> list[list]:
     hints = {c.code: c.hint for c in catalogue().values()}
     return [[n, "错误", "", "", "", f"{e.rel}：{e.note}", hints.get((e.problem or {}).get("code"), "")]
             for n, e in enumerate(body.unreadable, 1)]
-
-
-def _lines(text, width: float) -> int:
-    """Wrapped lines of a cell (a CJK glyph is two characters wide)."""
-    w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
-    return max(1, -(-w // max(int(width * 1.1), 1)))
 
 
 def feedback_xlsx(body: Body, year: int) -> bytes:
@@ -81,7 +75,7 @@ def feedback_xlsx(body: Body, year: int) -> bytes:
         for i, r in enumerate(body_rows, top + 1):
             ws.write_row(i, 0, r, cell)
             ws.write(i, 1, r[1], sev[r[1]])
-            ws.set_row(i, 15 * max(_lines(v, w) for v, w in zip(r, WIDTHS)) + 4)
+            ws.set_row(i, 15 * max(wrapped_lines(v, w, 1.1) for v, w in zip(r, WIDTHS)) + 4)
         top += len(body_rows) + 2
     others = body.others + (body.unreadable if body.used else [])
     if others:

@@ -14,6 +14,7 @@ import io
 from .collect import ERRORS, FIXED_TIME, MISSING, PASSED, STATE_ZH, WARNINGS, Collection
 from .merge import who
 from .roster import skipped
+from .workbook_styles import wrapped_lines
 
 COLUMNS = ("序号", "单位代码", "单位名称", "单位类型", "状态", "错误", "警告", "提示", "文件",
            "收到时间", "说明")
@@ -151,15 +152,10 @@ def board_text(col: Collection) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _lines(text, width: float) -> int:
-    w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
-    return max(1, -(-w // max(int(width * 1.15), 1)))
-
-
 def _row(ws, i: int, r: dict, style) -> None:
     """One board row, tall enough for its longest wrapped cell."""
     ws.write_row(i, 0, [r[c] for c in COLUMNS], style)
-    n = max(_lines(r[c], w) for c, w in zip(COLUMNS, WIDTHS))
+    n = max(wrapped_lines(r[c], w, 1.15) for c, w in zip(COLUMNS, WIDTHS))
     if n > 1:
         ws.set_row(i, 15 * n + 3)
 
@@ -195,7 +191,7 @@ def status_xlsx(col: Collection) -> bytes:
     lines = headline(col)
     for i, line in enumerate(lines, 1):
         ws.merge_range(i, 0, i, len(COLUMNS) - 1, line, alert if line.startswith(("未提交", "有错误", "名册有", "收件文件夹")) else text)
-        ws.set_row(i, 18 * _lines(line, sum(WIDTHS)) + 2)
+        ws.set_row(i, 18 * wrapped_lines(line, sum(WIDTHS), 1.15) + 2)
     top = len(lines) + 2
     ws.write_row(top, 0, COLUMNS, head)
     rows = body_rows(col, left_out_codes(col))

@@ -13,10 +13,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .merge import effective_values, who
+from .findings import SEVERITY_ZH
 from .report import SUMMARY_KIND, typed_values
 from .spec import get_format
+from .workbook_styles import wrapped_lines
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 NOTES, BREAKDOWN, TEXTS, FINDINGS = "汇总说明", "各单位明细", "各单位文字", "校验结果"
 # What each added sheet holds, as the 填报说明 sheet lists it.
 SHEETS = ((NOTES, "计入汇总的单位名单，以及未计入的单位和原因"),
@@ -47,22 +48,16 @@ def _notes_sheet(wb, st, summary: dict, members: list[dict]):
     title = wb.add_format({"font_name": "宋体", "bold": True, "font_size": 16})
     for r, (style, text) in enumerate(lines):
         ws.write_string(r, 0, text, title if style == "title" else st[style])
-        ws.set_row(r, 28 if style == "title" else 16 * _lines(text, 110) + 4)
+        ws.set_row(r, 28 if style == "title" else 16 * wrapped_lines(text, 110, 0.9) + 4)
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.protect("", {"format_columns": True})
 
 
-def _lines(text: str, width: float) -> int:
-    """Wrapped lines of ``text`` in a column ``width`` characters wide (a CJK glyph counts 2)."""
-    return sum(max(1, -(-sum(2 if ord(ch) > 0x2E80 else 1 for ch in part) // int(width * 0.9)))
-               for part in str(text).split("\n"))
-
-
 def _height(row, widths) -> float:
     """Row height (points) that shows every wrapped cell of the row."""
-    return 15 * max(_lines(v, w) for v, w in zip(row, widths)) + 4
+    return 15 * max(wrapped_lines(v, w, 0.9) for v, w in zip(row, widths)) + 4
 
 
 def _total_styles(wb, fmt) -> dict:

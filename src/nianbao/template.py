@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import math
 import re
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -31,7 +30,7 @@ from .values import from_json
 from .workbook_formulas import Formulas, Live, bad_cell, longest_status, runs
 from .merge import MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, members_digest
 from .workbook_instructions import instruction_lines, summary_instruction_lines
-from .workbook_styles import MARK_FAIL, MARKS, make_styles
+from .workbook_styles import MARK_FAIL, MARKS, make_styles, wrapped_lines
 
 KINDS = ("template", "summary")
 LINE_PT = 16  # height of one wrapped line of 11 pt CJK text
@@ -259,7 +258,7 @@ class _Writer:
             lines = instruction_lines(self.layout, self.year, self.org)
         for r, (style, text) in enumerate(lines):
             ws.write_string(r, 0, text, self.st[style])
-            lines = 2 if style == "org_line" else _lines(text, INSTRUCTIONS_WIDTH)
+            lines = 2 if style == "org_line" else wrapped_lines(text, INSTRUCTIONS_WIDTH)
             if lines > 1 or style == "title":
                 ws.set_row(r, max(lines * LINE_PT + 2, 30 if style == "title" else 0))
         self._print(ws, INSTRUCTIONS_WIDTH, ())
@@ -534,7 +533,7 @@ def _text_pt(p: L.Place, text: str | None, widths) -> float | None:
     if not text or p.rows > 1:
         return None
     width = sum(widths[p.col:p.col + p.cols]) if p.col < len(widths) else 10
-    return max(30 if p.role == "title" else 0, _lines(text, width) * LINE_PT + 4)
+    return max(30 if p.role == "title" else 0, wrapped_lines(text, width) * LINE_PT + 4)
 
 
 def _text_breaks(sl, heights: dict[int, float]) -> list[int]:
@@ -561,14 +560,6 @@ def _text_breaks(sl, heights: dict[int, float]) -> list[int]:
     return breaks
 
 
-@lru_cache(maxsize=4096)  # the same labels and sentences in every workbook
-def _lines(text: str, width: float) -> int:
-    """Wrapped lines of ``text`` in a cell ``width`` characters wide (a CJK glyph is 2)."""
-    total = 0
-    for part in str(text).split("\n"):
-        w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)
-        total += max(1, math.ceil(w / max(width * 0.9, 1)))
-    return total
 
 
 def _put(ws, p: L.Place, value, style):

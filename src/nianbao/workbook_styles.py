@@ -8,6 +8,9 @@ live formula result.
 
 from __future__ import annotations
 
+import math
+from functools import lru_cache
+
 FONT = "宋体"
 INPUT_FILL = "#FFF2CC"  # light yellow: "type here"
 TOTAL_FILL = "#E7E6E6"  # grey: computed, locked
@@ -62,3 +65,15 @@ def make_styles(workbook) -> dict:
     for ch, props in MARKS.items():
         out["mark:" + ch] = workbook.add_format(props)
     return out
+
+
+@lru_cache(maxsize=4096)  # the same labels and sentences recur in every workbook
+def wrapped_lines(text, width: float, fill: float = 0.9) -> int:
+    """Lines a wrapped cell of ``width`` characters needs for ``text`` (a CJK glyph counts 2,
+    each line break starts a line; ``fill``: how much of the width a line really uses in the
+    writer's font), for row heights that show every line."""
+    total = 0
+    for part in str(text).split("\n"):
+        w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)
+        total += max(1, math.ceil(w / max(width * fill, 1)))
+    return total

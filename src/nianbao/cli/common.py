@@ -13,10 +13,10 @@ import typer
 from typer.exceptions import TyperException
 
 from ..files import CannotWrite
+from ..findings import SEVERITY_ZH
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_EN = {"error": "error", "warning": "warning", "info": "info"}
 
 # Options every command spells the same way (typer option objects may be shared).
