@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHARED
+from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -49,10 +49,9 @@ def test_the_main_command_is_among_the_checked_examples():
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory):
-    """A folder laid out like the repository root beside ../shared, with the inputs linked in
-    read-only fashion (the examples write only their own outputs)."""
+    """A folder laid out like the repository root (and, like a newcomer's clone, with no
+    ../shared beside it), with the inputs linked in read-only fashion."""
     top = tmp_path_factory.mktemp("readme")
-    (top / "shared").symlink_to(SHARED)
     work = top / "repo"
     work.mkdir()
     for name in ("samples", "templates"):
@@ -73,3 +72,10 @@ def test_every_console_example_prints_what_the_readme_shows(sandbox):
                              text=True, timeout=300)
         assert run.returncode in (0, 1), f"{command}\n{run.stdout}"
         assert _normal(run.stdout.rstrip("\n").split("\n")) == _normal(expected), command
+
+
+def test_the_examples_write_only_under_out(sandbox):
+    """Run after the examples (pytest keeps file order): a newcomer who tries them finds their
+    outputs in out/ (ignored by git), nothing new in the repository root."""
+    assert sorted(p.name for p in sandbox.iterdir()) == ["out", "samples", "templates"]
+

@@ -49,3 +49,13 @@ def schema(fmt: str = typer.Option(None, "--format", help="只输出某一格式
     check_format(fmt)
     with guard(debug):
         typer.echo(json.dumps(make_schema(get_format(fmt) if fmt else None), ensure_ascii=False, indent=2))
+
+
+@app.command("format-doc")
+def format_doc(debug: bool = DEBUG) -> None:
+    """以 Markdown 输出各格式的表格、标签、数据项编号和规则（docs/format.md 的生成部分）。"""
+    from ..format_doc import document
+    from ..spec import available_formats, get_format
+
+    with guard(debug):
+        typer.echo(document([get_format(f) for f in available_formats()]), nl=False)
