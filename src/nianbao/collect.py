@@ -164,9 +164,9 @@ def _instant(iso: str) -> float | None:
     return (t if t.tzinfo else t.replace(tzinfo=timezone.utc)).timestamp()
 
 
-def choose(entries: list[Entry]) -> tuple[Entry, list[Entry]]:
-    """The submission to use (latest) and the others, marked superseded or same."""
-    ordered = sorted(entries, key=_order_key)
+def choose(entries: list[Entry], order=_order_key) -> tuple[Entry, list[Entry]]:
+    """The submission to use (the latest by ``order``) and the others, marked superseded or same."""
+    ordered = sorted(entries, key=order)
     latest = ordered[-1]
     latest.state = USED
     for e in ordered[:-1]:
@@ -179,8 +179,13 @@ def choose(entries: list[Entry]) -> tuple[Entry, list[Entry]]:
 
 def _entry(inbox: Path, result) -> Entry:
     path = Path(result.path)
-    return Entry(rel=path.relative_to(inbox).as_posix(), mtime=path.stat().st_mtime,
-                 sha256=result.sha256 or "", saved_at=_iso(result.saved_at),
+    return entry_of(result, path.relative_to(inbox).as_posix(), path.stat().st_mtime)
+
+
+def entry_of(result, rel: str, mtime: float) -> Entry:
+    """The entry of an import result for a file at ``rel`` (inbox-relative, "/") received at
+    ``mtime`` (a file time, or when a portal received the upload)."""
+    return Entry(rel=rel, mtime=mtime, sha256=result.sha256 or "", saved_at=_iso(result.saved_at),
                  report=_compact(result.report))
 
 
@@ -243,9 +248,14 @@ def attribute(entries: list[Entry], orgs: list[dict]) -> dict[str, list[Entry]]:
 
 def classify(inbox: Path, results, roster: dict[str, dict], year: int) -> tuple[list[Entry], dict]:
     """Entries for import results, and the candidate entries per roster code."""
+    return classify_entries(((_entry(inbox, r), r) for r in results), roster, year)
+
+
+def classify_entries(pairs, roster: dict[str, dict], year: int) -> tuple[list[Entry], dict]:
+    """:func:`classify` for ``(entry, import result)`` pairs whose entries are made already
+    (:func:`entry_of`): sets each entry's state, note, code and report under the roster's name."""
     entries, per_body = [], {}
-    for r in results:
-        e = _entry(inbox, r)
+    for e, r in pairs:
         entries.append(e)
         if r.report is None or not r.readable:
             e.state, e.note = UNREADABLE, _first_error(r)
@@ -308,20 +318,32 @@ def collect(inbox: Path, roster_rows, year: int, results, *, ignored=(),
     for the cross-year rules R7–R9 and R20. ``roster_findings``: the roster's bad rows, for the
     board."""
     inbox = Path(inbox)
-    orgs = [org_of(r) for r in roster_rows]
-    roster = {o["code"]: o for o in orgs}
+    roster = {o["code"]: o for o in map(org_of, roster_rows)}
     entries, per_body = classify(inbox, results, roster, year)
+    entries += ignored_entries(inbox, list(ignored))
+    return assemble(year, roster_rows, entries, per_body, include_invalid=include_invalid,
+                    summary_org=summary_org, previous=previous, roster_findings=roster_findings)
+
+
+def assemble(year: int, roster_rows, entries: list[Entry], per_body: dict[str, list[Entry]], *,
+             order=_order_key, include_invalid: bool = False, summary_org: dict | None = None,
+             previous: dict | None = None, roster_findings=()) -> Collection:
+    """The collection from classified entries (:func:`classify_entries`; ``per_body``: the
+    candidates per roster code): each body's submission is the latest of its candidates by
+    ``order`` (collect's: saved time, then file time; a portal passes its own), its unreadable
+    files those whose path names it. Cross-year rules, the summary and the missing bodies'
+    findings as :func:`collect` describes."""
+    orgs = [org_of(r) for r in roster_rows]
     for code_, found in per_body.items():
         if previous and code_ in previous:
             for e in found:
                 e.report = cross_year(e.report, previous[code_])
-    entries += ignored_entries(inbox, list(ignored))
     unreadable = attribute(entries, orgs)
     bodies = []
     for org in orgs:
-        b = Body(org, unreadable=sorted(unreadable.get(org["code"], []), key=_order_key, reverse=True))
+        b = Body(org, unreadable=sorted(unreadable.get(org["code"], []), key=order, reverse=True))
         if org["code"] in per_body:
-            b.used, b.others = choose(per_body[org["code"]])
+            b.used, b.others = choose(per_body[org["code"]], order)
         bodies.append(b)
     summary, findings = merge_reports([b.used.report for b in bodies if b.used], year=year,
                                       include_invalid=include_invalid, org=summary_org)
