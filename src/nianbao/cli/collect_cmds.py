@@ -9,15 +9,15 @@ import typer
 
 from . import app
 from ..files import atomic_write_bytes
-from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, JOBS, SEVERITY_ZH, fail, guard,
-                     load_previous, note, say, track)
+from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, JOBS, ROSTER_HELP, SEVERITY_ZH, fail, guard,
+                     load_previous, note, read_roster, say, track, year_option)
 
 
 # The summary options collect and merge share.
 _INCLUDE_INVALID = typer.Option(False, "--include-invalid",
                                 help="有错误或缺数的报告也计入汇总（缺失按0计，并在汇总中注明）")
-_NAME = typer.Option("汇总", "--name", help="汇总单位名称，如“某某县”")
-_CODE = typer.Option("", "--code", help="汇总单位代码")
+_NAME = typer.Option("汇总", "--name", metavar="名称", help="汇总单位名称，如“某某县”")
+_CODE = typer.Option("", "--code", metavar="代码", help="汇总单位代码")
 
 
 def _import_all(paths: list[Path], jobs: int, quiet: bool, label: str):
@@ -28,32 +28,17 @@ def _import_all(paths: list[Path], jobs: int, quiet: bool, label: str):
     return track(import_many(paths, jobs=jobs), len(paths), label, quiet)
 
 
-def _read_roster(path: Path):
-    """The roster's usable rows and its findings. Bad rows are skipped and named (as
-    ``template`` does); only a roster with no usable row at all stops the command."""
-    from ..roster import read_roster, skipped
-
-    if not path.is_file():
-        fail(f"找不到名册文件 {path}")
-    rows, findings = read_roster(path)
-    for f in findings:
-        note(f"{SEVERITY_ZH[f.severity]}：名册 {path.name} {f.message()}{skipped(f)}")
-    if not rows:
-        fail(f"名册 {path} 中没有可用的单位，请改正后重试")
-    return rows, findings
-
-
 @app.command("collect")
 def collect_cmd(
-    inbox: Path = typer.Argument(..., help="收件文件夹（含子文件夹），只读不改"),
-    roster: Path = typer.Option(..., "--roster", help="名册 CSV/XLSX（列：code,name,kind）"),
-    year: int = typer.Option(..., "--year", help="报告年度，如 2026"),
-    out: Path = typer.Option(..., "-o", "--out", help="输出文件夹"),
+    inbox: Path = typer.Argument(..., metavar="收件文件夹", help="收件文件夹（含子文件夹），只读不改"),
+    roster: Path = typer.Option(..., "--roster", metavar="名册文件", help=ROSTER_HELP),
+    year: int = year_option("报告年度，如 2026"),
+    out: Path = typer.Option(..., "-o", "--out", metavar="文件夹", help="输出文件夹"),
     include_invalid: bool = _INCLUDE_INVALID,
     name: str = _NAME,
     code: str = _CODE,
     previous: Optional[List[Path]] = typer.Option(
-        None, "--previous", metavar="<path>", help="上年 collect 的输出文件夹（读 reports/*.json）或上年报告 JSON，用于跨年度校验，可重复"),
+        None, "--previous", metavar="路径", help="上年 collect 的输出文件夹（读 reports/*.json）或上年报告 JSON，用于跨年度校验，可重复"),
     jobs: int = JOBS,
     quiet: bool = typer.Option(False, "-q", "--quiet", help="不打印收集情况表"),
     debug: bool = DEBUG,
@@ -88,7 +73,7 @@ def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet,
     if out.resolve() == inbox.resolve() or inbox.resolve() in out.resolve().parents:
         fail("输出文件夹不能放在收件文件夹里面（否则下次会把汇总当作报送文件）")
     _same_year_output(out, year)
-    rows, roster_findings = _read_roster(roster)
+    rows, roster_findings = read_roster(roster, "gb2021", "未收集")
     last = load_previous(previous, year)
     books = set(find_workbooks([inbox]))
     workbooks, others = gather(inbox, lambda p: p in books)
@@ -159,10 +144,10 @@ def _load_inputs(files: list[Path], jobs, quiet) -> list[dict]:
 
 @app.command("merge")
 def merge_cmd(
-    files: List[Path] = typer.Argument(..., help="工作簿或报告 JSON（也可以是汇总），或其所在文件夹"),
-    out: Path = typer.Option(..., "-o", "--out", help="summary.xlsx 或 summary.json"),
+    files: List[Path] = typer.Argument(..., metavar="文件", help="工作簿或报告 JSON（也可以是汇总），或其所在文件夹"),
+    out: Path = typer.Option(..., "-o", "--out", metavar="文件", help="summary.xlsx 或 summary.json"),
     include_invalid: bool = _INCLUDE_INVALID,
-    year: Optional[int] = typer.Option(None, "--year", help="报告年度（默认：输入中最多的年度）"),
+    year: Optional[int] = year_option("报告年度（默认：输入中最多的年度）", required=False),
     name: str = _NAME,
     code: str = _CODE,
     jobs: int = JOBS,
@@ -209,9 +194,9 @@ def _merge(files, out, include_invalid, year, name, code, jobs) -> int:
 
 @app.command("export")
 def export_cmd(
-    paths: List[Path] = typer.Argument(..., help="collect 的输出文件夹或报告 JSON（可多个年度）"),
-    sqlite: Optional[Path] = typer.Option(None, "--sqlite", help="写入（或更新）SQLite 数据库"),
-    csv: Optional[Path] = typer.Option(None, "--csv", help="写入 CSV（另写 <名>.findings.csv）"),
+    paths: List[Path] = typer.Argument(..., metavar="路径", help="collect 的输出文件夹或报告 JSON（可多个年度）"),
+    sqlite: Optional[Path] = typer.Option(None, "--sqlite", metavar="文件", help="写入（或更新）SQLite 数据库"),
+    csv: Optional[Path] = typer.Option(None, "--csv", metavar="文件", help="写入 CSV（另写 <名>.findings.csv）"),
     debug: bool = DEBUG,
 ) -> None:
     """把报告 JSON 导出为长表（年度、单位代码、单位名称、数据项、数值）和校验结果，便于分析。"""
