@@ -67,6 +67,20 @@ def skipped(f: Finding) -> str:
         else "，该行已跳过"
 
 
+GOVERNMENT_KIND = "县级政府"  # the county government itself: the county's summary goes by its name
+
+
+def summary_name(orgs) -> tuple[str, dict] | None:
+    """The name of a county's summary from its bodies: the name of its one 县级政府 without
+    人民政府 (青山县人民政府 → 青山县), and that body; None when there is none or several."""
+    govs = [o for o in orgs if o.get("kind") == GOVERNMENT_KIND and o.get("name")]
+    if len(govs) != 1:
+        return None
+    name = govs[0]["name"]
+    short = name[:-len("人民政府")] if name.endswith("人民政府") and len(name) > len("人民政府") else name
+    return short, govs[0]
+
+
 def body_kinds(fmt_id: str = "gb2021") -> tuple[str, ...]:
     """Kinds a reporting body can have (the format's org kinds, except 汇总 — a summary)."""
     from .report import SUMMARY_KIND

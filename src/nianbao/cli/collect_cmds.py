@@ -16,7 +16,8 @@ from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, JOBS, ROSTER_HELP, SEVERI
 # The summary options collect and merge share.
 _INCLUDE_INVALID = typer.Option(False, "--include-invalid",
                                 help="有错误或缺数的报告也计入汇总（缺失按0计，并在汇总中注明）")
-_NAME = typer.Option("汇总", "--name", metavar="名称", help="汇总单位名称，如“某某县”")
+_NAME = typer.Option(None, "--name", metavar="名称",
+                     help="汇总单位名称，如“青山县”（默认取名册或报告中唯一的县级政府，去掉“人民政府”）")
 _CODE = typer.Option("", "--code", metavar="代码", help="汇总单位代码")
 
 
@@ -35,7 +36,7 @@ def collect_cmd(
     year: int = year_option("报告年度，如 2026"),
     out: Path = typer.Option(..., "-o", "--out", metavar="文件夹", help="输出文件夹"),
     include_invalid: bool = _INCLUDE_INVALID,
-    name: str = _NAME,
+    name: Optional[str] = _NAME,
     code: str = _CODE,
     previous: Optional[List[Path]] = typer.Option(
         None, "--previous", metavar="路径", help="上年 collect 的输出文件夹（读 reports/*.json）或上年报告 JSON，用于跨年度校验，可重复"),
@@ -74,6 +75,9 @@ def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet,
         fail("输出文件夹不能放在收件文件夹里面（否则下次会把汇总当作报送文件）")
     _same_year_output(out, year)
     rows, roster_findings = read_roster(roster, "gb2021", "未收集")
+    name = _summary_name(name, rows, "名册")
+    if name is None:
+        note(f"警告：{NO_NAME.format(where='名册')}，汇总表的单位名称空着；请加 --name 指定，如 --name 青山县")
     last = load_previous(previous, year)
     books = set(find_workbooks([inbox]))
     workbooks, others = gather(inbox, lambda p: p in books)
@@ -81,7 +85,7 @@ def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet,
         say(f"收件文件夹中没有任何文件：{inbox}（名册中的单位都列为未提交）")
     results = _import_all(workbooks, jobs, quiet, f"校验 {len(workbooks)} 个工作簿")
     col = collect(inbox, rows, year, results, ignored=others, include_invalid=include_invalid,
-                  summary_org={"code": code, "name": name}, previous=last, roster_findings=roster_findings)
+                  summary_org={"code": code, "name": name or ""}, previous=last, roster_findings=roster_findings)
     if not quiet:
         note(f"正在生成收集情况表、{sum(b.submitted for b in col.bodies)}份反馈和汇总……")
     files = write_outputs(col, out, jobs)
@@ -91,6 +95,24 @@ def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet,
     n_rep = sum(1 for f in files if f.startswith("reports/"))
     say(f"已写入 {out}：status.xlsx、status.csv、summary.xlsx、summary.json、反馈/（{n_fb}个）、reports/（{n_rep}个）")
     return EXIT_FINDINGS if has_errors(col) else EXIT_CLEAN
+
+
+def _summary_name(given: str | None, orgs, where: str) -> str | None:
+    """The summary's name: ``--name``, else the one 县级政府 among ``orgs`` (said, so that a
+    wrong guess is seen), else None."""
+    from ..roster import GOVERNMENT_KIND, summary_name
+
+    if given and given.strip():
+        return given.strip()
+    found = summary_name(orgs)
+    if found is None:
+        return None
+    short, gov = found
+    note(f"汇总单位名称：{short}（取自{where}中的{GOVERNMENT_KIND}“{gov['name']}”；另定请用 --name）")
+    return short
+
+
+NO_NAME = "不知道汇总单位的名称（{where}中没有或有多个县级政府）"
 
 
 def has_errors(col) -> bool:
@@ -148,7 +170,7 @@ def merge_cmd(
     out: Path = typer.Option(..., "-o", "--out", metavar="文件", help="summary.xlsx 或 summary.json"),
     include_invalid: bool = _INCLUDE_INVALID,
     year: Optional[int] = year_option("报告年度（默认：输入中最多的年度）", required=False),
-    name: str = _NAME,
+    name: Optional[str] = _NAME,
     code: str = _CODE,
     jobs: int = JOBS,
     debug: bool = DEBUG,
@@ -159,20 +181,26 @@ def merge_cmd(
 
 
 def _merge(files, out, include_invalid, year, name, code, jobs) -> int:
-    from ..merge import members_of, merge_reports
+    from ..merge import NO_MEMBERS, is_summary, members_of, merge_reports
     from ..report import dumps
 
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".json"):
         fail("-o 应为 .xlsx 或 .json 文件")
     reports = _load_inputs(files, jobs, False)
+    if not reports:
+        fail(f"{'、'.join(map(str, files))} 中没有报告 JSON 或填报表，未写入 {out}")
+    name = _summary_name(name, [r["org"] for r in reports if not is_summary(r)], "所汇总的报告")
     summary, findings = merge_reports(reports, include_invalid=include_invalid, year=year,
-                                      org={"code": code, "name": name})
+                                      org={"code": code, "name": name or ""})
     for f in findings:
-        say(f"{SEVERITY_ZH[f.severity]}：{f.message()}")
+        if f.code != NO_MEMBERS.code:  # said once, below
+            say(f"{SEVERITY_ZH[f.severity]}：{f.message()}")
     if not summary["members"]:
-        say(f"没有可汇总的报告，未写入 {out}")
-        return EXIT_FINDINGS
+        fail(f"没有可汇总的报告（{len(reports)}份都未计入，原因见上），未写入 {out}", EXIT_FINDINGS)
+    if name is None:
+        fail(f"{NO_NAME.format(where='所汇总的报告')}：请用 --name 写明，如 --name 某某市；"
+             "它写在汇总表封面和报告标题上")
     if suffix == ".json":
         atomic_write_bytes(out, dumps(summary).encode("utf-8"))
     else:
