@@ -67,7 +67,7 @@ def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet,
     from ..collect import collect, gather
     from ..collect_write import write_outputs
     from ..importer import find_workbooks
-    from ..status import board_text
+    from ..status import board_text, wrong_year
 
     if not inbox.is_dir():
         fail(f"收件文件夹 {inbox} 不存在")
@@ -91,6 +91,8 @@ def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet,
     files = write_outputs(col, out, jobs)
     if not quiet:
         say(board_text(col).rstrip("\n"))
+    elif wrong_year(col):  # the board's first line; said even when the board is not printed
+        note(f"错误：{wrong_year(col)}")
     n_fb = sum(1 for f in files if f.startswith("反馈/"))
     n_rep = sum(1 for f in files if f.startswith("reports/"))
     say(f"已写入 {out}：status.xlsx、status.csv、summary.xlsx、summary.json、反馈/（{n_fb}个）、reports/（{n_rep}个）")
@@ -116,10 +118,13 @@ NO_NAME = "不知道汇总单位的名称（{where}中没有或有多个县级�
 
 
 def has_errors(col) -> bool:
-    """Exit 1: a used report, the summary or the roster has an error, or a body's only files
-    cannot be read. An empty summary (MERGE_EMPTY) alone is not one: nobody has submitted yet,
-    and bodies that have not submitted do not change the exit code."""
-    return any(f.get("severity") == "error" for r in col.used_reports() for f in r.get("findings", ())) \
+    """Exit 1: a used report, the summary or the roster has an error, a body's only files
+    cannot be read, or no report is for the year asked but some are for another (a wrong
+    --year). An empty summary (MERGE_EMPTY) alone is not one: nobody has submitted yet, and
+    bodies that have not submitted do not change the exit code."""
+    from ..status import wrong_year
+
+    return wrong_year(col) is not None or any(f.get("severity") == "error" for r in col.used_reports() for f in r.get("findings", ())) \
         or any(f.get("severity") == "error" and f.get("code") != "MERGE_EMPTY"
                for f in col.summary["findings"] + col.roster_findings) \
         or any(b.used is None and b.unreadable for b in col.bodies)
