@@ -237,7 +237,7 @@ def test_rerun_is_byte_identical_and_merge_again(county, tmp_path):
     # a city merging the county summary with one more body gets the county's members flattened
     extra = county["out"] / "reports" / f"{ERR_R1}.json"
     res = runner.invoke(app, ["merge", str(county["out"] / "summary.json"), str(extra),
-                              "-o", str(tmp_path / "city.json"), "--include-invalid"])
+                              "-o", str(tmp_path / "city.json"), "--include-invalid", "--name", "测试市"])
     assert res.exit_code == 1, res.output  # the extra body has errors, included on request
     city = json.loads((tmp_path / "city.json").read_text(encoding="utf-8"))
     assert len(city["members"]) == 25

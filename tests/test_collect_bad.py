@@ -151,3 +151,26 @@ def test_board_is_readable_at_a_glance(tmp_path):
     assert ws.freeze_panes == f"D{header + 1}"
     assert all(ws.cell(header + 1, c).alignment.wrap_text for c in range(1, 12))
     assert ws.cell(col_a["名册中有问题的行（已跳过，请改正名册）"] + 2, 5).value == "名册有误"
+
+
+def test_an_inbox_of_another_year_is_said_plainly_and_exits_1(tmp_path):
+    """`--year 2025` on January's inbox of 2026 reports: not 13 bodies 未提交 and exit 0, but one
+    sentence naming the year the files are for (printed, and first on the board)."""
+    from conftest import ROOT
+
+    samples = ROOT / "samples"
+    says = "收件文件夹中没有2025年度的报告：收到的13份报告都是2026年度的。请检查 --year 是否写错（例如 --year 2026）。"
+    for quiet in ((), ("-q",)):
+        out = tmp_path / f"out{len(quiet)}"
+        res = CliRunner().invoke(app, ["collect", str(samples / "inbox"), "--roster", str(samples / "roster.csv"),
+                                       "--year", "2025", "-o", str(out), *quiet])
+        assert res.exit_code == 1
+        assert says in res.output
+    assert _board(out) and (out / "status.csv").read_text("utf-8-sig")  # the board is still written
+    import openpyxl
+
+    assert openpyxl.load_workbook(out / "status.xlsx").active["A2"].value == says
+    # the right year is not touched by it
+    res = CliRunner().invoke(app, ["collect", str(samples / "inbox"), "--roster", str(samples / "roster.csv"),
+                                   "--year", "2026", "-o", str(tmp_path / "right"), "-q"])
+    assert "收件文件夹中没有" not in res.output

@@ -29,7 +29,7 @@ def test_merge_workbooks_then_merge_the_summaries_again(tmp_path):
                                                                  for o in ORGS[2:4]),
                               "-o", str(tmp_path / "all.xlsx"), "--name", "测试市"])
     assert res.exit_code == 0, res.output
-    res = runner.invoke(app, ["merge", str(tmp_path / "in"), "-o", str(tmp_path / "flat.json")])
+    res = runner.invoke(app, ["merge", str(tmp_path / "in"), "-o", str(tmp_path / "flat.json"), "--name", "测试县"])
     assert res.exit_code == 0, res.output
     flat = json.loads((tmp_path / "flat.json").read_text(encoding="utf-8"))
     assert [m["code"] for m in flat["members"]] == [o["code"] for o in ORGS[:4]]
@@ -39,7 +39,7 @@ def test_merge_workbooks_then_merge_the_summaries_again(tmp_path):
     assert back.report["org"]["kind"] == "汇总"
     assert flat["values"]["t3.received.total"] == sum(v["t3.received.total"] for v in vals.values())
     # a summary workbook merges again with its members flattened, like its JSON
-    res = runner.invoke(app, ["merge", str(tmp_path / "all.xlsx"), "-o", str(tmp_path / "again.json")])
+    res = runner.invoke(app, ["merge", str(tmp_path / "all.xlsx"), "-o", str(tmp_path / "again.json"), "--name", "测试市"])
     assert res.exit_code == 0, res.output
     again = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
     assert again["values"] == flat["values"]
@@ -78,7 +78,7 @@ def _bodies(tmp_path, orgs, first):
 
 
 def _merge(*args):
-    res = runner.invoke(app, ["merge", *map(str, args)])
+    res = runner.invoke(app, ["merge", *map(str, args), *(() if "--name" in args else ("--name", "测试市"))])
     assert res.exit_code == 0, res.output
     return res
 
@@ -190,3 +190,11 @@ def test_a_changed_member_list_is_an_error_and_a_missing_one_a_warning(tmp_path)
     assert [f.code for f in result.findings if f.severity != "info"] == ["SUMMARY_MEMBERS_MISSING"]
     merged, _ = merge_reports([result.report])
     assert [m["name"] for m in merged["members"]] == ["片区a"]
+
+
+def test_merge_of_an_empty_folder_says_so_once_and_cannot_run(tmp_path):
+    (tmp_path / "empty").mkdir()
+    res = runner.invoke(app, ["merge", str(tmp_path / "empty"), "-o", str(tmp_path / "s.xlsx"), "--name", "x"])
+    assert res.exit_code == 2
+    assert res.stdout == "" and res.stderr.count("\n") == 1 and "没有报告 JSON 或填报表" in res.stderr
+    assert not (tmp_path / "s.xlsx").exists()

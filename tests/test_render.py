@@ -250,5 +250,6 @@ def test_a_merged_county_summary_renders_and_parses_back(tmp_path):
     assert "汇总了以下2个单位的年度报告：中村镇人民政府、郑庄镇人民政府" in html.decode()
     back = parse_published(html, "summary.html", org={"kind": "汇总"})
     assert back["values"] == summary["values"] and back["org"]["name"] == "沁水县"
+    assert not any(back["texts"].values())  # "the county writes these" is not read as text
     assert [f["code"] for f in back["findings"]
             if f["code"].startswith("PUBLISHED_")] == ["PUBLISHED_PREAMBLE"]  # the members note

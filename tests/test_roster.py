@@ -126,3 +126,49 @@ def test_load_previous(tmp_path):
     assert [f.code for f in findings] == ["ROSTER_PREVIOUS_UNREADABLE"]
     found, findings = load_previous([tmp_path / "reports" / "a.json", tmp_path / "c.json"], 2026)
     assert found == {} and findings[0].code == "ROSTER_PREVIOUS_DUPLICATE"  # not guessed
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8", "gbk"])
+def test_tab_separated_rosters(tmp_path, encoding):
+    """Excel's "Unicode 文本" (UTF-16 with BOM, tabs, CRLF) and plain TSV in UTF-8 or GBK; a
+    comma inside a name is only a character."""
+    p = tmp_path / "名册.txt"
+    text = "单位代码\t单位名称\t单位类型\r\n140521100\t中村镇人民政府\t乡镇\r\n140521011\t青山县教育局,体育局\t部门\r\n"
+    p.write_bytes(text.encode(encoding))
+    if encoding == "utf-16":
+        assert p.read_bytes()[:2] == b"\xff\xfe"
+    rows, findings = read_roster(p)
+    assert findings == []
+    assert [(r["code"], r["name"], r["kind"]) for r in rows] == [
+        ("140521100", "中村镇人民政府", "乡镇"), ("140521011", "青山县教育局,体育局", "部门")]
+
+
+# What a clerk reads when the roster cannot be used: one line that names the file and says what
+# was not done; a bad row: its number and that it was skipped.
+UNUSABLE = [
+    (b"", "错误：名册“r.csv”中没有任何单位，{stopped}\n"),
+    ("code,name,kind\n".encode(), "错误：名册“r.csv”中没有任何单位，{stopped}\n"),
+    ("名称,类型\n甲,乡镇\n".encode(),
+     "错误：名册“r.csv”缺少“单位代码”列（第1行应为表头：单位代码,单位名称,单位类型），{stopped}\n"),
+    ("单位代码,单位名称,单位类型\n1,甲/乙,乡镇\n".encode(),
+     "错误：名册 r.csv 第2行：单位名称“甲/乙”含有文件名不能使用的字符（/），该行已跳过\n"
+     "错误：名册“r.csv”中没有可用的单位（各行都有错误，见上），{stopped}\n"),
+]
+
+
+@pytest.mark.parametrize("content, says", UNUSABLE, ids=["empty", "header-only", "no-code-column", "all-rows-bad"])
+@pytest.mark.parametrize("command, stopped", [("template", "未生成任何模板"), ("collect", "未收集")])
+def test_roster_messages_read_right_in_context(tmp_path, content, says, command, stopped):
+    from typer.testing import CliRunner
+
+    from nianbao.cli import app
+
+    (tmp_path / "r.csv").write_bytes(content)
+    (tmp_path / "inbox").mkdir()
+    args = {"template": ["template", "--year", "2026", "--roster", str(tmp_path / "r.csv"), "-o", str(tmp_path / "t")],
+            "collect": ["collect", str(tmp_path / "inbox"), "--roster", str(tmp_path / "r.csv"), "--year", "2026",
+                        "-o", str(tmp_path / "out")]}[command]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2
+    assert res.stderr == says.format(stopped=stopped)
+    assert res.stdout == ""

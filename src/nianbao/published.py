@@ -184,11 +184,14 @@ def drop_signature(fmt: Format, parsed: Parsed, org_name: str, findings: list) -
 
 
 def read_texts(fmt: Format, parsed: Parsed, findings: list) -> dict:
+    from .render import SUMMARY_TEXT_NOTE
+
     texts = {}
     for s in fmt.sections:
         lines = parsed.sections.get(s.number)
         if not s.fields or lines is None:
             continue
+        lines = [x for x in lines if x.text != SUMMARY_TEXT_NOTE]  # a rendered summary's "no text here"
         if len(s.fields) > 1 and any(f.heading for f in s.fields):
             texts.update(section_one(fmt, s, lines, findings))
         elif len(s.fields) > 1:

@@ -24,6 +24,8 @@ from .spec import Format, get_format
 from .values import json_value
 
 TITLE_SUFFIX = "年政府信息公开工作年度报告"
+# Under a text section of a summary: the figures are summed, the texts are not.
+SUMMARY_TEXT_NOTE = "（汇总报告只汇总各表数据，本部分文字由汇总单位根据各单位的报告另行撰写。）"
 _TABLE_ROLES = ("header", "corner", "label", "input", "total")
 
 
@@ -57,6 +59,8 @@ class Block:
 
 def title_of(report: dict) -> str:
     org = (report.get("org") or {}).get("name") or ""
+    if org == SUMMARY_KIND:  # a summary made before summaries had names: no "汇总2026年…"
+        org = ""
     year = report.get("year")
     return f"{org}{year if year else ''}{TITLE_SUFFIX}"
 
@@ -117,10 +121,14 @@ def document(report: dict) -> list[Block]:
     note = summary_note(report)
     if note:
         blocks.append(Block("note", note))
+    summary = (report.get("org") or {}).get("kind") == SUMMARY_KIND
     for s in fmt.sections:
         blocks.append(Block("heading", s.heading, 2))
         if s.table:
             blocks.append(Block("table", grid=grid_of(fmt, s.table, values), id=s.table))
+        if summary and s.fields and not any(paragraphs(texts.get(f.id)) for f in s.fields):
+            blocks.append(Block("note", SUMMARY_TEXT_NOTE))  # not bare sub-headings
+            continue
         for f in s.fields:
             if f.heading:
                 blocks.append(Block("heading", f.heading, 3))

@@ -1,8 +1,8 @@
 """The roster: the reporting bodies a county office makes templates for.
 
-A roster is a CSV (UTF-8 with or without BOM, or GBK/GB18030 as Excel in China saves it) or an
-.xlsx workbook (first sheet) with the columns ``code,name,kind`` (or the Chinese headers
-``单位代码,单位名称,单位类型``). :func:`read_roster` returns the usable rows and findings; a bad
+A roster is a CSV (UTF-8 with or without BOM, or GBK/GB18030 as Excel in China saves it), a
+tab-separated text (Excel's "Unicode 文本": UTF-16 with BOM; or UTF-8/GBK) or an .xlsx workbook
+(first sheet) with the columns ``单位代码,单位名称,单位类型`` (or ``code,name,kind``). :func:`read_roster` returns the usable rows and findings; a bad
 row is left out and named by its row number (the header is row 1), the other rows stay usable.
 Only a roster with no usable header or no rows at all is unusable (an error with no rows).
 """
@@ -18,10 +18,10 @@ from .findings import Finding, code
 UNREADABLE = code("ROSTER_UNREADABLE", "error", "名册“{file}”无法读取：{reason}",
                   "the roster “{file}” cannot be read: {reason}",
                   "把名册另存为 .csv（UTF-8 或 GBK）或 .xlsx 后重试。")
-NO_COLUMNS = code("ROSTER_NO_COLUMNS", "error", "名册缺少“{missing}”列（第1行应为表头：单位代码,单位名称,单位类型）",
-                  "the roster has no “{missing}” column (row 1 must be the header: code,name,kind)",
+NO_COLUMNS = code("ROSTER_NO_COLUMNS", "error", "名册“{file}”缺少“{missing}”列（第1行应为表头：单位代码,单位名称,单位类型）",
+                  "the roster “{file}” has no “{missing}” column (row 1 must be the header: code,name,kind)",
                   "在第1行写表头 code,name,kind 或 单位代码,单位名称,单位类型。")
-EMPTY = code("ROSTER_EMPTY", "error", "名册没有任何单位", "the roster lists no bodies",
+EMPTY = code("ROSTER_EMPTY", "error", "名册“{file}”中没有任何单位", "the roster “{file}” lists no bodies",
              "在表头下面每行填写一个单位。")
 EMPTY_FIELD = code("ROSTER_EMPTY_FIELD", "error", "{where}{field}为空",
                    "{where_en}{field_en} is empty; the row was skipped", "补填该行。")
@@ -46,8 +46,8 @@ PREVIOUS_YEAR = code("ROSTER_PREVIOUS_YEAR", "warning", "“{file}”是{found}�
 PREVIOUS_DUPLICATE = code("ROSTER_PREVIOUS_DUPLICATE", "warning", "单位代码“{code}”有多份上年报告（{files}），已忽略",
                           "several of last year's reports for code “{code}” ({files}); ignored",
                           "只保留该单位的一份上年报告。")
-NO_KIND = code("ROSTER_NO_KIND", "warning", "{where}未填单位类型，模板中单位类型为空",
-               "{where_en}no kind given; the template's kind is left empty",
+NO_KIND = code("ROSTER_NO_KIND", "warning", "{where}未填单位类型（该单位的模板和报告中单位类型为空）",
+               "{where_en}no kind given; the body's template and report have no kind",
                "填写单位类型，以便校验规则（如R17）适用。")
 
 HEADERS = {
@@ -65,6 +65,20 @@ def skipped(f: Finding) -> str:
     duplicate's message already says both rows were)."""
     return "" if f.severity != "error" or f.code == DUPLICATE.code or "row" not in f.params \
         else "，该行已跳过"
+
+
+GOVERNMENT_KIND = "县级政府"  # the county government itself: the county's summary goes by its name
+
+
+def summary_name(orgs) -> tuple[str, dict] | None:
+    """The name of a county's summary from its bodies: the name of its one 县级政府 without
+    人民政府 (青山县人民政府 → 青山县), and that body; None when there is none or several."""
+    govs = [o for o in orgs if o.get("kind") == GOVERNMENT_KIND and o.get("name")]
+    if len(govs) != 1:
+        return None
+    name = govs[0]["name"]
+    short = name[:-len("人民政府")] if name.endswith("人民政府") and len(name) > len("人民政府") else name
+    return short, govs[0]
 
 
 def body_kinds(fmt_id: str = "gb2021") -> tuple[str, ...]:
@@ -125,16 +139,34 @@ def _table(path: Path) -> list[list[str]]:
             wb.close()
     if suffix == ".xls":
         raise ValueError("不支持旧版 .xls 格式，请另存为 .xlsx 或 .csv")
-    data = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
+    text = _decode(path.read_bytes())
+    lines = [line for line in text.splitlines() if line.strip()]
+    head = lines[0] if lines else ""
+    tab = head.count("\t") > head.count(",")  # Excel's "Unicode 文本" and other TSV
+    return [[_cell(v) for v in row]
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter="\t" if tab else ",")]
+
+
+def _decode(data: bytes) -> str:
+    """The text of a CSV or TSV roster: UTF-16 with its BOM (Excel's "Unicode 文本"), else UTF-8
+    (with or without BOM), else GBK/GB18030 (raises ValueError with a Chinese reason)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            text = data.decode(enc)
-            break
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
+            raise ValueError("以 UTF-16 开头，但内容不是有效的 UTF-16 文本") from None
     else:
-        raise ValueError("编码既不是 UTF-8 也不是 GBK")
-    return [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text, newline=""))]
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ValueError("编码既不是 UTF-8 也不是 GBK")
+    if "\x00" in text:  # a binary file, or UTF-16 without its BOM
+        raise ValueError("不是文本文件（含有空字符）")
+    return text
 
 
 def _columns(header: list[str]) -> dict[str, int]:
@@ -157,14 +189,14 @@ def read_roster(path, fmt_id: str = "gb2021") -> tuple[list[dict], list[Finding]
         return [], [UNREADABLE(file=path.name, reason=reason)]
     numbered = [(n, r) for n, r in enumerate(table, 1) if any(r)]
     if not numbered:
-        return [], [EMPTY()]
+        return [], [EMPTY(file=path.name)]
     (_, header), body = numbered[0], numbered[1:]
     cols = _columns(header)
     missing = [FIELD_ZH[k] for k in ("code", "name") if k not in cols]
     if missing:
-        return [], [NO_COLUMNS(missing="、".join(missing))]
+        return [], [NO_COLUMNS(file=path.name, missing="、".join(missing))]
     if not body:
-        return [], [EMPTY()]
+        return [], [EMPTY(file=path.name)]
     rows, findings = [], []
     for n, r in body:
         def get(key):

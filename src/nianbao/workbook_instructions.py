@@ -108,8 +108,10 @@ def summary_instruction_lines(layout, year: int, org: dict | None, members: int,
     rules = summary_rules(fmt)
     skipped = [r for r in fmt.rules if r not in rules]
     (county, day), *higher = SUMMARY_DEADLINES
-    out = [("title", f"{year}年度政府信息公开工作年度报告数据汇总表说明"),
-           ("org_line", f"汇总单位：{name or '（未指定）'}{code}"), _basis(fmt),
+    out = [("title", f"{year}年度政府信息公开工作年度报告数据汇总表说明")]
+    if name or code:  # a summary made without a name (nianbao asks for one) says nothing here
+        out.append(("org_line", f"汇总单位：{name}{code}"))
+    out += [_basis(fmt),
            ("para", ""), ("para_bold", "一、这是什么"),
            ("para", f"本表是{name}{year}年度政府信息公开工作年度报告数据的汇总表，由 nianbao 将{members}个单位"
                     "的报告逐项相加生成：各表每个格子的数值都是所列各单位该格数值之和，总计仍为公式。"

@@ -8,20 +8,119 @@ are imported inside the commands so that ``nianbao --help`` stays fast.
 from __future__ import annotations
 
 import importlib
+import re
 import sys
+import unicodedata
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+# Exit code of a command whose output pipe was closed (`nianbao codes | head -2`): 128 + SIGPIPE,
+# what the shell reports for any program a closed pipe stops. Nothing is printed.
+EXIT_PIPE = 141
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+_NO_LINE_START = set("、，。；：！？）》」』”’")  # punctuation a line never starts with
+
+
+def _tokens(para: str) -> list[str]:
+    """Unbreakable pieces of a line: a bracketed note ``[默认：0]``, a run of spaces, a run of
+    narrow characters (a word, ``R7–R9``, ``--year``), or one wide (CJK) character."""
+    out, word = [], ""
+    for piece in re.findall(r"\[[^\]]*\]|\s+|.", para):
+        if len(piece) == 1 and not piece.isspace() and _width(piece) == 1:
+            word += piece
+            continue
+        out += [word, piece] if word else [piece]
+        word = ""
+    return out + ([word] if word else [])
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` columns, breaking between CJK characters or between words
+    (click's wrapper counts a CJK character as one column and breaks only at spaces)."""
+    lines = []
+    for para in text.splitlines() or [""]:
+        line: list[str] = []
+        for token in _tokens(para):
+            if line and _width("".join(line) + token) > width:
+                # a closing mark never starts a line: the last piece goes down with it
+                carry = [line.pop()] if token[0] in _NO_LINE_START and len(line) > 1 else []
+                lines.append("".join(line).rstrip())
+                line = carry + ([] if token.isspace() else [token])
+            else:
+                line.append(token)
+        lines.append("".join(line).rstrip())
+    return lines
+
+
+class _Formatter(typer.core._click.HelpFormatter):
+    """Help in Chinese: headings, the usage line, defaults and the type of a value. Typer and
+    click write these in English; the texts of the options are ours and already Chinese."""
+
+    HEADINGS = {"Usage": "用法", "Options": "选项", "Arguments": "参数", "Commands": "命令"}
+    TYPES = {"int": "整数", "integer": "整数", "str": "文字", "text": "文字", "path": "路径",
+             "float": "数", "bool": "是否"}
+
+    def write_usage(self, prog, args="", prefix=None):
+        args = re.sub(r"\{([^{}]+)\}", r"\1", args)  # typer's {required} argument marks
+        args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+        self.write(f"{'':>{self.current_indent}}用法：{prog} {args}\n")
+
+    def write_heading(self, heading):
+        self.write(f"{'':>{self.current_indent}}{self.HEADINGS.get(heading, heading)}：\n")
+
+    def write_text(self, text):
+        indent = " " * self.current_indent
+        paras = [_wrap(" ".join(p.split()), self.width - len(indent)) for p in text.split("\n\n")]
+        self.write("\n".join("".join(f"{indent}{line}\n" for line in p) for p in paras))
+
+    def write_dl(self, rows, col_max=30, col_spacing=2):
+        rows = [(self._term(a), self._extra(b)) for a, b in rows]
+        first = min(max((_width(a) for a, _ in rows), default=0), col_max) + col_spacing
+        indent = " " * self.current_indent
+        for term, text in rows:
+            lines = _wrap(text, max(self.width - first - self.current_indent, 20)) if text else []
+            pad = first - _width(term)
+            if pad < col_spacing and lines:  # a long term: its text starts on the next line
+                self.write(f"{indent}{term}\n")
+                pad, term = first, ""
+            self.write(f"{indent}{term}{' ' * pad if lines else ''}{lines[0] if lines else ''}\n")
+            for line in lines[1:]:
+                self.write(f"{indent}{' ' * first}{line}\n")
+
+    def _term(self, term: str) -> str:
+        """An option's value type in Chinese (``--jobs <int>`` → ``--jobs 整数``); an argument
+        without it (``文件 <list[Path]>`` → ``文件...``: its name says what it is)."""
+        def zh(m):
+            kind = m.group(1)
+            if not term.startswith("-"):
+                return "..." if kind.startswith("list[") else ""
+            return " " + self.TYPES.get(kind.lower(), kind)
+        return re.sub(r" ?<([^<>]+)>", zh, term)
+
+    @staticmethod
+    def _extra(text: str) -> str:
+        text = re.sub(r"\[default: ([^\];]*)", r"[默认：\1", text)
+        return text.replace("; required]", "；必填]").replace("[required]", "[必填]")
+
 
 class _ChineseHelp:
-    """The ``--help`` option explains itself in Chinese like every other option."""
+    """The ``--help`` option explains itself in Chinese like every other option, and the help is
+    laid out by :class:`_Formatter`."""
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
         if option is not None:
             option.help = "显示本帮助并退出"
         return option
+
+    context_class = type("Context", (TyperCommand.context_class,), {"formatter_class": _Formatter})
 
 
 class _Group(_ChineseHelp, TyperGroup):
@@ -66,8 +165,14 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except getattr(errors, "NoArgsIsHelpError", ()) as exc:  # plain `nianbao`: the help
-        print(exc.ctx.get_help())
-        code = 0
+        try:
+            print(exc.ctx.get_help())
+            code = 0
+        except BrokenPipeError:
+            code = _closed_pipe()
+    except SystemExit as exc:  # typer ends a closed pipe outside our commands with exit 1
+        wrapper = getattr(sys.modules.get(errors.__name__.rpartition(".")[0] + ".utils"), "PacifyFlushWrapper", ())
+        code = _closed_pipe() if isinstance(sys.stdout, wrapper) else exc.code
     except errors.UsageError as exc:  # click words these in English: say it in Chinese
         print(f"错误：{usage_message(exc)}", file=sys.stderr)
         command = exc.ctx.command_path if exc.ctx else "nianbao"
@@ -79,6 +184,12 @@ def main() -> None:
     raise SystemExit(code if isinstance(code, int) else 0)
 
 
+def _closed_pipe() -> int:
+    from .common import closed_pipe
+
+    return closed_pipe()
+
+
 def usage_message(exc) -> str:
     """A Chinese sentence for a command-line usage error (missing, unknown or bad option)."""
     click = _click_errors()
@@ -87,7 +198,8 @@ def usage_message(exc) -> str:
     if isinstance(exc, click.MissingParameter):
         if getattr(param, "param_type_name", "") == "argument":
             what = getattr(param, "help", None)
-            return f"缺少参数 {name.upper()}" + (f"（{what}）" if what else "")
+            shown = getattr(param, "metavar", None) or name.upper()  # as the help names it
+            return f"缺少参数 {shown}" + (f"（{what}）" if what else "")
         return f"缺少选项 {name}".rstrip()
     if isinstance(exc, click.NoSuchOption):
         guess = f"（是不是 {'、'.join(exc.possibilities)}？）" if exc.possibilities else ""

@@ -9,15 +9,16 @@ import typer
 
 from . import app
 from ..files import atomic_write_bytes
-from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, JOBS, SEVERITY_ZH, fail, guard,
-                     load_previous, note, say, track)
+from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, JOBS, ROSTER_HELP, SEVERITY_ZH, fail, guard,
+                     load_previous, note, read_roster, say, track, year_option)
 
 
 # The summary options collect and merge share.
 _INCLUDE_INVALID = typer.Option(False, "--include-invalid",
                                 help="有错误或缺数的报告也计入汇总（缺失按0计，并在汇总中注明）")
-_NAME = typer.Option("汇总", "--name", help="汇总单位名称，如“某某县”")
-_CODE = typer.Option("", "--code", help="汇总单位代码")
+_NAME = typer.Option(None, "--name", metavar="名称",
+                     help="汇总单位名称，如“青山县”（默认取名册或报告中唯一的县级政府，去掉“人民政府”）")
+_CODE = typer.Option("", "--code", metavar="代码", help="汇总单位代码")
 
 
 def _import_all(paths: list[Path], jobs: int, quiet: bool, label: str):
@@ -28,32 +29,17 @@ def _import_all(paths: list[Path], jobs: int, quiet: bool, label: str):
     return track(import_many(paths, jobs=jobs), len(paths), label, quiet)
 
 
-def _read_roster(path: Path):
-    """The roster's usable rows and its findings. Bad rows are skipped and named (as
-    ``template`` does); only a roster with no usable row at all stops the command."""
-    from ..roster import read_roster, skipped
-
-    if not path.is_file():
-        fail(f"找不到名册文件 {path}")
-    rows, findings = read_roster(path)
-    for f in findings:
-        note(f"{SEVERITY_ZH[f.severity]}：名册 {path.name} {f.message()}{skipped(f)}")
-    if not rows:
-        fail(f"名册 {path} 中没有可用的单位，请改正后重试")
-    return rows, findings
-
-
 @app.command("collect")
 def collect_cmd(
-    inbox: Path = typer.Argument(..., help="收件文件夹（含子文件夹），只读不改"),
-    roster: Path = typer.Option(..., "--roster", help="名册 CSV/XLSX（列：code,name,kind）"),
-    year: int = typer.Option(..., "--year", help="报告年度，如 2026"),
-    out: Path = typer.Option(..., "-o", "--out", help="输出文件夹"),
+    inbox: Path = typer.Argument(..., metavar="收件文件夹", help="收件文件夹（含子文件夹），只读不改"),
+    roster: Path = typer.Option(..., "--roster", metavar="名册文件", help=ROSTER_HELP),
+    year: int = year_option("报告年度，如 2026"),
+    out: Path = typer.Option(..., "-o", "--out", metavar="文件夹", help="输出文件夹"),
     include_invalid: bool = _INCLUDE_INVALID,
-    name: str = _NAME,
+    name: Optional[str] = _NAME,
     code: str = _CODE,
     previous: Optional[List[Path]] = typer.Option(
-        None, "--previous", metavar="<path>", help="上年 collect 的输出文件夹（读 reports/*.json）或上年报告 JSON，用于跨年度校验，可重复"),
+        None, "--previous", metavar="路径", help="上年 collect 的输出文件夹（读 reports/*.json）或上年报告 JSON，用于跨年度校验，可重复"),
     jobs: int = JOBS,
     quiet: bool = typer.Option(False, "-q", "--quiet", help="不打印收集情况表"),
     debug: bool = DEBUG,
@@ -81,14 +67,17 @@ def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet,
     from ..collect import collect, gather
     from ..collect_write import write_outputs
     from ..importer import find_workbooks
-    from ..status import board_text
+    from ..status import board_text, wrong_year
 
     if not inbox.is_dir():
         fail(f"收件文件夹 {inbox} 不存在")
     if out.resolve() == inbox.resolve() or inbox.resolve() in out.resolve().parents:
         fail("输出文件夹不能放在收件文件夹里面（否则下次会把汇总当作报送文件）")
     _same_year_output(out, year)
-    rows, roster_findings = _read_roster(roster)
+    rows, roster_findings = read_roster(roster, "gb2021", "未收集")
+    name = _summary_name(name, rows, "名册")
+    if name is None:
+        note(f"警告：{NO_NAME.format(where='名册')}，汇总表的单位名称空着；请加 --name 指定，如 --name 青山县")
     last = load_previous(previous, year)
     books = set(find_workbooks([inbox]))
     workbooks, others = gather(inbox, lambda p: p in books)
@@ -96,23 +85,46 @@ def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet,
         say(f"收件文件夹中没有任何文件：{inbox}（名册中的单位都列为未提交）")
     results = _import_all(workbooks, jobs, quiet, f"校验 {len(workbooks)} 个工作簿")
     col = collect(inbox, rows, year, results, ignored=others, include_invalid=include_invalid,
-                  summary_org={"code": code, "name": name}, previous=last, roster_findings=roster_findings)
+                  summary_org={"code": code, "name": name or ""}, previous=last, roster_findings=roster_findings)
     if not quiet:
         note(f"正在生成收集情况表、{sum(b.submitted for b in col.bodies)}份反馈和汇总……")
     files = write_outputs(col, out, jobs)
     if not quiet:
         say(board_text(col).rstrip("\n"))
+    elif wrong_year(col):  # the board's first line; said even when the board is not printed
+        note(f"错误：{wrong_year(col)}")
     n_fb = sum(1 for f in files if f.startswith("反馈/"))
     n_rep = sum(1 for f in files if f.startswith("reports/"))
     say(f"已写入 {out}：status.xlsx、status.csv、summary.xlsx、summary.json、反馈/（{n_fb}个）、reports/（{n_rep}个）")
     return EXIT_FINDINGS if has_errors(col) else EXIT_CLEAN
 
 
+def _summary_name(given: str | None, orgs, where: str) -> str | None:
+    """The summary's name: ``--name``, else the one 县级政府 among ``orgs`` (said, so that a
+    wrong guess is seen), else None."""
+    from ..roster import GOVERNMENT_KIND, summary_name
+
+    if given and given.strip():
+        return given.strip()
+    found = summary_name(orgs)
+    if found is None:
+        return None
+    short, gov = found
+    note(f"汇总单位名称：{short}（取自{where}中的{GOVERNMENT_KIND}“{gov['name']}”；另定请用 --name）")
+    return short
+
+
+NO_NAME = "不知道汇总单位的名称（{where}中没有或有多个县级政府）"
+
+
 def has_errors(col) -> bool:
-    """Exit 1: a used report, the summary or the roster has an error, or a body's only files
-    cannot be read. An empty summary (MERGE_EMPTY) alone is not one: nobody has submitted yet,
-    and bodies that have not submitted do not change the exit code."""
-    return any(f.get("severity") == "error" for r in col.used_reports() for f in r.get("findings", ())) \
+    """Exit 1: a used report, the summary or the roster has an error, a body's only files
+    cannot be read, or no report is for the year asked but some are for another (a wrong
+    --year). An empty summary (MERGE_EMPTY) alone is not one: nobody has submitted yet, and
+    bodies that have not submitted do not change the exit code."""
+    from ..status import wrong_year
+
+    return wrong_year(col) is not None or any(f.get("severity") == "error" for r in col.used_reports() for f in r.get("findings", ())) \
         or any(f.get("severity") == "error" and f.get("code") != "MERGE_EMPTY"
                for f in col.summary["findings"] + col.roster_findings) \
         or any(b.used is None and b.unreadable for b in col.bodies)
@@ -159,11 +171,11 @@ def _load_inputs(files: list[Path], jobs, quiet) -> list[dict]:
 
 @app.command("merge")
 def merge_cmd(
-    files: List[Path] = typer.Argument(..., help="工作簿或报告 JSON（也可以是汇总），或其所在文件夹"),
-    out: Path = typer.Option(..., "-o", "--out", help="summary.xlsx 或 summary.json"),
+    files: List[Path] = typer.Argument(..., metavar="文件", help="工作簿或报告 JSON（也可以是汇总），或其所在文件夹"),
+    out: Path = typer.Option(..., "-o", "--out", metavar="文件", help="summary.xlsx 或 summary.json"),
     include_invalid: bool = _INCLUDE_INVALID,
-    year: Optional[int] = typer.Option(None, "--year", help="报告年度（默认：输入中最多的年度）"),
-    name: str = _NAME,
+    year: Optional[int] = year_option("报告年度（默认：输入中最多的年度）", required=False),
+    name: Optional[str] = _NAME,
     code: str = _CODE,
     jobs: int = JOBS,
     debug: bool = DEBUG,
@@ -174,20 +186,26 @@ def merge_cmd(
 
 
 def _merge(files, out, include_invalid, year, name, code, jobs) -> int:
-    from ..merge import members_of, merge_reports
+    from ..merge import NO_MEMBERS, is_summary, members_of, merge_reports
     from ..report import dumps
 
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".json"):
         fail("-o 应为 .xlsx 或 .json 文件")
     reports = _load_inputs(files, jobs, False)
+    if not reports:
+        fail(f"{'、'.join(map(str, files))} 中没有报告 JSON 或填报表，未写入 {out}")
+    name = _summary_name(name, [r["org"] for r in reports if not is_summary(r)], "所汇总的报告")
     summary, findings = merge_reports(reports, include_invalid=include_invalid, year=year,
-                                      org={"code": code, "name": name})
+                                      org={"code": code, "name": name or ""})
     for f in findings:
-        say(f"{SEVERITY_ZH[f.severity]}：{f.message()}")
+        if f.code != NO_MEMBERS.code:  # said once, below
+            say(f"{SEVERITY_ZH[f.severity]}：{f.message()}")
     if not summary["members"]:
-        say(f"没有可汇总的报告，未写入 {out}")
-        return EXIT_FINDINGS
+        fail(f"没有可汇总的报告（{len(reports)}份都未计入，原因见上），未写入 {out}", EXIT_FINDINGS)
+    if name is None:
+        fail(f"{NO_NAME.format(where='所汇总的报告')}：请用 --name 写明，如 --name 某某市；"
+             "它写在汇总表封面和报告标题上")
     if suffix == ".json":
         atomic_write_bytes(out, dumps(summary).encode("utf-8"))
     else:
@@ -209,9 +227,9 @@ def _merge(files, out, include_invalid, year, name, code, jobs) -> int:
 
 @app.command("export")
 def export_cmd(
-    paths: List[Path] = typer.Argument(..., help="collect 的输出文件夹或报告 JSON（可多个年度）"),
-    sqlite: Optional[Path] = typer.Option(None, "--sqlite", help="写入（或更新）SQLite 数据库"),
-    csv: Optional[Path] = typer.Option(None, "--csv", help="写入 CSV（另写 <名>.findings.csv）"),
+    paths: List[Path] = typer.Argument(..., metavar="路径", help="collect 的输出文件夹或报告 JSON（可多个年度）"),
+    sqlite: Optional[Path] = typer.Option(None, "--sqlite", metavar="文件", help="写入（或更新）SQLite 数据库"),
+    csv: Optional[Path] = typer.Option(None, "--csv", metavar="文件", help="写入 CSV（另写 <名>.findings.csv）"),
     debug: bool = DEBUG,
 ) -> None:
     """把报告 JSON 导出为长表（年度、单位代码、单位名称、数据项、数值）和校验结果，便于分析。"""

@@ -8,6 +8,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Optional
 
 import typer
 from typer.exceptions import TyperException
@@ -21,7 +22,62 @@ SEVERITY_EN = {"error": "error", "warning": "warning", "info": "info"}
 
 # Options every command spells the same way (typer option objects may be shared).
 DEBUG = typer.Option(False, "--debug", help="出现内部错误时显示完整的错误跟踪")
-JOBS = typer.Option(0, "-j", "--jobs", help="并行进程数（0 = 自动）")
+JOBS = typer.Option(0, "-j", "--jobs", metavar="进程数", help="并行进程数（0 = 自动）")
+FORMAT_METAVAR = "格式编号"
+ROSTER_HELP = "名册：.csv、.xlsx 或制表符分隔的文本（Excel 另存为“Unicode 文本”）；第1行为表头 单位代码,单位名称,单位类型（也认 code,name,kind）"
+
+
+def this_year() -> int:
+    """The current year in Beijing time, whatever the machine's zone."""
+    from datetime import datetime, timedelta, timezone
+
+    return datetime.now(timezone(timedelta(hours=8))).year
+
+
+def check_year(value: Optional[int]) -> Optional[int]:
+    """``--year`` of every command: a four-digit year, not past next year (a template for next
+    year can be made in December; anything later is a typo)."""
+    if value is None:
+        return value
+    if not 1000 <= value <= 9999:
+        raise typer.BadParameter(f"请填写四位年份，例如 {this_year()}（填的是 {value}）")
+    if value > this_year() + 1:
+        raise typer.BadParameter(f"{value}年度还没有到，最晚只能填{this_year() + 1}年")
+    return value
+
+
+def year_option(help: str, required: bool = True):
+    """The ``--year`` option, checked by :func:`check_year` (one rule for every command)."""
+    return typer.Option(... if required else None, "--year", metavar="年份", help=help,
+                        callback=check_year, show_default=False)
+
+
+def closed_pipe() -> int:
+    """Stop writing to a closed pipe quietly: what is still buffered goes nowhere (Python would
+    print an error when it flushes at exit). Returns the exit code to use."""
+    from . import EXIT_PIPE
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError, AttributeError):  # not a real file (a test runner's stream)
+            pass
+    os.close(devnull)
+    return EXIT_PIPE
+
+
+def console(**kwargs):
+    """A rich console whose closed pipe ends like any other output's (:func:`guard`): rich's own
+    handler exits with 1, which would read as "findings"."""
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console(**kwargs)
 
 
 def fail(message: str, code: int = EXIT_CANNOT_RUN):
@@ -63,6 +119,8 @@ def guard(debug: bool):
         yield
     except (typer.Exit, typer.Abort, TyperException):
         raise
+    except BrokenPipeError:  # the reader went away (`| head`): not an error of ours
+        raise typer.Exit(closed_pipe())
     except CannotWrite as exc:
         fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
@@ -105,12 +163,11 @@ def progress(total: int, label: str, quiet: bool = False):
     if quiet or total < 1 or not sys.stderr.isatty():
         yield _NoBar()
         return
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True, highlight=False), transient=True) as bar:
+    with Progress(*columns, console=console(stderr=True, highlight=False), transient=True) as bar:
         yield _Bar(bar, bar.add_task(label, total=total))
 
 
@@ -128,6 +185,24 @@ def check_format(fmt: str | None) -> None:
 
     if fmt is not None and fmt not in available_formats():
         fail(f"不认识的格式“{fmt}”；可用的格式：{'、'.join(available_formats())}")
+
+
+def read_roster(path: Path, fmt: str, stopped: str):
+    """The roster's usable rows and its findings, for template and collect alike. Bad rows are
+    named (``名册 r.csv 第3行：…，该行已跳过``) and the others used; a roster with no usable row
+    stops the command with one message ending in ``stopped`` (what was not done)."""
+    from ..roster import read_roster as read, skipped
+
+    if not path.is_file():
+        fail(f"找不到名册文件 {path}" if not path.exists() else f"名册 {path} 是文件夹，应为 .csv 或 .xlsx 文件")
+    rows, findings = read(path, fmt)
+    for f in findings:
+        if "row" in f.params:
+            note(f"{SEVERITY_ZH[f.severity]}：名册 {path.name} {f.message()}{skipped(f)}")
+    if not rows:
+        whole = [f.message() for f in findings if "row" not in f.params]
+        fail(f"{whole[0] if whole else f'名册“{path.name}”中没有可用的单位（各行都有错误，见上）'}，{stopped}")
+    return rows, findings
 
 
 def load_previous(paths, year: int) -> dict:

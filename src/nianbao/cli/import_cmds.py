@@ -11,15 +11,16 @@ import typer
 
 from . import app
 from ..files import atomic_write_text
-from .common import (DEBUG, EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS, JOBS, SEVERITY_EN,
-                     SEVERITY_ZH, check_format, counts, fail, guard, note, progress)
+from .common import (DEBUG, EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS, FORMAT_METAVAR, JOBS, SEVERITY_EN,
+                     SEVERITY_ZH, check_format, counts, fail, guard, note, progress, year_option)
+from .common import console as make_console  # a name of its own: _print_file's local is "console"
 
 SEVERITY = {"zh": SEVERITY_ZH, "en": SEVERITY_EN}
-_FILES = typer.Argument(..., help="填报表文件或文件夹（文件夹内的 .xlsx 等逐级查找）", show_default=False)
-_FORMAT = typer.Option(None, "--format", help="要求的格式编号（如 gb2021），不符的文件不导入")
-_YEAR = typer.Option(None, "--year", help="要求的报告年度，不符的文件报错")
-_PREVIOUS = typer.Option(None, "--previous", help="同一单位上年度的报告（JSON 或填报表），用于跨年度核对 R7–R9、R20")
-_LANG = typer.Option("zh", "--lang", help="说明文字的语言：zh 或 en")
+_FILES = typer.Argument(..., metavar="文件", help="填报表文件或文件夹（文件夹内的 .xlsx 等逐级查找）", show_default=False)
+_FORMAT = typer.Option(None, "--format", metavar=FORMAT_METAVAR, help="要求的格式编号（如 gb2021），不符的文件不导入")
+_YEAR = year_option("要求的报告年度，不符的文件报错", required=False)
+_PREVIOUS = typer.Option(None, "--previous", metavar="路径", help="同一单位上年度的报告（JSON 或填报表），用于跨年度核对 R7–R9、R20")
+_LANG = typer.Option("zh", "--lang", metavar="zh|en", help="说明文字的语言：zh 或 en")
 
 
 def _options(fmt, year, previous, lang) -> dict:
@@ -62,7 +63,7 @@ def _exit_code(results) -> int:
 
 @app.command("import")
 def import_cmd(files: List[Path] = _FILES,
-               out: Optional[Path] = typer.Option(None, "-o", "--out", help="输出文件夹：每个文件写成 <文件名>.json"),
+               out: Optional[Path] = typer.Option(None, "-o", "--out", metavar="文件夹", help="输出文件夹：每个文件写成 <文件名>.json"),
                jobs: int = JOBS, fmt: Optional[str] = _FORMAT, year: Optional[int] = _YEAR,
                previous: Optional[Path] = _PREVIOUS, lang: str = _LANG,
                as_json: bool = typer.Option(True, "--json", help="输出报告 JSON（默认）", show_default=False),
@@ -166,10 +167,9 @@ _ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def _print_file(result, lang: str) -> None:
-    from rich.console import Console
     from rich.table import Table, box
 
-    console = Console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 160)
+    console = make_console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 160)
     org = (result.report or {}).get("org") or {}
     who = f"（{org['name']}）" if org.get("name") else ""
     console.print(f"{result.path}{who}", markup=False)

@@ -11,7 +11,7 @@ import typer
 from . import app
 from ..files import atomic_write_bytes, atomic_write_text
 from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, SEVERITY_ZH, counts, fail, guard, note,
-                     severity)
+                     severity, year_option)
 
 
 def _load_report(path: Path) -> dict:
@@ -43,7 +43,7 @@ def _errors(report: dict) -> int:
 
 
 @app.command("render")
-def render_cmd(report: Path = typer.Argument(..., help="报告 JSON（nianbao import/merge/parse 的输出）或填好的填报表"),
+def render_cmd(report: Path = typer.Argument(..., metavar="报告", help="报告 JSON（nianbao import/merge/parse 的输出）或填好的填报表"),
                out: Path = typer.Option(..., "-o", "--out",
                                         help="输出文件：.html、.md、.txt 或 .docx（按扩展名决定格式）"),
                debug: bool = DEBUG) -> None:
@@ -65,9 +65,9 @@ def render_cmd(report: Path = typer.Argument(..., help="报告 JSON（nianbao im
 
 
 @app.command("parse")
-def parse_cmd(file: Path = typer.Argument(..., help="已发布的年度报告：网页文字 .txt、网页 .html 或 .md"),
+def parse_cmd(file: Path = typer.Argument(..., metavar="文件", help="已发布的年度报告：网页文字 .txt、网页 .html 或 .md"),
               out: Optional[Path] = typer.Option(None, "-o", "--out", help="写入报告 JSON 文件（默认输出到屏幕）"),
-              year: Optional[int] = typer.Option(None, "--year", help="报告年度（默认从标题读出）"),
+              year: Optional[int] = year_option("报告年度（默认从标题读出）", required=False),
               org_name: Optional[str] = typer.Option(None, "--org-name", help="单位名称（默认从标题读出）"),
               org_code: Optional[str] = typer.Option(None, "--org-code", help="单位代码"),
               org_kind: Optional[str] = typer.Option(None, "--org-kind",

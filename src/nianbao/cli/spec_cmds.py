@@ -7,11 +7,11 @@ import json
 import typer
 
 from . import app
-from .common import DEBUG, EXIT_FINDINGS, check_format, guard, say
+from .common import DEBUG, EXIT_FINDINGS, FORMAT_METAVAR, check_format, guard, say
 
 
 @app.command("spec-lint")
-def spec_lint(fmt: str = typer.Option("gb2021", "--format", help="格式编号"), debug: bool = DEBUG) -> None:
+def spec_lint(fmt: str = typer.Option("gb2021", "--format", metavar=FORMAT_METAVAR, help="格式编号"), debug: bool = DEBUG) -> None:
     """检查格式定义（数据项编号、规则、版面）本身是否自洽。"""
     from ..lint import lint
 
@@ -40,7 +40,7 @@ def codes(markdown: bool = typer.Option(False, "--markdown", help="输出 Markdo
 
 
 @app.command("schema")
-def schema(fmt: str = typer.Option(None, "--format", help="只输出某一格式的 JSON Schema（默认：全部格式）"),
+def schema(fmt: str = typer.Option(None, "--format", metavar=FORMAT_METAVAR, help="只输出某一格式的 JSON Schema（默认：全部格式）"),
            debug: bool = DEBUG) -> None:
     """输出报告 JSON 的 JSON Schema。"""
     from ..report import schema as make_schema

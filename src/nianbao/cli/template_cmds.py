@@ -15,23 +15,23 @@ from typing import List, Optional
 import typer
 
 from . import app
-from .common import (DEBUG, EXIT_CANNOT_RUN, EXIT_FINDINGS, JOBS, SEVERITY_ZH, check_format, fail, guard,
-                     load_previous, note, say, track)
+from .common import (DEBUG, EXIT_CANNOT_RUN, EXIT_FINDINGS, FORMAT_METAVAR, JOBS, ROSTER_HELP, SEVERITY_ZH,
+                     check_format, fail, guard, load_previous, note, read_roster, say, track, year_option)
 
 
 @app.command("template")
 def template(
-    year: int = typer.Option(..., "--year", help="报告年度，例如 2026（次年1月31日前报送）"),
-    org_name: Optional[str] = typer.Option(None, "--org-name", help="单位名称"),
-    org_code: Optional[str] = typer.Option(None, "--org-code", help="单位代码"),
-    org_kind: Optional[str] = typer.Option(None, "--org-kind",
+    year: int = year_option("报告年度，例如 2026（次年1月31日前报送）"),
+    org_name: Optional[str] = typer.Option(None, "--org-name", metavar="名称", help="单位名称"),
+    org_code: Optional[str] = typer.Option(None, "--org-code", metavar="代码", help="单位代码"),
+    org_kind: Optional[str] = typer.Option(None, "--org-kind", metavar="类型",
                                            help="单位类型：乡镇、街道、县级政府、政府办公室、部门"),
-    roster: Optional[Path] = typer.Option(None, "--roster", help="名册（.csv 或 .xlsx，列：code,name,kind）"),
-    output: Optional[str] = typer.Option(None, "-o", "--out", "--output", metavar="<path>",
+    roster: Optional[Path] = typer.Option(None, "--roster", metavar="名册文件", help=ROSTER_HELP),
+    output: Optional[str] = typer.Option(None, "-o", "--out", "--output", metavar="路径",
                                          help="输出文件，或以 / 结尾的文件夹；用名册时为输出文件夹"),
     previous: Optional[List[Path]] = typer.Option(
-        None, "--previous", metavar="<path>", help="上年报告：collect 输出文件夹（读其中 reports/*.json）或报告 JSON 文件，可重复"),
-    fmt: str = typer.Option("gb2021", "--format", help="格式编号"),
+        None, "--previous", metavar="路径", help="上年报告：collect 输出文件夹（读其中 reports/*.json）或报告 JSON 文件，可重复；只用没有错误、没有缺数的报告"),
+    fmt: str = typer.Option("gb2021", "--format", metavar=FORMAT_METAVAR, help="格式编号"),
     jobs: int = JOBS,
     debug: bool = DEBUG,
 ) -> None:
@@ -102,17 +102,9 @@ def _single(org, output, folder, year, fmt, prev) -> None:
 
 
 def _roster(roster: Path, output, year, fmt, prev, jobs) -> None:
-    from ..roster import read_roster
     from ..template import write_templates
 
-    if not roster.exists():
-        fail(f"找不到名册：{roster}")
-    rows, findings = read_roster(roster, fmt)
-    for f in findings:
-        tail = "" if f.severity != "error" or f.code == "ROSTER_DUPLICATE_CODE" else "，该行未生成"
-        note(f"{SEVERITY_ZH[f.severity]}：{roster.name} {f.message()}{tail}")
-    if not rows:
-        fail(f"名册“{roster.name}”中没有可用的单位，未生成任何模板", EXIT_CANNOT_RUN)
+    rows, findings = read_roster(roster, fmt, "未生成任何模板")
     outdir = output or Path(f"{year}年度模板")
     if outdir.suffix.lower() == ".xlsx" or (outdir.exists() and not outdir.is_dir()):
         fail(f"用名册时 -o 应为文件夹：{outdir}")
