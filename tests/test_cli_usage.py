@@ -41,7 +41,7 @@ def test_merge_to_a_workbook_of_a_year_outside_the_format_says_why(tmp_path):
     report = json.loads((ROOT / "samples" / "zhongcun-2022.json").read_text("utf-8"))
     report["year"] = 2019  # gb2021 applies from report year 2021
     (tmp_path / "r.json").write_text(json.dumps(report, ensure_ascii=False), "utf-8")
-    run = subprocess.run([NIANBAO, "merge", "r.json", "-o", "s.xlsx"], capture_output=True, text=True,
+    run = subprocess.run([NIANBAO, "merge", "r.json", "-o", "s.xlsx", "--name", "某县"], capture_output=True, text=True,
                          cwd=tmp_path, timeout=60)
     assert run.returncode == 2 and "年度“2019”不在" in run.stderr and "内部错误" not in run.stderr
 
