@@ -2,7 +2,9 @@
 """Benchmark ``nianbao collect`` over 1,000 filled workbooks, beside a plain
 ``openpyxl.load_workbook`` loop over the same files, in the same run.
 
-    python3 benchmarks/bench_collect.py [--n 1000] [--jobs 2] [--dir /tmp/nianbao-bench-collect]
+    python3 benchmarks/bench_collect.py [--n 1000] [--jobs 2] [--dir /tmp/nianbao-bench-collect] [--tiny]
+
+``--tiny`` (4 workbooks in a temporary folder) only proves that the benchmark runs (tests use it).
 
 The workbooks (one per roster body, filled with plausible values) are generated once into
 ``--dir`` and reused. ``collect`` runs as the real command (a fresh process, progress bar on a
@@ -108,7 +110,19 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--dir", type=Path, default=Path("/tmp/nianbao-bench-collect"))
+    ap.add_argument("--tiny", action="store_true", help="4 workbooks in a temporary folder")
     a = ap.parse_args()
+    if a.tiny:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="nb-bench-collect-") as tmp:
+            run(a.n if a.n != 1000 else 4, a.jobs, Path(tmp))
+        return
+    run(a.n, a.jobs, a.dir)
+
+
+def run(n: int, jobs: int, folder: Path) -> None:
+    a = argparse.Namespace(n=n, jobs=jobs, dir=folder)
     a.dir.mkdir(parents=True, exist_ok=True)
     sizes = sorted({max(a.n // 4, 1), max(a.n // 2, 1), a.n})
     prepare(a.dir, sizes, a.jobs)

@@ -1,6 +1,6 @@
 """Import speed and memory: nianbao's whole import beside plain readers of the same cells.
 
-    python3 benchmarks/bench_import.py [--files 1000] [--baseline 200]
+    python3 benchmarks/bench_import.py [--files 1000] [--baseline 200] [--tiny]
 
 Makes N filled workbooks (distinct random consistent values and texts, real templates), then
 times per workbook, in the same run:
@@ -119,7 +119,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", type=int, default=1000)
     ap.add_argument("--baseline", type=int, default=200, help="files timed with openpyxl")
+    ap.add_argument("--tiny", action="store_true", help="10 files: proves it runs (tests use it)")
     args = ap.parse_args()
+    if args.tiny:
+        args.files, args.baseline = 10, 5
     with tempfile.TemporaryDirectory(prefix="nb-bench-") as tmp:
         folder = Path(tmp)
         t = time.perf_counter()
