@@ -7,6 +7,13 @@ reads, on demand: the sheet list and defined names (workbook.xml and its rels), 
 strings, a sheet's cells with their exact text and formulas, its protection and merged
 ranges, the custom document properties and the core properties. Nothing else is inflated.
 
+Inflating is done here, not by ``zipfile``: only stored and deflate members (the only methods
+Excel, WPS and LibreOffice write) are read, each is inflated in one bounded call that stops one
+byte past the size the package declares for it (``zipfile`` inflates up to 2 GB before it
+compares), and the bytes inflated from one file have a total budget. Parts are parsed only
+under an element count (:data:`reader_xml.MAX_TAGS`), cells under a per-workbook count, so that
+any file is read or refused within about 200 MB and a few seconds.
+
 Every refusal is a :class:`ReadError` carrying one finding with a Chinese message that says
 what to do. Macros in .xlsm files are never run (nothing here executes anything).
 """
@@ -15,6 +22,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -22,14 +30,18 @@ from dataclasses import dataclass
 from . import reader_xml as rx
 from .findings import Finding, code
 
-# Bounds for hostile files. A filled template is ~40 KB zipped, ~300 KB unzipped.
+# Bounds for hostile files. A filled template is ~40 KB zipped, ~300 KB unzipped, ~3,000 cells.
 MAX_FILE = 64 * 2**20          # the file itself
 MAX_MEMBERS = 2000             # zip members
 MAX_TOTAL = 256 * 2**20        # declared uncompressed size of all members
-MAX_PART = 16 * 2**20          # any one part that is parsed
+MAX_PART = 16 * 2**20          # any one part that is parsed (declared, and as inflated)
+MAX_INFLATED = 40 * 2**20      # all the parts read from one file, as inflated
 MAX_RATIO = 200                # compression ratio of a parsed part above 1 MB
-MAX_CELLS = 200_000            # cells in one sheet
+MAX_CELLS = 100_000            # cells in all the sheets read from one file
 MAX_STRINGS = 200_000          # shared strings
+METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}  # what Excel/WPS write
+METHOD_NAMES = {1: "shrink", 6: "implode", 9: "deflate64", 12: "bzip2", 14: "lzma", 93: "zstd",
+                95: "xz", 98: "ppmd", 99: "AES"}
 
 _HINT_SAVE = "请用 Excel 或 WPS 打开后另存为“Excel 工作簿（.xlsx）”再提交。"
 EMPTY = code("FILE_EMPTY", "error", "文件是空的（0 字节），无法读取",
@@ -51,6 +63,15 @@ UNSAFE = code("FILE_XML_UNSAFE", "error", "文件中含有不安全的 XML 内�
               "the file contains unsafe XML (a DTD / entity declarations in {part}); refused", _HINT_SAVE)
 CORRUPT = code("FILE_CORRUPT", "error", "文件内容已损坏（{part}），无法读取；" + _HINT_SAVE,
                "the file is damaged ({part}: {detail})", _HINT_SAVE)
+ZIP_METHOD = code(
+    "FILE_ZIP_METHOD", "error", "文件使用了 Excel 和 WPS 不会使用的压缩方式（{method}），无法读取；" + _HINT_SAVE,
+    "the package uses a compression method Excel and WPS never write ({method})", _HINT_SAVE)
+ZIP_DUPLICATE = code(
+    "FILE_ZIP_DUPLICATE", "error", "文件中有两个同名的部件（{part}），不同软件打开时显示的内容可能不同，无法确定填写的是哪一份；" + _HINT_SAVE,
+    "the package holds two parts named {part}; programs differ in which one they show", _HINT_SAVE)
+CELL_CORRUPT = code(
+    "FILE_CELL_CORRUPT", "error", "工作表“{tab}”的{where}已损坏（{what}），无法读取；文件可能被 Excel、WPS 以外的程序改动过，" + _HINT_SAVE,
+    "sheet “{tab}”, {where_en}: damaged ({what_en})", _HINT_SAVE)
 MACROS = code("FILE_MACROS", "info", "文件含宏（.xlsm），宏未运行，只读取了单元格中的内容",
               "the file contains macros (.xlsm); they were not run, only cell contents were read",
               "无需处理；今后请另存为不含宏的 .xlsx。")
@@ -111,11 +132,16 @@ class Workbook:
         if len(data) > MAX_FILE:
             raise ReadError(TOO_LARGE(what=f"文件大于 {MAX_FILE // 2**20} MB",
                                       what_en=f"file over {MAX_FILE // 2**20} MB"))
+        self._data = data
         try:
-            self._zip = zipfile.ZipFile(io.BytesIO(data))
-        except (zipfile.BadZipFile, EOFError, ValueError, OSError):
+            infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        except (zipfile.BadZipFile, EOFError):
             raise ReadError(TRUNCATED()) from None
-        self._members = {i.filename.lstrip("/"): i for i in self._zip.infolist()}
+        except (NotImplementedError, ValueError, OSError, struct.error):  # e.g. a version field
+            raise ReadError(CORRUPT(part="压缩包目录", detail="zip directory")) from None
+        self._members = _unique(infos)
+        self._inflated = 0
+        self._cells = 0
         self._check_bounds()
         self.macros = any(n.lower().endswith("vbaproject.bin") for n in self._members)
         self._strings: list[str] | None = None
@@ -132,13 +158,18 @@ class Workbook:
         if total > MAX_TOTAL:
             raise ReadError(TOO_LARGE(what=f"解压后共 {total // 2**20} MB",
                                       what_en=f"{total // 2**20} MB uncompressed"))
+        for i in infos:
+            if i.compress_type not in METHODS:
+                name = METHOD_NAMES.get(i.compress_type, f"第 {i.compress_type} 种")
+                raise ReadError(ZIP_METHOD(method=name))
 
     def has(self, part: str) -> bool:
-        return part in self._members
+        return part.lower() in self._members
 
     def read(self, part: str) -> bytes:
-        """One member's bytes, refused before inflating when its declared size is absurd."""
-        info = self._members.get(part)
+        """One member's bytes, refused before inflating when its declared size is absurd, and
+        while inflating as soon as it passes that size or the file's budget."""
+        info = self._members.get(part.lower())
         if info is None:
             raise ReadError(CORRUPT(part=part, detail="missing"))
         if info.file_size > MAX_PART or (info.file_size > 2**20 and
@@ -147,16 +178,36 @@ class Workbook:
                                       what_en=f"{part}: {info.file_size // 2**20} MB"))
         if info.flag_bits & 0x1:
             raise ReadError(ENCRYPTED())
-        try:
-            return self._zip.read(info)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
-            raise ReadError(TRUNCATED()) from None
+        if self._inflated + info.file_size > MAX_INFLATED:
+            raise ReadError(TOO_LARGE(what=f"需要读取的内容解压后超过 {MAX_INFLATED // 2**20} MB",
+                                      what_en=f"over {MAX_INFLATED // 2**20} MB to inflate"))
+        data = _inflate(info, self._stored_bytes(info), part)
+        self._inflated += len(data)
+        return data
+
+    def _stored_bytes(self, info: zipfile.ZipInfo) -> memoryview:
+        """The member's bytes as stored (compressed), after its local header."""
+        at, data = info.header_offset, self._data
+        head = data[at:at + 30]
+        if len(head) < 30 or head[:4] != b"PK\x03\x04":
+            raise ReadError(TRUNCATED())
+        flags, method, name_len, extra_len = struct.unpack("<6xHH16xHH", head)
+        name = data[at + 30:at + 30 + name_len].decode("utf-8" if flags & 0x800 else "cp437", "replace")
+        if method != info.compress_type or name != info.orig_filename:
+            # what a reader of the local headers would see differs from the directory
+            raise ReadError(CORRUPT(part=info.filename, detail="local header differs"))
+        start = at + 30 + name_len + extra_len
+        if start + info.compress_size > len(data):
+            raise ReadError(TRUNCATED())
+        return memoryview(data)[start:start + info.compress_size]
 
     def xml(self, part: str):
         try:
             return rx.parse(self.read(part))
         except rx.UnsafeXML:
             raise ReadError(UNSAFE(part=part)) from None
+        except rx.TooBig:
+            raise ReadError(_too_many(part)) from None
         except rx.BadXML as exc:
             raise ReadError(CORRUPT(part=part, detail=str(exc))) from None
 
@@ -236,6 +287,8 @@ class Workbook:
                     self._strings = rx.shared_strings(self.read(part), MAX_STRINGS)
                 except rx.UnsafeXML:
                     raise ReadError(UNSAFE(part=part)) from None
+                except rx.TooBig:
+                    raise ReadError(_too_many(part)) from None
                 except rx.BadXML as exc:
                     raise ReadError(CORRUPT(part=part, detail=str(exc))) from None
         return self._strings
@@ -244,14 +297,20 @@ class Workbook:
         info = self.sheets[name]
         data = self.read(info.part)
         try:
-            return rx.sheet_cells(data, self.strings(), MAX_CELLS)
+            sheet = rx.sheet_cells(data, self.strings(), MAX_CELLS - self._cells)
         except rx.UnsafeXML:
             raise ReadError(UNSAFE(part=info.part)) from None
+        except rx.BadCell as exc:
+            raise ReadError(CELL_CORRUPT(sheet=name, cell=exc.ref, tab=name, where=exc.where,
+                                         what=exc.what, where_en=exc.ref or "a row",
+                                         what_en=str(exc))) from None
+        except rx.TooBig:
+            raise ReadError(TOO_LARGE(what=f"工作表“{name}”的单元格或其他内容过多",
+                                      what_en=f"sheet {name}: too many cells")) from None
         except rx.BadXML as exc:
-            if "too many cells" in str(exc):
-                raise ReadError(TOO_LARGE(what=f"工作表“{name}”的单元格超过 {MAX_CELLS} 个",
-                                          what_en=f"sheet {name}: over {MAX_CELLS} cells")) from None
             raise ReadError(CORRUPT(part=info.part, detail=str(exc))) from None
+        self._cells += len(sheet.cells)
+        return sheet
 
     def custom_properties(self) -> dict[str, str]:
         """Custom document properties: name -> value text."""
@@ -268,6 +327,44 @@ class Workbook:
         if not self.has(self.core_part):
             return {}
         return {rx.local(el.tag): (el.text or "").strip() for el in self.xml(self.core_part)}
+
+
+def _unique(infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
+    """Members by part name (lower case: OPC part names are case-insensitive, and a leading
+    '/' is the same part); two members with one name are refused, as programs differ in which
+    one they show."""
+    out: dict[str, zipfile.ZipInfo] = {}
+    for i in infos:
+        key = i.filename.lstrip("/").lower()
+        if key in out:
+            raise ReadError(ZIP_DUPLICATE(part=i.filename.lstrip("/")))
+        out[key] = i
+    return out
+
+
+def _inflate(info: zipfile.ZipInfo, stored: memoryview, part: str) -> bytes:
+    """The member's bytes, inflated in one call that stops one byte past its declared size;
+    a member that inflates past it, or to less, or fails its CRC is refused."""
+    size = info.file_size
+    if info.compress_type == zipfile.ZIP_STORED:
+        data = bytes(stored)
+    else:
+        inflater = zlib.decompressobj(-15)
+        try:
+            data = inflater.decompress(stored, size + 1)
+        except zlib.error:
+            raise ReadError(TRUNCATED()) from None
+        if len(data) > size:
+            raise ReadError(TOO_LARGE(what=f"{part} 解压后超过了文件中声明的大小（{size} 字节）",
+                                      what_en=f"{part} inflates past its declared {size} bytes"))
+    if len(data) != size or zlib.crc32(data) != info.CRC:
+        raise ReadError(TRUNCATED())
+    return data
+
+
+def _too_many(part: str):
+    return TOO_LARGE(what=f"{part} 内容过多（超过 {rx.MAX_TAGS} 个标记）",
+                     what_en=f"{part}: over {rx.MAX_TAGS} tags")
 
 
 def _target(text: str) -> tuple[str, str] | None:
