@@ -5,6 +5,7 @@ is drawn) so that ``nianbao --help`` stays fast."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,18 +81,29 @@ def console(**kwargs):
     return _Console(**kwargs)
 
 
+# What a cell or a file name may hold that a terminal would act on: control characters (escape
+# sequences, bell, carriage return), bidirectional overrides, lone surrogates (undecodable
+# file names). Line breaks and tabs stay.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text) -> str:
+    """Text for the terminal: what it would act on shown as a visible escape (``\\x1b``)."""
+    return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], str(text))
+
+
 def fail(message: str, code: int = EXIT_CANNOT_RUN):
     """Stop with a Chinese message on stderr (never a traceback)."""
-    typer.echo(f"错误：{message}", err=True)
+    typer.echo(printable(f"错误：{message}"), err=True)
     raise typer.Exit(code)
 
 
 def say(message: str = "") -> None:
-    typer.echo(message)
+    typer.echo(printable(message))
 
 
 def note(message: str) -> None:
-    typer.echo(message, err=True)
+    typer.echo(printable(message), err=True)
 
 
 def severity(finding) -> str:
@@ -143,7 +155,7 @@ class _Bar:
         self.bar.advance(self.task)
 
     def note(self, message: str) -> None:
-        self.bar.console.print(message, markup=False, highlight=False)
+        self.bar.console.print(printable(message), markup=False, highlight=False)
 
 
 class _NoBar:

@@ -12,7 +12,8 @@ import typer
 from . import app
 from ..files import atomic_write_text
 from .common import (DEBUG, EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS, FORMAT_METAVAR, JOBS, SEVERITY_EN,
-                     SEVERITY_ZH, check_format, counts, fail, guard, note, progress, year_option)
+                     SEVERITY_ZH, check_format, counts, fail, guard, note, printable, progress,
+                     year_option)
 from .common import console as make_console  # a name of its own: _print_file's local is "console"
 
 SEVERITY = {"zh": SEVERITY_ZH, "en": SEVERITY_EN}
@@ -169,10 +170,12 @@ _ORDER = {"error": 0, "warning": 1, "info": 2}
 def _print_file(result, lang: str) -> None:
     from rich.table import Table, box
 
-    console = make_console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 160)
+    # what a file holds is shown, never interpreted: no markup, no control characters
+    console = make_console(highlight=False, emoji=False, markup=False,
+                           width=None if sys.stdout.isatty() else 160)
     org = (result.report or {}).get("org") or {}
     who = f"（{org['name']}）" if org.get("name") else ""
-    console.print(f"{result.path}{who}", markup=False)
+    console.print(printable(f"{result.path}{who}"), markup=False)
     findings = sorted(result.findings, key=lambda f: _ORDER[f.severity])
     if findings:
         heads = ("severity", "rule", "cell", "message") if lang == "en" else ("严重程度", "规则", "位置", "说明")
@@ -181,7 +184,8 @@ def _print_file(result, lang: str) -> None:
             table.add_column(head, no_wrap=i < 3, overflow="fold")
         for f in findings:
             where = f"{f.sheet} {f.cell}" if f.sheet and f.cell else (f.sheet or "")
-            table.add_row(SEVERITY[lang][f.severity], f.rule or "", where, f.message(lang))
+            table.add_row(SEVERITY[lang][f.severity], f.rule or "", printable(where),
+                          printable(f.message(lang)))
         console.print(table)
         if lang == "zh":
             _print_hints(console, findings)
