@@ -44,7 +44,10 @@ def find_reports(paths) -> tuple[list[tuple[Path, dict]], list[str]]:
         try:
             data = json.loads(f.read_text(encoding="utf-8-sig"))
         except (OSError, ValueError) as exc:
-            notes.append(f"{f}：无法读取（{type(exc).__name__}），已跳过")
+            from .files import os_reason
+
+            why = os_reason(exc, "读取") if isinstance(exc, OSError) else "不是有效的 JSON"
+            notes.append(f"{f}：无法读取（{why}），已跳过")
             continue
         why = problem(data)
         if why is None:

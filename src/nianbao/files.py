@@ -1,7 +1,9 @@
-"""Writing output files: whole or not at all, readable like any other file the user makes."""
+"""Writing output files: whole or not at all, readable like any other file the user makes, and
+every OS error said in Chinese (a county office reads these messages, not ``strerror``)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -9,6 +11,67 @@ from pathlib import Path
 
 class CannotWrite(Exception):
     """An output file could not be written; the message (Chinese) says why and what to do."""
+
+
+_REASONS = {
+    errno.EACCES: "没有{action}权限", errno.EPERM: "没有{action}权限",
+    errno.EROFS: "所在的磁盘是只读的（如光盘、写保护的U盘或只读共享）",
+    errno.ENOSPC: "磁盘已满", errno.EDQUOT: "磁盘配额已用完",
+    errno.EFBIG: "文件超过了磁盘允许的大小",
+    errno.ENAMETOOLONG: "文件名或路径太长",
+    errno.ENOTDIR: "路径中有一项是文件，不是文件夹",
+    errno.EISDIR: "这是文件夹，不是文件",
+    errno.EEXIST: "已有同名的文件",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EIO: "读写磁盘时出错（磁盘、U盘或网络盘可能有故障）",
+    errno.EMFILE: "同时打开的文件太多", errno.ENFILE: "同时打开的文件太多",
+    errno.ELOOP: "快捷方式（符号链接）形成了循环",
+    errno.EBUSY: "文件正被其他程序使用", errno.ETXTBSY: "文件正被其他程序使用",
+    errno.EXDEV: "不能跨磁盘移动文件",
+    errno.ENXIO: "设备不存在或没有连接", errno.ENODEV: "设备不存在或没有连接",
+    errno.EINVAL: "文件名中有系统不允许的字符",
+    errno.EAGAIN: "文件暂时无法访问", errno.ESTALE: "网络盘上的文件已失效，请重新连接",
+    errno.ETIMEDOUT: "网络盘连接超时", errno.ENOTCONN: "网络盘没有连接",
+}
+_HINTS = {errno.ENOSPC: "请腾出磁盘空间后重试", errno.EDQUOT: "请腾出磁盘空间后重试",
+          errno.EACCES: "请换一个有写入权限的文件夹", errno.EPERM: "请换一个有写入权限的文件夹",
+          errno.EROFS: "请换一个可以写入的文件夹", errno.ENAMETOOLONG: "请换一个短一些的文件夹或名称"}
+_IN_USE = (32, 33)  # Windows: ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION (open in Excel/WPS)
+
+
+def os_reason(exc: OSError, action: str = "读写") -> str:
+    """Why an OS call failed, in Chinese (never the system's English text); ``action`` is what
+    was attempted (读取, 写入) for a permission error."""
+    if getattr(exc, "winerror", None) in _IN_USE:
+        return "文件正在被其他程序（如 Excel 或 WPS）打开，请关闭后重试"
+    reason = _REASONS.get(exc.errno)
+    if reason is not None:
+        return reason.format(action=action)
+    name = errno.errorcode.get(exc.errno) if isinstance(exc.errno, int) else None
+    return f"系统错误（{name or exc.errno or type(exc).__name__}）"
+
+
+def _file_on_the_way(path: Path) -> Path | None:
+    """The first existing ancestor of ``path`` that is not a folder (a file named like the
+    output folder), if any."""
+    for p in reversed([path, *path.parents]):
+        try:
+            if p.exists() and not p.is_dir():
+                return p
+        except OSError:
+            return None
+    return None
+
+
+def write_error(path, exc: OSError) -> CannotWrite:
+    """The Chinese message for an OSError while writing ``path``."""
+    path = Path(path)
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        blocker = _file_on_the_way(path.parent)
+        if blocker is not None:
+            return CannotWrite(f"无法写入 {path}：{blocker} 是文件，不是文件夹；请换一个文件夹")
+    hint = _HINTS.get(exc.errno)
+    return CannotWrite(f"无法写入 {path}：{os_reason(exc, '写入')}" + (f"，{hint}" if hint else ""))
 
 
 def _umask() -> int:
@@ -20,13 +83,14 @@ def _umask() -> int:
 def atomic_write_bytes(path, data: bytes) -> None:
     """Write a temp file in the same folder, then rename it over ``path``: a reader never sees
     half a file, and an interrupted run leaves the old file. The file gets the usual
-    permissions (mkstemp's are owner-only)."""
+    permissions (mkstemp's are owner-only). Any OS error is a :class:`CannotWrite` in Chinese,
+    and the temp file is removed."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~" + path.name, dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=".~" + path.name[:100], dir=path.parent)
     except OSError as exc:
-        raise CannotWrite(f"无法在 {path.parent} 中写入文件（{exc.strerror or exc}）") from None
+        raise write_error(path, exc) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -35,10 +99,12 @@ def atomic_write_bytes(path, data: bytes) -> None:
     except BaseException as exc:
         try:
             os.unlink(tmp)
-        except FileNotFoundError:
+        except OSError:
             pass
-        if isinstance(exc, PermissionError):  # on Windows: the file is open in Excel or WPS
+        if isinstance(exc, PermissionError) and os.name == "nt":  # open in Excel or WPS
             raise CannotWrite(f"无法写入 {path}：文件可能正在 Excel 或 WPS 中打开，请关闭后重试") from None
+        if isinstance(exc, OSError):
+            raise write_error(path, exc) from None
         raise
 
 

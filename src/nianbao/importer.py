@@ -149,10 +149,9 @@ def refuse_other_spreadsheets(data: bytes) -> None:
 
 
 def _os_reason(exc: OSError) -> str:
-    import errno
+    from .files import os_reason
 
-    return {errno.ENOENT: "文件不存在", errno.EACCES: "没有读取权限", errno.EISDIR: "这是文件夹，不是文件",
-            errno.EPERM: "没有读取权限"}.get(exc.errno, f"系统错误（{exc.strerror or exc}）")
+    return os_reason(exc, "读取")
 
 
 def identity(wb: reader.Workbook) -> dict:

@@ -185,7 +185,10 @@ def read_roster(path, fmt_id: str = "gb2021") -> tuple[list[dict], list[Finding]
     try:
         table = _table(path)
     except (OSError, ValueError, csv.Error) as exc:
-        reason = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+        from .files import os_reason
+
+        reason = os_reason(exc, "读取") if isinstance(exc, OSError) else str(exc) if isinstance(exc, ValueError) \
+            else f"{type(exc).__name__}: {exc}"
         return [], [UNREADABLE(file=path.name, reason=reason)]
     numbered = [(n, r) for n, r in enumerate(table, 1) if any(r)]
     if not numbered:
@@ -247,7 +250,10 @@ def load_previous(paths, year: int) -> tuple[dict[str, dict], list[Finding]]:
             code_ = str(report["org"].get("code") or "")
             found_year = report.get("year")
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            findings.append(PREVIOUS_UNREADABLE(file=f.name, reason=str(exc) or type(exc).__name__))
+            from .files import os_reason
+
+            reason = os_reason(exc, "读取") if isinstance(exc, OSError) else str(exc) or type(exc).__name__
+            findings.append(PREVIOUS_UNREADABLE(file=f.name, reason=reason))
             continue
         if found_year != year - 1:
             findings.append(PREVIOUS_YEAR(file=f.name, found=found_year, want=year - 1))

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from . import app
-from ..files import atomic_write_bytes
+from ..files import atomic_write_bytes, os_reason
 from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, JOBS, ROSTER_HELP, SEVERITY_ZH, fail, guard,
                      load_previous, note, read_roster, say, track, year_option)
 
@@ -151,7 +151,9 @@ def _load_inputs(files: list[Path], jobs, quiet) -> list[dict]:
     for j in jsons:
         try:
             report = load(j)
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
+            fail(f"无法读取 {j}：{os_reason(exc, '读取')}")
+        except ValueError as exc:
             fail(f"{j} 不是可读的报告 JSON（{exc}）")
         why = problem(report)
         if why:

@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 from typer.exceptions import TyperException
 
-from ..files import CannotWrite
+from ..files import CannotWrite, os_reason
 from ..findings import SEVERITY_ZH
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
@@ -135,6 +135,8 @@ def guard(debug: bool):
         raise typer.Exit(closed_pipe())
     except CannotWrite as exc:
         fail(str(exc))
+    except OSError as exc:  # a read or write the command did not expect to fail: in Chinese
+        fail(os_message(exc))
     except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
         what = f"内部错误（{type(exc).__name__}: {exc}）"
         if debug:
@@ -143,6 +145,12 @@ def guard(debug: bool):
             traceback.print_exc(file=sys.stderr)
             fail(f"{what}；请把以上输出发给维护人员")
         fail(f"{what}；请加 --debug 重试，并把输出发给维护人员")
+
+
+def os_message(exc: OSError) -> str:
+    """``无法读写 <file>：<reason>`` for an OSError (never the system's English text)."""
+    name = exc.filename
+    return f"无法读写 {name}：{os_reason(exc)}" if name else f"无法读写文件：{os_reason(exc)}"
 
 
 class _Bar:

@@ -10,7 +10,7 @@ from typing import List, Optional
 import typer
 
 from . import app
-from ..files import atomic_write_text
+from ..files import atomic_write_text, os_reason
 from .common import (DEBUG, EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS, FORMAT_METAVAR, JOBS, SEVERITY_EN,
                      SEVERITY_ZH, check_format, counts, fail, guard, note, printable, progress,
                      year_option)
@@ -37,7 +37,9 @@ def _options(fmt, year, previous, lang) -> dict:
             kw["previous"] = load_previous(previous, fmt_id=fmt)
         except ReadError as exc:
             fail(f"上年报告 {previous}：{exc.finding.message()}")
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
+            fail(f"无法读取上年报告 {previous}：{os_reason(exc, '读取')}")
+        except ValueError as exc:
             fail(f"无法读取上年报告 {previous}：{exc}")
     return kw
 

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from . import app
-from ..files import atomic_write_bytes, atomic_write_text
+from ..files import atomic_write_bytes, atomic_write_text, os_reason
 from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, SEVERITY_ZH, counts, fail, guard, note,
                      severity, year_option)
 
@@ -31,7 +31,9 @@ def _load_report(path: Path) -> dict:
         return result.report
     try:
         report = load(path)
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        fail(f"无法读取报告 JSON {path}：{os_reason(exc, '读取')}")
+    except ValueError as exc:
         fail(f"无法读取报告 JSON {path}：{exc}")
     if not isinstance(report, dict) or report.get("format") not in available_formats():
         fail(f"{path} 不是 nianbao 的报告 JSON（缺少或不认识 format）")
