@@ -113,7 +113,7 @@ def test_outputs_are_written_whole_with_ordinary_permissions(tmp_path):
     try:
         atomic_write_text(blocker / "b.json", "{}")  # a folder that is a file: a clear message
     except CannotWrite as exc:
-        assert "无法在" in str(exc)
+        assert "是文件，不是文件夹" in str(exc)
     else:
         raise AssertionError("expected CannotWrite")
 

@@ -15,6 +15,7 @@ roster body, by code or full name (:func:`attribute`).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -61,6 +62,8 @@ class Entry:
 
     @property
     def received(self) -> str:
+        if self.mtime < 0:  # the file was gone before its time could be read
+            return ""
         # in China's time, whatever the machine's zone, so the board is the same everywhere
         return datetime.fromtimestamp(self.mtime, CHINA_TIME).strftime("%Y-%m-%d %H:%M")
 
@@ -117,8 +120,13 @@ def org_of(row) -> dict:
 
 
 def gather(inbox: Path, is_workbook) -> tuple[list[Path], list[Path]]:
-    """(workbook files, other files) under inbox, sorted; office lock files count as other."""
-    files = sorted(p for p in inbox.rglob("*") if p.is_file())
+    """(workbooks, everything else) under inbox, sorted (:func:`files.walk`: named pipes,
+    dangling links, unpacked workbook folders and folders that cannot be read are found too,
+    so that each is listed with its reason); office lock files count as other."""
+    from .files import walk
+    from .importer import is_workbook_name
+
+    files = walk(inbox, is_workbook_name)
     books = [p for p in files if is_workbook(p) and not p.name.startswith(("~$", ".~"))]
     chosen = set(books)
     return books, [p for p in files if p not in chosen]
@@ -178,8 +186,22 @@ def choose(entries: list[Entry], order=_order_key) -> tuple[Entry, list[Entry]]:
 
 
 def _entry(inbox: Path, result) -> Entry:
+    from .files import display_name
+
     path = Path(result.path)
-    return entry_of(result, path.relative_to(inbox).as_posix(), path.stat().st_mtime)
+    mtime = result.mtime if getattr(result, "mtime", None) is not None else _mtime(path)
+    return entry_of(result, display_name(path.relative_to(inbox).as_posix()), mtime)
+
+
+def _mtime(path: Path) -> float:
+    """The file's time; the link's own for a link that leads nowhere; -1 (no time shown) for a
+    file that is gone (removed while collect ran)."""
+    for stat in (os.stat, os.lstat):
+        try:
+            return stat(path).st_mtime
+        except OSError:
+            pass
+    return -1.0
 
 
 def entry_of(result, rel: str, mtime: float) -> Entry:
@@ -357,9 +379,28 @@ def assemble(year: int, roster_rows, entries: list[Entry], per_body: dict[str, l
 
 
 def ignored_entries(inbox: Path, others: list[Path]) -> list[Entry]:
+    """Entries for what is in the inbox but not a workbook, each with its reason: an Office lock
+    file, another file, something that is not a file (a named pipe, a link, a device), or a
+    folder whose files cannot be read (no permission, a path too long) — that one is
+    unreadable, so that a body whose folder it is sees it."""
+    from .files import display_name, kind_of, os_reason
+
     out = []
     for p in others:
-        note = "Office 临时文件" if p.name.startswith(("~$", ".~")) else "不是 Excel 工作簿"
-        out.append(Entry(rel=p.relative_to(inbox).as_posix(), mtime=p.stat().st_mtime,
-                         state=IGNORED, note=note))
+        state = IGNORED
+        try:
+            what = kind_of(p)
+        except OSError as exc:
+            what, state = None, UNREADABLE
+            note = f"无法读取（{os_reason(exc, '读取')}）"
+        if state == UNREADABLE:
+            pass
+        elif what is None:
+            note = "Office 临时文件" if p.name.startswith(("~$", ".~")) else "不是 Excel 工作簿"
+        elif what.startswith("文件夹，"):
+            state, note = UNREADABLE, f"这个{what}"
+        else:
+            note = f"不是普通文件，而是{what}"
+        out.append(Entry(rel=display_name(p.relative_to(inbox).as_posix()), mtime=_mtime(p),
+                         state=state, note=note))
     return out

@@ -110,3 +110,95 @@ def atomic_write_bytes(path, data: bytes) -> None:
 
 def atomic_write_text(path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+# ---- reading folders --------------------------------------------------------------------------
+
+def display_name(name) -> str:
+    """A file name as a person reads it. On Linux a name is bytes: one from a zip made on
+    Chinese Windows arrives in GBK and Python holds it with lone surrogates, which no JSON,
+    workbook or terminal can take. Such a name is decoded as GB18030 (GBK's superset) when
+    that works, else its undecodable bytes are shown as ``\\xff`` escapes."""
+    name = os.fspath(name)
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    raw = name.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
+
+
+WORKBOOK_PARTS = "[Content_Types].xml"  # in a folder named like a workbook: an unpacked one
+
+
+def walk(folder, is_workbook_name=lambda name: False) -> list[Path]:
+    """Everything under ``folder`` a person may have put there as a file, sorted: regular files,
+    and also what is not one so that it can be named rather than silently skipped — named
+    pipes, devices, sockets, links that lead nowhere or to a folder, folders that cannot be
+    listed (no permission, a path too long), and folders named like a workbook that hold an
+    unpacked one (not descended). Never follows a link to a folder (no loops); never raises."""
+    found: list[Path] = []
+    pending = [Path(folder)]
+    while pending:
+        here = pending.pop()
+        try:
+            with os.scandir(here) as it:
+                entries = list(it)
+        except OSError:
+            if here != Path(folder):
+                found.append(here)  # listed: it could not be read
+            continue
+        for e in entries:
+            path = here / e.name
+            try:
+                is_dir = e.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                found.append(path)
+            elif is_workbook_name(e.name) and os.path.lexists(path / WORKBOOK_PARTS):
+                found.append(path)  # an unpacked workbook: one entry, not its parts
+            else:
+                pending.append(path)
+    return sorted(found)
+
+
+def kind_of(path) -> str | None:
+    """What a path is when it is not a regular file (or a link to one), as a Chinese noun
+    phrase; None for a regular file. Never opens it (a named pipe would block, a device could
+    be endless). Raises OSError when even that cannot be seen (a path too long)."""
+    import stat
+
+    st = os.lstat(path)
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                return "快捷方式（符号链接），它指向的文件不存在"
+            return f"快捷方式（符号链接），它指向的文件无法读取（{os_reason(exc, '读取')}）"
+        return None if stat.S_ISREG(st.st_mode) else "快捷方式（符号链接），指向" + _mode_name(st.st_mode, path)
+    return None if stat.S_ISREG(st.st_mode) else _mode_name(st.st_mode, path)
+
+
+def _mode_name(mode: int, path) -> str:
+    import stat
+
+    if stat.S_ISDIR(mode):
+        try:
+            with os.scandir(path) as it:
+                names = {e.name for e in it}
+        except OSError as exc:
+            return f"文件夹，且无法读取其中的文件（{os_reason(exc, '读取')}）"
+        return "解压后的工作簿文件夹，不是 .xlsx 文件本身" if WORKBOOK_PARTS in names else "文件夹"
+    if stat.S_ISFIFO(mode):
+        return "命名管道（FIFO）"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备"
+    if stat.S_ISSOCK(mode):
+        return "套接字"
+    return "特殊文件"

@@ -32,6 +32,9 @@ from .report import ORG_KINDS, build_report, source_info, typed_values
 from .rules import Context, evaluate, sections_present  # shared with the cover status
 from .spec import available_formats
 
+NOT_REGULAR = code(
+    "FILE_NOT_REGULAR", "error", "这不是普通文件，而是{what}，无法读取；请提交 Excel 工作簿（.xlsx）文件本身",
+    "not a regular file but {what}", "把填好的 .xlsx 文件本身放进收件文件夹（不要放快捷方式或解压后的文件夹）。")
 CANNOT_OPEN = code("FILE_CANNOT_OPEN", "error", "无法打开文件：{reason}",
                    "cannot open the file: {reason}", "确认文件存在且有读取权限。")
 NOT_TEMPLATE = code(
@@ -98,6 +101,7 @@ class ImportResult:
     sha256: str = ""
     meta: dict = field(default_factory=dict)  # identity (META_KEYS) and "cover": {field: text}
     saved_at: str | None = None  # docProps/core.xml modified time, when present
+    mtime: float | None = None  # the file's time when it was read (None: it could not be opened)
 
     @property
     def errors(self) -> int:
@@ -109,11 +113,7 @@ def import_workbook(path, *, fmt_id: str | None = None, year: int | None = None,
     """Import one workbook file. Never raises for a bad file (see ImportResult.readable)."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > reader.MAX_FILE:
-            raise reader.ReadError(reader.TOO_LARGE(what=f"文件大于 {reader.MAX_FILE // 2**20} MB",
-                                                    what_en="file too large"))
-        data = path.read_bytes()
+        data, mtime = read_file(path)
     except reader.ReadError as exc:
         return ImportResult(path, None, [exc.finding], False)
     except OSError as exc:
@@ -122,14 +122,42 @@ def import_workbook(path, *, fmt_id: str | None = None, year: int | None = None,
     try:
         refuse_other_spreadsheets(data)
         wb = reader.open_workbook(data, path.name)
-        return _import(wb, path, sha, fmt_id, year, previous, lang)
+        result = _import(wb, path, sha, fmt_id, year, previous, lang)
     except reader.ReadError as exc:
-        return ImportResult(path, None, [exc.finding], False, sha)
+        result = ImportResult(path, None, [exc.finding], False, sha)
     except Exception as exc:  # noqa: BLE001 - one hostile file must not stop a county's batch
         if os.environ.get("NIANBAO_DEBUG"):
             raise
         detail = f"{type(exc).__name__}: {exc}"[:200]
-        return ImportResult(path, None, [UNEXPECTED(detail=detail)], False, sha)
+        result = ImportResult(path, None, [UNEXPECTED(detail=detail)], False, sha)
+    result.mtime = mtime
+    return result
+
+
+def read_file(path: Path) -> tuple[bytes, float]:
+    """The file's bytes and time, refusing what is not a regular file before opening it (a
+    named pipe would block forever, a device may never end), and opening without blocking so
+    that one swapped in meanwhile is refused too. Reads at most MAX_FILE bytes."""
+    import stat
+
+    from .files import kind_of
+
+    what = kind_of(path)
+    if what is not None:
+        raise reader.ReadError(NOT_REGULAR(what=what))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise reader.ReadError(NOT_REGULAR(what="特殊文件"))
+        if st.st_size > reader.MAX_FILE:
+            raise reader.ReadError(reader.TOO_LARGE(what=f"文件大于 {reader.MAX_FILE // 2**20} MB",
+                                                    what_en="file too large"))
+        data = fh.read(reader.MAX_FILE + 1)
+    if len(data) > reader.MAX_FILE:  # grew while being read
+        raise reader.ReadError(reader.TOO_LARGE(what=f"文件大于 {reader.MAX_FILE // 2**20} MB",
+                                                what_en="file too large"))
+    return data, st.st_mtime
 
 
 _ODF_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -244,7 +272,9 @@ def _import(wb, path, sha, fmt_id, year, previous, lang) -> ImportResult:
 def _source(path: Path, sha: str, meta: dict) -> dict:
     template = {"id": meta.get("template_id", ""), "format": meta.get("format", ""),
                 "generator": meta.get("generator", "")} if "format" in meta else None
-    return source_info(path.name, sha, template)
+    from .files import display_name
+
+    return source_info(display_name(path.name), sha, template)
 
 
 def _contents(layout, sheets, year, org, previous) -> tuple[dict, dict, list[Finding]]:
@@ -335,15 +365,22 @@ def load_previous(path, **kw) -> dict:
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xltx", ".ods", ".ots", ".fods", ".xlsb")
 
 
+def is_workbook_name(name: str) -> bool:
+    """A name find_workbooks picks up: a workbook suffix, not an Office lock or hidden file."""
+    return name.lower().endswith(WORKBOOK_SUFFIXES) and not name.startswith(("~$", "."))
+
+
 def find_workbooks(paths) -> list[Path]:
-    """Files as given, and inside folders (recursively) every workbook-like file, sorted;
-    Office lock files (``~$…``) and hidden files are skipped."""
+    """Files as given, and inside folders (recursively, :func:`files.walk`) every entry with a
+    workbook's name, sorted: regular files, and also named pipes, dangling links and unpacked
+    workbook folders so that each is named (``FILE_NOT_REGULAR``), never silently skipped or
+    waited on. Office lock files (``~$…``) and hidden files are skipped."""
+    from .files import walk
+
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = [f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in WORKBOOK_SUFFIXES
-                     and not f.name.startswith(("~$", "."))]
-            out += sorted(found)
+            out += [f for f in walk(p, is_workbook_name) if is_workbook_name(f.name)]
         else:
             out.append(p)
     seen, unique = set(), []

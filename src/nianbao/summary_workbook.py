@@ -16,6 +16,8 @@ from .merge import effective_values, who
 from .findings import SEVERITY_ZH
 from .report import SUMMARY_KIND, typed_values
 from .spec import get_format
+from .template import write_number
+from .values import cell_number
 from .workbook_styles import wrapped_lines
 
 NOTES, BREAKDOWN, TEXTS, FINDINGS = "汇总说明", "各单位明细", "各单位文字", "校验结果"
@@ -27,7 +29,7 @@ SHEETS = ((NOTES, "计入汇总的单位名单，以及未计入的单位和原�
 
 
 def _num(v):
-    return float(v) if isinstance(v, Decimal) else v
+    return cell_number(v)
 
 
 def _notes_sheet(wb, st, summary: dict, members: list[dict]):
@@ -96,11 +98,11 @@ def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
         for j, i in enumerate(ids, 2):
             v, style = raw.get(i), styles[i]
             if v is None and i in fmt.computed:  # what the summary counted
-                ws.write_number(r, j, _num(counted[i]), style)
+                write_number(ws, r, j, counted[i], style)
             elif v is None:  # SUM skips it, as the summary counted it as 0
                 ws.write_string(r, j, "缺", style)
             else:
-                ws.write_number(r, j, float(v) if isinstance(v, str) else v, style)
+                write_number(ws, r, j, Decimal(v) if isinstance(v, str) else v, style)
     last = 2 + len(members)
     ws.write_string(last, 1, "合计", st["total"])
     ws.write_blank(last, 0, None, st["total"])
@@ -112,7 +114,7 @@ def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
         if members:
             ws.write_formula(last, j, f"=SUM({a1(2, j)}:{a1(last - 1, j)})", style, _num(totals[i]))
         else:
-            ws.write_number(last, j, _num(totals[i]), style)
+            write_number(ws, last, j, totals[i], style)
     ws.freeze_panes(2, 2)
     ws.set_landscape()
     ws.set_paper(9)

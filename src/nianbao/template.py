@@ -26,7 +26,7 @@ from typing import Callable
 from . import GENERATOR
 from . import layout as L
 from .spec import Format
-from .values import from_json
+from .values import cell_number, from_json
 from .workbook_formulas import Formulas, Live, bad_cell, longest_status, runs
 from .merge import MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, members_digest
 from .workbook_instructions import instruction_lines, summary_instruction_lines
@@ -368,7 +368,7 @@ class _Writer:
         for c in checks:
             row = self.layout.by_id[c.ids["this"]].row
             v = from_json(last.get(c.ids["last"]), "count")
-            ws.write_number(row, col, v, self.st["count_value"])
+            write_number(ws, row, col, v, self.st["count_value"])
             live = self.f.stock(c, L.a1(row, col), v)
             ws.write_formula(row, col + 1, "=" + live.formula, self.st["check"], live.value)
             places.append(L.Place(anchor.sheet, row, col + 1, "check"))
@@ -568,14 +568,23 @@ def _put(ws, p: L.Place, value, style):
     if p.merged:
         ws.merge_range(r, c, r + p.rows - 1, c + p.cols - 1, "", style)
     if isinstance(value, Live):
-        cached = float(value.value) if isinstance(value.value, Decimal) else value.value
+        cached = cell_number(value.value) if value.value is not None else None
         ws.write_formula(r, c, "=" + value.formula, style, cached)
     elif isinstance(value, str):
         ws.write_string(r, c, value, style)
     elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        ws.write_number(r, c, float(value) if isinstance(value, Decimal) else value, style)
+        write_number(ws, r, c, value, style)
     elif not p.merged:
         ws.write_blank(r, c, None, style)
+
+
+def write_number(ws, r, c, value, style) -> None:
+    """A number into a cell; as its exact digits (text) when no spreadsheet number holds it."""
+    n = cell_number(value)
+    if isinstance(n, str):
+        ws.write_string(r, c, n, style)
+    else:
+        ws.write_number(r, c, n, style)
 
 
 def _sqref(places) -> str:

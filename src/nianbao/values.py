@@ -117,6 +117,21 @@ def read_value(raw, kind: str, label: str = ""):
     return value, (NORMALISED(label=label, raw=raw, value=value) if normalised else None)
 
 
+def cell_number(value):
+    """A value as a spreadsheet cell holds it: the number (a float for an exact decimal), or
+    its exact digits as text when no double holds it (beyond ±1.8E308, e.g. a sum of huge
+    values), so that writing a workbook never overflows. Anything else passes unchanged."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return value
+    try:
+        f = float(value)
+    except OverflowError:
+        f = float("inf")
+    if f in (float("inf"), float("-inf")):
+        return canonical_amount(Decimal(value)) if isinstance(value, Decimal) else str(value)
+    return f if isinstance(value, Decimal) else value
+
+
 def json_value(value, kind: str):
     """A value as it goes into the report JSON: counts as int, amounts as exact strings."""
     if value is None:

@@ -10,7 +10,7 @@ from typing import List, Optional
 import typer
 
 from . import app
-from ..files import atomic_write_text, os_reason
+from ..files import atomic_write_text, display_name, os_reason
 from .common import (DEBUG, EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS, FORMAT_METAVAR, JOBS, SEVERITY_EN,
                      SEVERITY_ZH, check_format, counts, fail, guard, note, printable, progress,
                      year_option)
@@ -146,7 +146,7 @@ def _check(paths, as_json, jobs, kw) -> int:
     results, listed = [], []
     for result in import_many(files, jobs=jobs, **kw):
         for f in result.findings:
-            f.file = str(result.path)
+            f.file = display_name(str(result.path))
         if as_json:
             listed += [f.to_dict(lang) for f in result.findings]
         else:
@@ -177,7 +177,7 @@ def _print_file(result, lang: str) -> None:
                            width=None if sys.stdout.isatty() else 160)
     org = (result.report or {}).get("org") or {}
     who = f"（{org['name']}）" if org.get("name") else ""
-    console.print(printable(f"{result.path}{who}"), markup=False)
+    console.print(printable(f"{display_name(str(result.path))}{who}"), markup=False)
     findings = sorted(result.findings, key=lambda f: _ORDER[f.severity])
     if findings:
         heads = ("severity", "rule", "cell", "message") if lang == "en" else ("严重程度", "规则", "位置", "说明")
