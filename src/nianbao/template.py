@@ -39,6 +39,8 @@ INPUT_ROW_PT = 20
 PAGE_PT = 720  # printable height of a portrait A4 page at the margins below
 WIDE = 100  # sheets wider than this (characters) print landscape
 INSTRUCTIONS_WIDTH = 96
+# The comment on an input pre-filled from last year's report.
+PREFILL_NOTE = "已按本单位{year}年度报告预填（上年的“结转下年度继续办理”）。请核对，有出入的直接改正。"
 # The Normal style sets the unit of column widths. Arial 10 (Liberation Sans in LibreOffice) has
 # the same digit width everywhere, so widths and A4 print fit agree in Excel, WPS and LibreOffice
 # (LibreOffice does not shrink a single too-wide column to fit the page).
@@ -216,6 +218,8 @@ def workbook_bytes(*, year: int, org: dict | None, fmt_id: str = "gb2021",
                                  "default_format_properties": dict(DEFAULT_FONT)})
     wb.worksheet_class = _sheet_class()
     w = _Writer(wb, layout, year, org, values or {}, texts or {}, kind)
+    if previous and kind == "template":  # marked as pre-filled, and explained in 填报说明
+        w.prefilled = {i for i in carried_values(fmt, previous) if w.values.get(i) is not None}
     w.instructions(members, extra_sheets)
     for sheet in layout.sheets:
         w.sheet(sheet)
@@ -240,6 +244,7 @@ class _Writer:
         self.f = Formulas(layout, self.values, None if kind == "summary" else texts)
         self.st = make_styles(wb)
         self.sheets: dict[str, object] = {}
+        self.prefilled: set[str] = set()  # ids of inputs pre-filled from last year's report
         wb.set_properties({"title": f"{year}年度政府信息公开工作年度报告",
                            "subject": self.fmt.name, "author": GENERATOR,
                            "created": datetime(year, 12, 1, tzinfo=timezone.utc)})
@@ -255,7 +260,7 @@ class _Writer:
             lines = summary_instruction_lines(self.layout, self.year, self.org,
                                               len(members or ()), extra_sheets)
         else:
-            lines = instruction_lines(self.layout, self.year, self.org)
+            lines = instruction_lines(self.layout, self.year, self.org, bool(self.prefilled))
         for r, (style, text) in enumerate(lines):
             ws.write_string(r, 0, text, self.st[style])
             lines = 2 if style == "org_line" else wrapped_lines(text, INSTRUCTIONS_WIDTH)
@@ -299,6 +304,10 @@ class _Writer:
             if self.locked:
                 return _put(ws, p, v, st[p.kind + "_value"])
             checks.setdefault(p.kind, []).append(p)
+            if p.id in self.prefilled:
+                ws.write_comment(p.row, p.col, PREFILL_NOTE.format(year=self.year - 1),
+                                 {"author": GENERATOR, "x_scale": 1.6, "y_scale": 0.8})
+                return _put(ws, p, v, st[p.kind + "_prefilled"])
             return _put(ws, p, v, st[p.kind])
         if role == "total":
             return _put(ws, p, self.f.total(p.id), st["total"])

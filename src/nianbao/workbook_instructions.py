@@ -11,6 +11,7 @@ from __future__ import annotations
 from . import layout as L
 from .merge import SUMMARY_KIND, summary_rules
 from .rules import text_sections
+from .workbook_styles import PREFILL_WORD
 
 SEVERITY_WORDS = {
     "error": "必须满足",
@@ -44,8 +45,18 @@ def _basis(fmt) -> tuple[str, str]:
     return ("note", f"本表按《{fmt.name}》（{fmt.notice}）编制，由 nianbao 生成。")
 
 
-def instruction_lines(layout, year: int, org: dict | None) -> list[tuple[str, str]]:
-    """(style, text) lines of the instructions sheet."""
+def _prefilled_line(layout, year: int) -> str:
+    """What the pre-filled fill means: which rows carry what from last year (the R7 pairs)."""
+    fmt = layout.format
+    c = fmt.checks_of("carry")[0]
+    this, last = (fmt.datapoints[c.ids[k]].label.partition("·")[0] for k in ("this", "last"))
+    return (f"{PREFILL_WORD}格子已按本单位{year - 1}年度报告预填：“{layout.by_id[c.ids['this']].sheet}”的“{this}”"
+            f"即上年的“{last}”（格内批注有说明）。请核对，有出入的直接改正。")
+
+
+def instruction_lines(layout, year: int, org: dict | None, prefilled: bool = False) -> list[tuple[str, str]]:
+    """(style, text) lines of the instructions sheet; ``prefilled``: some inputs were pre-filled
+    from the body's last-year report (and have their own fill)."""
     fmt = layout.format
     out = [("title", f"{year}年度政府信息公开工作年度报告数据填报说明")]
     if org:
@@ -63,6 +74,10 @@ def instruction_lines(layout, year: int, org: dict | None) -> list[tuple[str, st
         ("para", "浅黄色格子是要填写的；灰色格子（总计）由公式自动计算；标题和栏目名称已锁定，不能修改。"
                  "按 Tab 键可在要填写的格子之间依次跳转。各表已设保护（没有密码），请不要撤销保护、"
                  "插入或删除行列。"),
+    ]
+    if prefilled:
+        out.append(("para", _prefilled_line(layout, year)))
+    out += [
         ("para", ""), ("para_bold", "二、什么时候交"),
         ("para", f"请于{year + 1}年{BODY_DEADLINE}前填好本表，与本单位{year}年度政府信息公开工作年度报告"
                  "一并报送本县（市、区）政府信息公开工作主管部门。"),
