@@ -104,7 +104,7 @@ def test_collect_with_previous_runs_the_cross_year_rules(tmp_path):
 def test_only_valid_reports_prefill_and_the_clerk_is_told_which_and_why(tmp_path):
     """Issue 8, item 4: a report with an error (its 结转 may be the wrong number) or a missing
     value does not pre-fill next year's template; the output names each body's source file or why
-    it was not pre-filled; pre-filled cells have their own fill and a comment, which 填报说明
+    it was not pre-filled; pre-filled cells have their own fill and prompt, which 填报说明
     explains; a body not pre-filled gets exactly the plain template (the fast path's bytes)."""
     from conftest import ROOT
     from nianbao.template import template_bytes
@@ -151,7 +151,8 @@ def test_only_valid_reports_prefill_and_the_clerk_is_told_which_and_why(tmp_path
         cell = wb[sheet][ref]
         assert cell.value == 10 + ms.APPLICANTS.index(this.rsplit(".", 1)[1])
         assert cell.fill.fgColor.rgb == "FF" + PREFILL_FILL[1:] and not cell.protection.locked
-        assert "已按本单位2022年度报告预填" in cell.comment.text
+        [dv] = [dv for dv in wb[sheet].data_validations.dataValidation if ref in dv.sqref]
+        assert "已按本单位2022年度报告预填" in dv.prompt and dv.type == "whole"  # still checked as a count
     other = layout.where("t3.received.natural_person")  # an ordinary input keeps the input fill
     assert wb[other[0]][other[1]].fill.fgColor.rgb == "FF" + INPUT_FILL[1:]
     notes = " ".join(str(x.value) for x in wb["填报说明"]["A"] if x.value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from . import layout as L
 from .merge import SUMMARY_KIND, summary_rules
-from .rules import text_sections
+from .workbook_formulas import cover_texts
 from .workbook_styles import PREFILL_WORD
 
 SEVERITY_WORDS = {
@@ -51,7 +51,7 @@ def _prefilled_line(layout, year: int) -> str:
     c = fmt.checks_of("carry")[0]
     this, last = (fmt.datapoints[c.ids[k]].label.partition("·")[0] for k in ("this", "last"))
     return (f"{PREFILL_WORD}格子已按本单位{year - 1}年度报告预填：“{layout.by_id[c.ids['this']].sheet}”的“{this}”"
-            f"即上年的“{last}”（格内批注有说明）。请核对，有出入的直接改正。")
+            f"即上年的“{last}”（选中格子时有提示）。请核对，有出入的直接改正。")
 
 
 def instruction_lines(layout, year: int, org: dict | None, prefilled: bool = False) -> list[tuple[str, str]]:
@@ -69,7 +69,7 @@ def instruction_lines(layout, year: int, org: dict | None, prefilled: bool = Fal
     out += [("para", ""), ("para_bold", "一、填什么")]
     for sl in layout.sheets:
         out.append(("para", f"·“{sl.name}”：{_sheet_line(layout, sl)}"))
-    texts = "、".join(f"“{s.heading}”" for s in text_sections(fmt))  # R13's, as the cover checks
+    texts = "、".join(f"“{name}”" for name, _ in cover_texts(fmt))  # R13's and R14's, as the cover checks
     out += [
         ("para", "浅黄色格子是要填写的；灰色格子（总计）由公式自动计算；标题和栏目名称已锁定，不能修改。"
                  "按 Tab 键可在要填写的格子之间依次跳转。各表已设保护（没有密码），请不要撤销保护、"
@@ -88,6 +88,7 @@ def instruction_lines(layout, year: int, org: dict | None, prefilled: bool = Fal
         ("para", "4. 表三中每件办结的申请只计入一种办理结果；“部分公开”的只计部分公开，不计其他情形。"),
         ("para", "5. 表四中复议机关作为共同被告的行政诉讼案件，只由原行为机关统计。"),
         ("para", "6. 文字部分直接在浅黄色大格内输入或粘贴，格内换行按 Alt+Enter。"
+                 "文字较长、格内显示不全时，双击该行行号的下边线即可自动调整行高（打印前请调整，以免打印不全）。"
                  "六、其他需要报告的事项必须写明信息处理费收取情况，没有收取的也要写明。"),
         ("para", ""), ("para_bold", "四、校验规则（勾稽关系）"),
         ("para", "表格顶部和“封面”显示校验状态：绿色“√”为通过，红色“×”为未通过，灰色“待填写”表示还有格子没填。"

@@ -44,6 +44,7 @@ STYLES: dict[str, dict] = {
     "text_value": {**_BOX, "valign": "top"},
     "cover_label": {**_BOX, "bold": True, "align": "center", "bg_color": HEADER_FILL},
     # an input pre-filled from last year's report (a carried-over count, R7): other fill, editable
+    # (the key is template.PREFILLED after the kind)
     "count_prefilled": {**_BOX, "locked": False, "bg_color": PREFILL_FILL, "align": "center"},
     "cover_fixed": {**_BOX, "align": "left"},
     "cover_input": {**_BOX, "locked": False, "bg_color": INPUT_FILL, "num_format": "@"},  # as typed
@@ -59,7 +60,8 @@ MARKS = {
     MARK_PASS: {"bg_color": "#C6EFCE", "font_color": "#006100"},
     MARK_FAIL: {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
     MARK_WARN: {"bg_color": "#FFEB9C", "font_color": "#9C5700"},
-    MARK_PENDING: {"bg_color": "#F2F2F2", "font_color": "#7F7F7F"},
+    # grey as well, but dark on mid-grey: mid-grey on light grey all but vanished on paper
+    MARK_PENDING: {"bg_color": "#D9D9D9", "font_color": "#262626"},
 }
 
 
