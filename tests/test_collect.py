@@ -218,9 +218,10 @@ def test_summary_workbook_reimports_to_the_summary_values(county):
     assert not [f for f in result.findings if f.rule in ("R10", "R11", "R12", "R14", "R19", "R20")]
     wb = openpyxl.load_workbook(county["out"] / "summary.xlsx")
     assert {"汇总说明", "各单位明细", "各单位文字", "校验结果"} <= set(wb.sheetnames)
-    detail = list(wb["各单位明细"].iter_rows(values_only=True))
-    assert [r[0] for r in detail[2:-1]] == [c for c in (o["code"] for o in ORGS) if c in USED]
-    assert detail[-1][1] == "合计"
+    detail = list(wb["各单位明细"].iter_rows(values_only=True))  # a row per data point, a column per body
+    assert [h.split("\n")[1] for h in detail[0][1:-2]] == [c for c in (o["code"] for o in ORGS) if c in USED]
+    assert detail[0][-2:] == ("合计", "数据项编号")
+    assert sorted(r[-1] for r in detail[1:] if r[-1]) == sorted(FMT.datapoints)
 
 
 def test_rerun_is_byte_identical_and_merge_again(county, tmp_path):
@@ -262,9 +263,9 @@ def test_libreoffice_opens_the_board_and_the_summary_formulas_compute_the_totals
         got = wb[sheet][cell].value
         want = summary["values"][i]
         assert (Decimal(str(got)) if dp.kind == "amount" else got) == (Decimal(want) if dp.kind == "amount" else want), i
-    detail = list(wb["各单位明细"].iter_rows(values_only=True))
-    ids, total = detail[1][2:], detail[-1][2:]
-    assert total[list(ids).index("t3.total.total")] == summary["values"]["t3.total.total"]
+    detail = {r[-1]: r for r in wb["各单位明细"].iter_rows(values_only=True)}
+    assert detail["t3.total.total"][-2] == summary["values"]["t3.total.total"]  # 合计: live SUM
+    assert detail["t3.total.total"][-2] == sum(detail["t3.total.total"][1:-2])
     marks = [v for r in wb["三、依申请公开"].iter_rows(values_only=True)
              for v in r if isinstance(v, str) and v[:1] in "√×"]
     assert len(marks) >= 7 and all(v.startswith("√") for v in marks)  # R1 holds live

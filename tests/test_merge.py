@@ -150,8 +150,8 @@ def test_merge_of_one_is_itself(n):
 
 
 def test_breakdown_total_row_shows_each_kind_as_typed():
-    """各单位明细: the 合计 of the fee column keeps its decimals (31.12, not 31), counts stay
-    whole numbers — each column formatted by its data point's kind."""
+    """各单位明细: the 合计 of the fee keeps its decimals (31.12, not 31), counts stay whole
+    numbers — each row formatted by its data point's kind."""
     import io
 
     import openpyxl
@@ -163,10 +163,10 @@ def test_breakdown_total_row_shows_each_kind_as_typed():
     b = make_report("2", {**zero, **recompute_totals(FMT, zero), "t2.fees.amount": Decimal("18.62")})
     summary, _ = merge_reports([a, b])
     ws = openpyxl.load_workbook(io.BytesIO(summary_xlsx(summary, [a, b])))[BREAKDOWN]
-    column = {ws.cell(2, c).value: c for c in range(3, ws.max_column + 1)}
-    total_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "合计")
-    fee = ws.cell(total_row, column["t2.fees.amount"])
-    assert fee.value == "=SUM(%s3:%s4)" % ((fee.column_letter,) * 2)
-    assert fee.number_format == ws.cell(3, column["t2.fees.amount"]).number_format == "0.00####"
-    count = ws.cell(total_row, column["t3.received.total"])
+    assert [ws.cell(1, c).value for c in (4, 5)] == ["合计", "数据项编号"]  # bodies in B and C
+    row = {ws.cell(r, 5).value: r for r in range(2, ws.max_row + 1)}
+    fee = ws.cell(row["t2.fees.amount"], 4)
+    assert fee.value == "=SUM(B%d:C%d)" % ((fee.row,) * 2)
+    assert fee.number_format == ws.cell(fee.row, 2).number_format == "0.00####"
+    count = ws.cell(row["t3.received.total"], 4)
     assert count.number_format == "0"

@@ -99,3 +99,64 @@ def test_collect_with_previous_runs_the_cross_year_rules(tmp_path):
         rules[o["code"]] = [(f["rule"], f["severity"]) for f in rep["findings"] if f.get("rule") in ("R7", "R8", "R9")]
     assert rules[a["code"]] == [], res.output
     assert ("R7", "warning") in rules[b["code"]]
+
+
+def test_only_valid_reports_prefill_and_the_clerk_is_told_which_and_why(tmp_path):
+    """Issue 8, item 4: a report with an error (its 结转 may be the wrong number) or a missing
+    value does not pre-fill next year's template; the output names each body's source file or why
+    it was not pre-filled; pre-filled cells have their own fill and prompt, which 填报说明
+    explains; a body not pre-filled gets exactly the plain template (the fast path's bytes)."""
+    from conftest import ROOT
+    from nianbao.template import template_bytes
+    from nianbao.workbook_styles import INPUT_FILL, PREFILL_FILL, PREFILL_WORD
+
+    seed = json.loads((ROOT / "samples" / "zhongcun-2022.json").read_text("utf-8"))
+    kinds = {"a": "乡镇", "b": "乡镇", "c": "部门", "d": "部门"}
+    orgs = {k: {"code": f"14052110{i}", "name": f"{k}镇人民政府" if kind == "乡镇" else f"{k}局", "kind": kind}
+            for i, (k, kind) in enumerate(kinds.items())}
+    reports = tmp_path / "out2022" / "reports"
+    reports.mkdir(parents=True)
+    for k in "abc":
+        rep = json.loads(json.dumps(seed))
+        rep["org"] = orgs[k]
+        for n, c in enumerate(ms.APPLICANTS):
+            rep["values"][f"t3.carried_forward.{c}"] = 10 + n
+        if k == "b":
+            rep["findings"].append({"code": "RULE_BALANCE", "severity": "error", "rule": "R1", "message": "…"})
+        if k == "c":
+            rep["values"]["t2.regulations.issued"] = None
+        (reports / f"{orgs[k]['code']}.json").write_text(json.dumps(rep, ensure_ascii=False), "utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("单位代码,单位名称,单位类型\n" + "".join(f"{o['code']},{o['name']},{o['kind']}\n"
+                                                     for o in orgs.values()), "utf-8")
+    res = runner.invoke(app, ["template", "--year", "2023", "--roster", str(roster), "--previous",
+                              str(tmp_path / "out2022"), "-o", str(tmp_path / "next")])
+    assert res.exit_code == 0, res.output
+    a, b, c, d = (orgs[k] for k in "abcd")
+    assert res.stdout.splitlines()[:7] == [
+        "按2022年度报告预填“上年结转”：1个单位：",
+        f"  a镇人民政府（{a['code']}） ← {reports / (a['code'] + '.json')}",
+        "未预填：3个单位：",
+        f"  b镇人民政府（{b['code']}）：上年报告 {reports / (b['code'] + '.json')} 有1条错误（R1），未采用",
+        f"  c局（{c['code']}）：上年报告 {reports / (c['code'] + '.json')} 缺少1项数据，未采用",
+        f"  d局（{d['code']}）：没有2022年度报告",
+        "已为4个单位生成2023年度模板，保存在 " + str(tmp_path / "next") + "/（用时" + res.stdout.split("（用时")[1].split("\n")[0],
+    ]
+    assert res.stdout.rstrip().endswith("其中1个已按上年报告预填")
+    layout = layout_for("gb2021")
+    carried = [c.ids["this"] for c in layout.format.checks_of("carry") if not c.ids["this"].endswith(".total")]
+    wb = openpyxl.load_workbook(tmp_path / "next" / f"2023_{a['code']}_{a['name']}.xlsx")
+    for n, this in enumerate(carried):
+        sheet, ref = layout.where(this)
+        cell = wb[sheet][ref]
+        assert cell.value == 10 + ms.APPLICANTS.index(this.rsplit(".", 1)[1])
+        assert cell.fill.fgColor.rgb == "FF" + PREFILL_FILL[1:] and not cell.protection.locked
+        [dv] = [dv for dv in wb[sheet].data_validations.dataValidation if ref in dv.sqref]
+        assert "已按本单位2022年度报告预填" in dv.prompt and dv.type == "whole"  # still checked as a count
+    other = layout.where("t3.received.natural_person")  # an ordinary input keeps the input fill
+    assert wb[other[0]][other[1]].fill.fgColor.rgb == "FF" + INPUT_FILL[1:]
+    notes = " ".join(str(x.value) for x in wb["填报说明"]["A"] if x.value)
+    assert f"{PREFILL_WORD}格子已按本单位2022年度报告预填" in notes
+    for o in (b, c, d):
+        got = (tmp_path / "next" / f"2023_{o['code']}_{o['name']}.xlsx").read_bytes()
+        assert got == template_bytes(year=2023, org=o)

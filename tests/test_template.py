@@ -195,13 +195,13 @@ def test_instructions_sheet(named, fmt):
     assert "2027年1月31日" in text and "中村镇人民政府" in text and "主管部门" in text
     for rule in fmt.rules:
         assert f"{rule.id}　{rule.title}" in text
-    assert "“封面”还会指出尚未填写的文字部分（“一、总体情况”、“五、存在的主要问题及改进情况”）" in text
+    assert "“封面”还会指出尚未填写的文字部分（“一、总体情况”、“五、存在的主要问题及改进情况”、“六（1）信息处理费收取情况”）" in text
 
 
 def test_print_setup(named, layout):
     for s in layout.sheets:
         ws = named[s.name]
-        assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage, s.name
         wide = sum(s.widths) > 100
         assert (ws.page_setup.orientation == "landscape") == wide, s.name
     assert named["三、依申请公开"].page_setup.orientation == "landscape"
@@ -217,8 +217,8 @@ def test_cached_results_of_blank_template(blank, layout):
         elif p.role == "check":
             assert v == "待填写"
     assert values[L.COVER_SHEET][layout.by_id[L.COVER_STATUS].ref].value == (
-        "待填写：还有166项未填写，文字部分“一、总体情况”、“五、存在的主要问题及改进情况”未填写，"
-        "请查看各表顶部的校验状态")
+        "待填写：还有166项未填写，文字部分“一、总体情况”、“五、存在的主要问题及改进情况”、"
+        "“六（1）信息处理费收取情况”未填写，请查看各表顶部的校验状态")
 
 
 def test_prefill_and_previous():

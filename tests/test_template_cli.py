@@ -115,9 +115,10 @@ def test_bad_options_exit_2_in_chinese(args, msg, tmp_path):
 def test_previous_prefills_carried_over(tmp_path):
     reports = tmp_path / "2025" / "reports"
     reports.mkdir(parents=True)
-    values = {"t3.carried_forward.natural_person": 4, "t2.normative_documents.in_force": 7}
-    (reports / "a.json").write_text(json.dumps(
-        {"format": "gb2021", "year": 2025, "org": ORG, "values": values}, ensure_ascii=False), encoding="utf-8")
+    report = json.loads((ROOT / "samples" / "zhongcun-2022.json").read_text("utf-8"))  # a valid report
+    report["values"].update({"t3.carried_forward.natural_person": 4, "t2.normative_documents.in_force": 7})
+    (reports / "a.json").write_text(json.dumps({**report, "year": 2025, "org": ORG}, ensure_ascii=False),
+                                    encoding="utf-8")
     (reports / "old.json").write_text(json.dumps(
         {"format": "gb2021", "year": 2020, "org": {**ORG, "code": "9"}, "values": {}}), encoding="utf-8")
     r = run("--year", 2026, "--roster", ROSTER, "-o", tmp_path / "out", "--previous", tmp_path / "2025")

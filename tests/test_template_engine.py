@@ -176,7 +176,8 @@ def test_inputs_the_importer_rejects_are_counted(engine, name, layout):
     assert _at(wb, layout, "status.t3") == "× 本表有1格不是不小于0的整数，勾稽关系不符1列，还有1项未填写"
     assert _at(wb, layout, L.COVER_STATUS) == (
         "× 有8格不是不小于0的数（件数须为整数），勾稽关系不符1处，还有1项未填写，"
-        "文字部分“一、总体情况”、“五、存在的主要问题及改进情况”未填写，请查看各表顶部的校验状态")
+        "文字部分“一、总体情况”、“五、存在的主要问题及改进情况”、“六（1）信息处理费收取情况”未填写，"
+        "请查看各表顶部的校验状态")
     t3 = {p.id: wb[p.sheet][p.ref].value for p in layout.places if p.role == "check"}
     assert t3["check.R1.t3.carried_forward.research"] == "× 相差0.5"
     assert t3["check.R1.t3.carried_forward.other_org"] == "待填写"
@@ -189,8 +190,8 @@ def test_half_filled_is_pending(engine, layout):
     assert _at(wb, layout, "status.t3") == "待填写：本表还有144项未填写（没有的填0）"
     assert all(wb[p.sheet][p.ref].value == "待填写" for p in layout.places if p.role == "check")
     assert _at(wb, layout, L.COVER_STATUS) == (
-        "待填写：还有144项未填写，文字部分“一、总体情况”、“五、存在的主要问题及改进情况”未填写，"
-        "请查看各表顶部的校验状态")
+        "待填写：还有144项未填写，文字部分“一、总体情况”、“五、存在的主要问题及改进情况”、"
+        "“六（1）信息处理费收取情况”未填写，请查看各表顶部的校验状态")
 
 
 @pytest.mark.parametrize("name", ["typed_no_s1", "pre_no_s1"])

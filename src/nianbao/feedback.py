@@ -8,6 +8,7 @@ import io
 
 from .collect import ERRORS, FIXED_TIME, PASSED, STATE_ZH, WARNINGS, Body
 from .findings import SEVERITY_ZH, catalogue
+from .workbook_print import NORMAL_FONT, page_setup
 from .workbook_styles import wrapped_lines
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -45,7 +46,7 @@ def feedback_xlsx(body: Body, year: int) -> bytes:
     import xlsxwriter
 
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "default_format_properties": dict(NORMAL_FONT)})
     wb.set_properties({"title": f"{body.org['name']}{year}年度年报校验反馈", "created": FIXED_TIME})
     ws = wb.add_worksheet("校验反馈")
     base = {"font_name": "宋体", "font_size": 11, "valign": "top", "text_wrap": True}
@@ -70,6 +71,7 @@ def feedback_xlsx(body: Body, year: int) -> bytes:
         ws.merge_range(i, 1, i, last, v, text)
     top = len(info) + 3
     body_rows = rows(used.report) if body.used else unreadable_rows(body)
+    top_of_table = top
     if body_rows:
         ws.write_row(top, 0, COLUMNS, head)
         for i, r in enumerate(body_rows, top + 1):
@@ -82,8 +84,6 @@ def feedback_xlsx(body: Body, year: int) -> bytes:
         ws.merge_range(top, 0, top, last, "同时收到的其他文件（未采用）：", bold)
         for i, e in enumerate(others, top + 1):
             ws.merge_range(i, 0, i, last, f"{e.rel}（{STATE_ZH[e.state]}：{e.note}）", text)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    page_setup(ws, WIDTHS, landscape=True, repeat_rows=(top_of_table, top_of_table) if body_rows else None)
     wb.close()
     return buf.getvalue()

@@ -24,12 +24,12 @@ p { margin: 0 0 0.4em; text-indent: 2em; text-align: justify; }
 p.note { text-indent: 0; font-size: 10.5pt; color: #333; }
 table { border-collapse: collapse; width: 100%; margin: 0.4em 0 1em; font-size: 9pt;
   line-height: 1.35; table-layout: fixed; page-break-inside: auto; }
+thead { display: table-header-group; }  /* printed again at the top of every page */
 tr { page-break-inside: avoid; break-inside: avoid; }
 th, td { border: 1px solid #000; padding: 2px 4px; vertical-align: middle; }
 th { font-weight: normal; text-align: center; }
 th.label { text-align: left; }
 td.num { text-align: center; white-space: nowrap; }
-table.t3 { font-size: 8.5pt; }
 @media print { body { max-width: none; padding: 0; } }
 """
 
@@ -44,12 +44,24 @@ def _cell(cell) -> str:
     return f'<th class="{cell.role}"{span}>{escape(cell.text)}</th>'
 
 
+def head_rows(grid: Grid) -> int:
+    """How many rows at the top are the table's column headers, to repeat on every printed page
+    (``<thead>``): the rows before the first row of values -- unless header rows come again
+    further down (table 二's blocks each have their own), where repeating the first would
+    mislabel the rest (0)."""
+    has_value = [any(cell.role == "value" for _, cell in row) for row in grid.rows]
+    n = has_value.index(True) if True in has_value else 0
+    return n if all(has_value[n:]) else 0
+
+
 def table_html(grid: Grid) -> str:
     rows = ["<tr>" + "".join(_cell(cell) for _, cell in row) + "</tr>" for row in grid.rows]
     total = sum(grid.widths) or 1
     cols = "".join(f'<col style="width:{w * 100 / total:.1f}%">' for w in grid.widths)
+    n = head_rows(grid)
+    head = "<thead>\n" + "\n".join(rows[:n]) + "\n</thead>\n" if n else ""
     return (f'<table class="{grid.table}" data-table="{grid.table}">\n<colgroup>{cols}</colgroup>\n'
-            "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>")
+            f"{head}<tbody>\n" + "\n".join(rows[n:]) + "\n</tbody>\n</table>")
 
 
 def _block(b: Block) -> str:

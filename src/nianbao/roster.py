@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 from .findings import Finding, code
@@ -227,9 +228,36 @@ def read_roster(path, fmt_id: str = "gb2021") -> tuple[list[dict], list[Finding]
     return rows, findings
 
 
-def load_previous(paths, year: int) -> tuple[dict[str, dict], list[Finding]]:
-    """Last year's report JSONs by ``org.code``: from ``DIR/reports/*.json`` of each folder
-    given (where ``nianbao collect`` writes them) and from each .json file given directly."""
+@dataclass
+class LastYear:
+    """A body's report of the previous year, where it was read from, and why it cannot be
+    used to pre-fill next year's template (None: it can)."""
+
+    code: str
+    file: Path
+    report: dict
+    problem: str | None = None
+
+
+def prefill_problem(report: dict) -> str | None:
+    """Why a last-year report must not pre-fill a template: it has errors (an R1 error means its
+    结转下年度 is wrong) or values missing; None when it is valid."""
+    from .spec import get_format
+
+    errors = [f for f in report.get("findings") or () if f.get("severity") == "error"]
+    if errors:
+        rules = "、".join(dict.fromkeys(f.get("rule") or f.get("code") or "" for f in errors))
+        return f"有{len(errors)}条错误（{rules}）"
+    values = report.get("values") or {}
+    missing = [i for i in get_format(report.get("format") or "gb2021").datapoints if values.get(i) is None]
+    return f"缺少{len(missing)}项数据" if missing else None
+
+
+def last_year(paths, year: int) -> tuple[dict[str, LastYear], list[Finding]]:
+    """Last year's reports by ``org.code``, each with its file and whether it can pre-fill: from
+    ``DIR/reports/*.json`` of each folder given (where ``nianbao collect`` writes them) and from
+    each .json file given directly. Files of another year, unreadable, or two for one code are
+    findings and left out."""
     import json
 
     from .report import problem
@@ -239,7 +267,7 @@ def load_previous(paths, year: int) -> tuple[dict[str, dict], list[Finding]]:
         for f in sorted((p / "reports").glob("*.json")) if p.is_dir() else [p]:
             if f.resolve() not in {x.resolve() for x in files}:
                 files.append(f)
-    found: dict[str, list[tuple[Path, dict]]] = {}
+    found: dict[str, list[LastYear]] = {}
     findings = []
     for f in files:
         try:
@@ -258,11 +286,18 @@ def load_previous(paths, year: int) -> tuple[dict[str, dict], list[Finding]]:
         if found_year != year - 1:
             findings.append(PREVIOUS_YEAR(file=f.name, found=found_year, want=year - 1))
         elif code_:
-            found.setdefault(code_, []).append((f, report))
+            found.setdefault(code_, []).append(LastYear(code_, f, report, prefill_problem(report)))
     out = {}
     for code_, items in found.items():
         if len(items) > 1:
-            findings.append(PREVIOUS_DUPLICATE(code=code_, files="、".join(f.name for f, _ in items)))
+            findings.append(PREVIOUS_DUPLICATE(code=code_, files="、".join(x.file.name for x in items)))
         else:
-            out[code_] = items[0][1]
+            out[code_] = items[0]
     return out, findings
+
+
+def load_previous(paths, year: int) -> tuple[dict[str, dict], list[Finding]]:
+    """Last year's report JSONs by ``org.code`` (:func:`last_year`, the reports only), for the
+    cross-year rules, which compare with whatever a body reported."""
+    found, findings = last_year(paths, year)
+    return {c: x.report for c, x in found.items()}, findings

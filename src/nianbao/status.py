@@ -14,6 +14,7 @@ import io
 from .collect import ERRORS, FIXED_TIME, MISSING, OTHER_YEAR, PASSED, STATE_ZH, WARNINGS, Collection
 from .merge import who
 from .roster import skipped
+from .workbook_print import NORMAL_FONT, page_setup
 from .workbook_styles import wrapped_lines
 
 COLUMNS = ("序号", "单位代码", "单位名称", "单位类型", "状态", "错误", "警告", "提示", "文件",
@@ -187,7 +188,7 @@ def status_xlsx(col: Collection) -> bytes:
     import xlsxwriter
 
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "default_format_properties": dict(NORMAL_FONT)})
     wb.set_properties({"title": f"{col.year}年度年报收集情况", "created": FIXED_TIME})
     ws = wb.add_worksheet("收集情况")
     base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter", "text_wrap": True, "border": 1}
@@ -227,9 +228,6 @@ def status_xlsx(col: Collection) -> bytes:
         for i, r in enumerate(extra, at + 2):
             _row(ws, i, r, plain)
         at += len(extra) + 3
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(top)
+    page_setup(ws, WIDTHS, landscape=True, repeat_rows=(top, top))
     wb.close()
     return buf.getvalue()

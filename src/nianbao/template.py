@@ -30,6 +30,7 @@ from .values import cell_number, from_json
 from .workbook_formulas import Formulas, Live, bad_cell, longest_status, runs
 from .merge import MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, members_digest
 from .workbook_instructions import instruction_lines, summary_instruction_lines
+from .workbook_print import MAX_ROW_PT, NORMAL_FONT, one_page_fits, page_setup
 from .workbook_styles import MARK_FAIL, MARKS, make_styles, wrapped_lines
 
 KINDS = ("template", "summary")
@@ -38,11 +39,17 @@ TEXT_ROW_PT = 150  # a text section's input box
 INPUT_ROW_PT = 20
 PAGE_PT = 720  # printable height of a portrait A4 page at the margins below
 WIDE = 100  # sheets wider than this (characters) print landscape
+TABLE_FONT_PT = 11  # the body text of a table sheet (its R1 marks and corner labels are 10 pt)
+# What a summary's text sheets hold instead of texts (the county writes its own).
+SUMMARY_NO_TEXTS = ("汇总表只汇总各表数据，文字部分为空：本级报告的文字由汇总单位根据各单位的报告另行撰写，"
+                    "各单位的原文见“各单位文字”表。")
 INSTRUCTIONS_WIDTH = 96
-# The Normal style sets the unit of column widths. Arial 10 (Liberation Sans in LibreOffice) has
-# the same digit width everywhere, so widths and A4 print fit agree in Excel, WPS and LibreOffice
-# (LibreOffice does not shrink a single too-wide column to fit the page).
-DEFAULT_FONT = {"font_name": "Arial", "font_size": 10}
+# An input pre-filled from last year's report: its style and validation key, and its prompt.
+PREFILLED = "_prefilled"
+PREFILL_NOTE = "已按本单位{year}年度报告预填（上年的“结转下年度继续办理”）。请核对，有出入的直接改正。"
+# The Normal style sets the unit of column widths: see workbook_print (LibreOffice does not
+# shrink a single too-wide column to fit the page).
+DEFAULT_FONT = NORMAL_FONT
 
 
 def template_id(fmt_id: str, year: int, org: dict | None) -> str:
@@ -216,6 +223,8 @@ def workbook_bytes(*, year: int, org: dict | None, fmt_id: str = "gb2021",
                                  "default_format_properties": dict(DEFAULT_FONT)})
     wb.worksheet_class = _sheet_class()
     w = _Writer(wb, layout, year, org, values or {}, texts or {}, kind)
+    if previous and kind == "template":  # marked as pre-filled, and explained in 填报说明
+        w.prefilled = {i for i in carried_values(fmt, previous) if w.values.get(i) is not None}
     w.instructions(members, extra_sheets)
     for sheet in layout.sheets:
         w.sheet(sheet)
@@ -240,6 +249,7 @@ class _Writer:
         self.f = Formulas(layout, self.values, None if kind == "summary" else texts)
         self.st = make_styles(wb)
         self.sheets: dict[str, object] = {}
+        self.prefilled: set[str] = set()  # ids of inputs pre-filled from last year's report
         wb.set_properties({"title": f"{year}年度政府信息公开工作年度报告",
                            "subject": self.fmt.name, "author": GENERATOR,
                            "created": datetime(year, 12, 1, tzinfo=timezone.utc)})
@@ -255,13 +265,13 @@ class _Writer:
             lines = summary_instruction_lines(self.layout, self.year, self.org,
                                               len(members or ()), extra_sheets)
         else:
-            lines = instruction_lines(self.layout, self.year, self.org)
+            lines = instruction_lines(self.layout, self.year, self.org, bool(self.prefilled))
         for r, (style, text) in enumerate(lines):
             ws.write_string(r, 0, text, self.st[style])
             lines = 2 if style == "org_line" else wrapped_lines(text, INSTRUCTIONS_WIDTH)
             if lines > 1 or style == "title":
                 ws.set_row(r, max(lines * LINE_PT + 2, 30 if style == "title" else 0))
-        self._print(ws, INSTRUCTIONS_WIDTH, ())
+        page_setup(ws, (INSTRUCTIONS_WIDTH,), landscape=False)
         ws.protect("", {"format_columns": True})
 
     def sheet(self, sl: L.SheetLayout):
@@ -276,16 +286,22 @@ class _Writer:
             self._place(ws, p, sl, checks, marks)
         for key, places in checks.items():
             ws.data_validation(places[0].row, places[0].col, places[0].row, places[0].col,
-                               {**_validation(self.fmt, key), "multi_range": _sqref(places)})
+                               {**_validation(self.fmt, key, self.year), "multi_range": _sqref(places)})
         if marks:
             self._marks(ws, marks)
         for kind in ("count", "signed", "amount"):
-            if kind in checks:
-                self._bad_marks(ws, kind, checks[kind])
-        self._heights(ws, sl)
+            places = checks.get(kind, []) + checks.get(kind + PREFILLED, [])
+            if places:
+                self._bad_marks(ws, kind, places)
+        heights = self._heights(ws, sl)
         self._freeze(ws, sl)
-        self._print(ws, sum(sl.widths), sl.places)
-        ws.protect("", {"format_columns": True, "select_locked_cells": False})
+        self._print(ws, sl, heights)
+        if self.kind == "summary" and any(p.role == "text" for p in sl.places):
+            self._no_texts(ws, sl)
+        # a text box grows with a long text only by hand (no spreadsheet refits a row of a set
+        # height): rows may be resized on the text sheets (填报说明 says how)
+        rows = {} if sl.table or self.locked else {"format_rows": True}
+        ws.protect("", {"format_columns": True, "select_locked_cells": False, **rows})
 
     def _place(self, ws, p: L.Place, sl, checks, marks):
         role, st = p.role, self.st
@@ -298,6 +314,9 @@ class _Writer:
             v = self.values.get(p.id)
             if self.locked:
                 return _put(ws, p, v, st[p.kind + "_value"])
+            if p.id in self.prefilled:  # its own fill, and its prompt says where the value is from
+                checks.setdefault(p.kind + PREFILLED, []).append(p)
+                return _put(ws, p, v, st[p.kind + PREFILLED])
             checks.setdefault(p.kind, []).append(p)
             return _put(ws, p, v, st[p.kind])
         if role == "total":
@@ -401,20 +420,33 @@ class _Writer:
 
     # ---- page set-up ---------------------------------------------------------------------
 
-    def _heights(self, ws, sl):
+    def _heights(self, ws, sl) -> dict[int, float]:
         """Row heights for wrapped text (no spreadsheet autofits rows on open), and page breaks
-        that keep a text section's label with its box. Only an R1 mark's height depends on the
-        values (its cached result); the other rows are worked out once per format."""
+        that keep a text section's label with its box. Only an R1 mark's height and a text
+        box holding a text depend on the values; the other rows are worked out once per format.
+        A text box is as tall as its text needs (a long text in a 150 pt box is cut on paper),
+        up to the tallest row a spreadsheet keeps."""
         need = dict(_fixed_heights(self.fmt.id, sl.name, self.kind != "summary"))
         for p in sl.places:
             if p.role == "check":
                 pt = _text_pt(p, str(self.f.check(p.id).value), sl.widths)
-                if pt:
-                    need[p.row] = max(need.get(p.row, 0), pt)
+            elif p.role == "text" and self.texts.get(p.id):
+                pt = min(MAX_ROW_PT, wrapped_lines(self.texts[p.id], sl.widths[p.col]) * LINE_PT + 8)
+            else:
+                continue
+            if pt:
+                need[p.row] = max(need.get(p.row, 0), pt)
         for row, pt in sorted(need.items()):
             ws.set_row(row, pt)
         if not sl.table:
             ws.set_h_pagebreaks(_text_breaks(sl, need))
+        return need
+
+    def _no_texts(self, ws, sl):
+        """A summary's text sheet: one line saying why it is empty, and only that on paper
+        (not pages of empty boxes)."""
+        ws.write_string(1, 0, SUMMARY_NO_TEXTS, self.st["note"])
+        ws.print_area(0, 0, 1, len(sl.widths) - 1)
 
     def _freeze(self, ws, sl):
         """Headers stay on screen, and the label columns too unless the status crosses that
@@ -428,17 +460,19 @@ class _Writer:
             col = 0
         ws.freeze_panes(row, col)
 
-    def _print(self, ws, width, places):
-        ws.set_paper(9)  # A4
-        if width > WIDE:
-            ws.set_landscape()
-        ws.fit_to_pages(1, 1 if places and self.layout.sheet(places[0].sheet).table else 0)
-        ws.center_horizontally()
-        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-        ws.set_footer("&C第 &P 页，共 &N 页")
-        heads = [p for p in places if p.role in ("header", "corner")]
-        if heads and self._single_block(places[0].sheet):  # repeat the column headers
-            ws.repeat_rows(min(p.row for p in heads), max(p.row + p.rows - 1 for p in heads))
+    def _print(self, ws, sl, heights: dict[int, float]):
+        """A table on one page when it can be read there (text at least MIN_FONT_PT), else over
+        pages of the page width with its column headers repeated; wide sheets landscape."""
+        heads = [p for p in sl.places if p.role in ("header", "corner")]
+        repeat = None
+        if heads and self._single_block(sl.name):  # repeat the column headers
+            repeat = (min(p.row for p in heads), max(p.row + p.rows - 1 for p in heads))
+        landscape = sum(sl.widths) > WIDE
+        font = TABLE_FONT_PT if sl.table else 11
+        last = max(p.row + p.rows for p in sl.places)
+        one = bool(sl.table) and one_page_fits(sl.widths, [heights.get(r, 15) for r in range(last)],
+                                               landscape, font)
+        page_setup(ws, sl.widths, font_pt=font, landscape=landscape, one_page=one, repeat_rows=repeat)
 
     def _single_block(self, sheet: str) -> bool:
         table = self.layout.sheet(sheet).table
@@ -518,8 +552,8 @@ def _fixed_heights(fmt_id: str, sheet: str, with_texts: bool) -> dict[int, float
         text = p.text
         if p.role == "status":
             text = longest_status(fmt_id, None if p.id == L.COVER_STATUS else p.sheet, with_texts)
-        if p.role == "text":
-            need[p.row] = TEXT_ROW_PT
+        if p.role == "text":  # a box to type in; a summary's stay empty (and are not printed)
+            need[p.row] = TEXT_ROW_PT if with_texts else INPUT_ROW_PT
         elif p.role in ("input", "total"):
             need[p.row] = max(need.get(p.row, 0), INPUT_ROW_PT)
         pt = _text_pt(p, text, sl.widths)
@@ -593,8 +627,11 @@ def _sqref(places) -> str:
     return " ".join(runs(single) + [p.range for p in places if p.merged])
 
 
-def _validation(fmt: Format, key: str) -> dict:
+def _validation(fmt: Format, key: str, year: int) -> dict:
     """Data validation of one kind of input, with Chinese prompts and error messages."""
+    if key.endswith(PREFILLED):  # the same check; the prompt says it was pre-filled
+        return {**_validation(fmt, key[:-len(PREFILLED)], year), "input_title": "已预填上年结转",
+                "input_message": PREFILL_NOTE.format(year=year - 1)}
     err = {"error_type": "stop", "error_title": "输入有误", "ignore_blank": True}
     if key == "count":
         return {**err, "validate": "integer", "criteria": ">=", "value": 0,

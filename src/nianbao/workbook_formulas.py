@@ -7,12 +7,14 @@ result a spreadsheet engine computes for the values written — computed here in
 same Format (blank inputs count as 0 inside SUM, exactly as the engine does).
 
 The cover's status also names each text section that R13 would find missing (all its text
-blank; ``rules.text_sections`` decides which sections, for the importer as for the cover) --
-except in a summary, which has no texts by design.
+blank; ``rules.text_sections`` decides which sections, for the importer as for the cover) and
+each text a rule requires (R14's 信息处理费 statement) while blank -- except in a summary, which
+has no texts by design.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -134,6 +136,20 @@ class Live:
     value: object  # the cached result
 
 
+def cover_texts(fmt) -> list[tuple[str, list[str]]]:
+    """What the cover names while blank, as (name, text ids): each section R13 reports missing
+    when all its text is blank (``rules.text_sections``, the importer's list), then each text
+    a rule requires on its own (R14's 信息处理费 statement: a warning in ``nianbao check``, so the
+    cover must not say ``√ 全部校验通过`` without it). The name of a required text is its label
+    without the parenthesis at its end (“六（1）信息处理费收取情况”)."""
+    out = [(s.heading, [f.id for f in s.fields]) for s in text_sections(fmt)]
+    for r in fmt.rules:
+        if r.kind == "text_required":
+            tid = r.params["text"]
+            out.append((re.sub(r"（[^（）]*）$", "", fmt.texts[tid].label), [tid]))
+    return out
+
+
 def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
@@ -207,8 +223,9 @@ class _Plan:
         m, f, b = ("(" + "+".join(ms) + ")", "(" + "+".join(fs or ["0"]) + ")",
                    "(" + "+".join(bs) + ")")
         self.overall = _status_formula(m, f, b, "overall", bad_words(kinds))
-        # R13's text sections: (heading, field ids), and the cover's status that names them
-        self.texts = [(s.heading, [f.id for f in s.fields]) for s in text_sections(fmt)]
+        # R13's text sections and R14's required texts: (name, field ids), and the cover's
+        # status that names them
+        self.texts = cover_texts(fmt)
         names = "&".join(
             f'IF({text_filled([_sheet_ref(layout.by_id[i]) for i in ids])},"","'
             f'{TEXT_WORDS[1]}“{h}”")' for h, ids in self.texts)

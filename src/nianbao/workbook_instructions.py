@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from . import layout as L
 from .merge import SUMMARY_KIND, summary_rules
-from .rules import text_sections
+from .workbook_formulas import cover_texts
+from .workbook_styles import PREFILL_WORD
 
 SEVERITY_WORDS = {
     "error": "必须满足",
@@ -44,8 +45,18 @@ def _basis(fmt) -> tuple[str, str]:
     return ("note", f"本表按《{fmt.name}》（{fmt.notice}）编制，由 nianbao 生成。")
 
 
-def instruction_lines(layout, year: int, org: dict | None) -> list[tuple[str, str]]:
-    """(style, text) lines of the instructions sheet."""
+def _prefilled_line(layout, year: int) -> str:
+    """What the pre-filled fill means: which rows carry what from last year (the R7 pairs)."""
+    fmt = layout.format
+    c = fmt.checks_of("carry")[0]
+    this, last = (fmt.datapoints[c.ids[k]].label.partition("·")[0] for k in ("this", "last"))
+    return (f"{PREFILL_WORD}格子已按本单位{year - 1}年度报告预填：“{layout.by_id[c.ids['this']].sheet}”的“{this}”"
+            f"即上年的“{last}”（选中格子时有提示）。请核对，有出入的直接改正。")
+
+
+def instruction_lines(layout, year: int, org: dict | None, prefilled: bool = False) -> list[tuple[str, str]]:
+    """(style, text) lines of the instructions sheet; ``prefilled``: some inputs were pre-filled
+    from the body's last-year report (and have their own fill)."""
     fmt = layout.format
     out = [("title", f"{year}年度政府信息公开工作年度报告数据填报说明")]
     if org:
@@ -58,11 +69,15 @@ def instruction_lines(layout, year: int, org: dict | None) -> list[tuple[str, st
     out += [("para", ""), ("para_bold", "一、填什么")]
     for sl in layout.sheets:
         out.append(("para", f"·“{sl.name}”：{_sheet_line(layout, sl)}"))
-    texts = "、".join(f"“{s.heading}”" for s in text_sections(fmt))  # R13's, as the cover checks
+    texts = "、".join(f"“{name}”" for name, _ in cover_texts(fmt))  # R13's and R14's, as the cover checks
     out += [
         ("para", "浅黄色格子是要填写的；灰色格子（总计）由公式自动计算；标题和栏目名称已锁定，不能修改。"
                  "按 Tab 键可在要填写的格子之间依次跳转。各表已设保护（没有密码），请不要撤销保护、"
                  "插入或删除行列。"),
+    ]
+    if prefilled:
+        out.append(("para", _prefilled_line(layout, year)))
+    out += [
         ("para", ""), ("para_bold", "二、什么时候交"),
         ("para", f"请于{year + 1}年{BODY_DEADLINE}前填好本表，与本单位{year}年度政府信息公开工作年度报告"
                  "一并报送本县（市、区）政府信息公开工作主管部门。"),
@@ -73,6 +88,7 @@ def instruction_lines(layout, year: int, org: dict | None) -> list[tuple[str, st
         ("para", "4. 表三中每件办结的申请只计入一种办理结果；“部分公开”的只计部分公开，不计其他情形。"),
         ("para", "5. 表四中复议机关作为共同被告的行政诉讼案件，只由原行为机关统计。"),
         ("para", "6. 文字部分直接在浅黄色大格内输入或粘贴，格内换行按 Alt+Enter。"
+                 "文字较长、格内显示不全时，双击该行行号的下边线即可自动调整行高（打印前请调整，以免打印不全）。"
                  "六、其他需要报告的事项必须写明信息处理费收取情况，没有收取的也要写明。"),
         ("para", ""), ("para_bold", "四、校验规则（勾稽关系）"),
         ("para", "表格顶部和“封面”显示校验状态：绿色“√”为通过，红色“×”为未通过，灰色“待填写”表示还有格子没填。"

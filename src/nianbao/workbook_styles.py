@@ -15,6 +15,8 @@ FONT = "宋体"
 INPUT_FILL = "#FFF2CC"  # light yellow: "type here"
 TOTAL_FILL = "#E7E6E6"  # grey: computed, locked
 HEADER_FILL = "#DDEBF7"
+PREFILL_FILL = "#E4DFEC"  # light purple: pre-filled from last year's report, still editable
+PREFILL_WORD = "浅紫色"  # how the 填报说明 names that fill
 
 _BASE = {"font_name": FONT, "font_size": 11, "valign": "vcenter", "text_wrap": True}
 _BOX = {"border": 1}
@@ -41,6 +43,9 @@ STYLES: dict[str, dict] = {
     "text": {**_BOX, "locked": False, "bg_color": INPUT_FILL, "valign": "top"},
     "text_value": {**_BOX, "valign": "top"},
     "cover_label": {**_BOX, "bold": True, "align": "center", "bg_color": HEADER_FILL},
+    # an input pre-filled from last year's report (a carried-over count, R7): other fill, editable
+    # (the key is template.PREFILLED after the kind)
+    "count_prefilled": {**_BOX, "locked": False, "bg_color": PREFILL_FILL, "align": "center"},
     "cover_fixed": {**_BOX, "align": "left"},
     "cover_input": {**_BOX, "locked": False, "bg_color": INPUT_FILL, "num_format": "@"},  # as typed
     "note": {"font_size": 10, "font_color": "#595959"},
@@ -55,7 +60,8 @@ MARKS = {
     MARK_PASS: {"bg_color": "#C6EFCE", "font_color": "#006100"},
     MARK_FAIL: {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
     MARK_WARN: {"bg_color": "#FFEB9C", "font_color": "#9C5700"},
-    MARK_PENDING: {"bg_color": "#F2F2F2", "font_color": "#7F7F7F"},
+    # grey as well, but dark on mid-grey: mid-grey on light grey all but vanished on paper
+    MARK_PENDING: {"bg_color": "#D9D9D9", "font_color": "#262626"},
 }
 
 

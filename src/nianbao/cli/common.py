@@ -225,17 +225,23 @@ def read_roster(path: Path, fmt: str, stopped: str):
     return rows, findings
 
 
-def load_previous(paths, year: int) -> dict:
-    """``--previous`` of collect and template: last year's reports by org code. A path that does
-    not exist stops the command; a file that cannot be used is named and skipped."""
+def last_year(paths, year: int) -> dict:
+    """``--previous`` of collect and template: last year's reports by org code, each with its
+    file and whether it can pre-fill (:class:`nianbao.roster.LastYear`). A path that does not
+    exist stops the command; a file that cannot be used is named and skipped."""
     if not paths:
         return {}
-    from ..roster import load_previous as load
+    from ..roster import last_year as load
 
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
         fail(f"找不到上年报告：{'、'.join(missing)}")
-    reports, findings = load(paths, year)
+    found, findings = load(paths, year)
     for f in findings:
         note(f"{SEVERITY_ZH[f.severity]}：{f.message()}")
-    return reports
+    return found
+
+
+def load_previous(paths, year: int) -> dict:
+    """Last year's reports by org code (:func:`last_year`, the reports only)."""
+    return {code: x.report for code, x in last_year(paths, year).items()}

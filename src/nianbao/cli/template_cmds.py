@@ -15,8 +15,8 @@ from typing import List, Optional
 import typer
 
 from . import app
-from .common import (DEBUG, EXIT_CANNOT_RUN, EXIT_FINDINGS, FORMAT_METAVAR, JOBS, ROSTER_HELP, SEVERITY_ZH,
-                     check_format, fail, guard, load_previous, note, read_roster, say, track, year_option)
+from .common import (DEBUG, EXIT_FINDINGS, FORMAT_METAVAR, JOBS, ROSTER_HELP,
+                     check_format, fail, guard, last_year, note, read_roster, say, track, year_option)
 
 
 @app.command("template")
@@ -60,24 +60,43 @@ def _template(year, org_name, org_code, org_kind, roster, output, previous, fmt,
         fail("--roster 与 --org-name/--org-code/--org-kind 不能同时使用")
     if given and len(given) < 3:
         fail("生成单个单位的模板需同时提供 --org-name、--org-code 和 --org-kind")
-    prev = _previous(previous, year)
+    found = last_year(previous, year)
     output, folder = _out(output)
     if roster:
-        _roster(roster, output, year, fmt, prev, jobs)
+        _roster(roster, output, year, fmt, found if previous else None, jobs)
     else:
         org = {"code": org_code.strip(), "name": org_name.strip(), "kind": org_kind.strip()} if given else None
-        _single(org, output, folder, year, fmt, prev)
+        _single(org, output, folder, year, fmt, found if previous else None)
 
 
-def _previous(paths, year) -> dict:
-    if not paths:
-        return {}
-    reports = load_previous(paths, year)
-    say(f"已读入{len(reports)}个单位的{year - 1}年度报告（用于预填上年结转、显示现行有效件数核对）")
-    return reports
+def _usable(found: dict) -> dict:
+    """The reports that may pre-fill: valid ones only (no errors, nothing missing)."""
+    return {code: x.report for code, x in found.items() if x.problem is None}
 
 
-def _single(org, output, folder, year, fmt, prev) -> None:
+def _why_not(x, year: int) -> str:
+    return f"没有{year - 1}年度报告" if x is None else f"上年报告 {x.file} {x.problem}，未采用"
+
+
+def _say_prefill(rows, found: dict, year: int) -> None:
+    """Which bodies are pre-filled from which file, and which are not and why."""
+    from ..merge import who
+
+    used = [(r, found[r["code"]]) for r in rows if r["code"] in _usable(found)]
+    left = [(r, found.get(r["code"])) for r in rows if r["code"] not in _usable(found)]
+    say(f"按{year - 1}年度报告预填“上年结转”：{len(used)}个单位" + ("：" if used else ""))
+    for r, x in used:
+        say(f"  {who(r)} ← {x.file}")
+    if left:
+        say(f"未预填：{len(left)}个单位：")
+        for r, x in left:
+            say(f"  {who(r)}：{_why_not(x, year)}")
+    extra = sorted(set(found) - {r["code"] for r in rows})
+    if extra:
+        say(f"另有{len(extra)}份上年报告的单位不在名册中（{'、'.join(extra[:5])}{'等' if len(extra) > 5 else ''}），未使用")
+
+
+def _single(org, output, folder, year, fmt, found) -> None:
     from ..roster import check_org
     from ..template import template_filename, write_template
 
@@ -92,19 +111,24 @@ def _single(org, output, folder, year, fmt, prev) -> None:
         path = path / template_filename(year, org)
     if path.suffix.lower() != ".xlsx":
         fail(f"输出文件应以 .xlsx 结尾（或以 / 结尾表示文件夹）：{path}")
-    if prev and not org:
+    if found is not None and not org:
         note("警告：空白模板不预填上年数据（不知道是哪个单位），已忽略 --previous")
-    previous = prev.get(org["code"]) if org else None
+    previous = _usable(found or {}).get(org["code"]) if org else None
     write_template(path, year=year, org=org, fmt_id=fmt, previous=previous)
     who = org["name"] if org else "空白模板（单位信息由填报单位自填）"
-    extra = "，已按上年报告预填上年结转" if previous else ""
+    extra = f"，已按上年报告 {found[org['code']].file} 预填上年结转" if previous else ""
     say(f"已生成{year}年度模板：{who} → {path}{extra}")
+    if found is not None and org and not previous:
+        note(f"未预填上年结转：{_why_not(found.get(org['code']), year)}")
 
 
-def _roster(roster: Path, output, year, fmt, prev, jobs) -> None:
+def _roster(roster: Path, output, year, fmt, found, jobs) -> None:
     from ..template import write_templates
 
     rows, findings = read_roster(roster, fmt, "未生成任何模板")
+    if found is not None:
+        _say_prefill(rows, found, year)
+    prev = _usable(found or {})
     outdir = output or Path(f"{year}年度模板")
     if outdir.suffix.lower() == ".xlsx" or (outdir.exists() and not outdir.is_dir()):
         fail(f"用名册时 -o 应为文件夹：{outdir}")
