@@ -24,6 +24,7 @@ from functools import lru_cache
 from ..findings import code
 from ..spec import Format, available_formats, get_format
 from .lines import norm
+from .text import looks_like_markdown
 
 FORMAT_DETECTED = code("PUBLISHED_FORMAT", "info", "按表格的标签（{labels}），本报告使用{name}（{notice}）",
                        "the tables' labels ({labels}) are those of {name} ({notice})", "")
@@ -37,6 +38,9 @@ FORMS = ("html", "pdf", "docx", "markdown", "text")
 
 class NotAReport(Exception):
     """A file that is not a published report; ``str(exc)`` says in Chinese what it is."""
+
+
+NOTHING_FOUND = "没有找到年度报告的标题、“一、总体情况”等部分或表格，不像是政府信息公开工作年度报告"
 
 
 def sniff(data: bytes, name: str = "") -> str:
@@ -62,9 +66,21 @@ def sniff(data: bytes, name: str = "") -> str:
     if suffix in ("html", "htm", "shtml", "xhtml", "mht") or re.match(
             r"\s*(<!--.*?-->\s*)*(<!doctype html|<html|<head|<body|<table|<div|<p[ >]|<meta)", text[:2000], re.I | re.S):
         return "html"
-    if suffix in ("md", "markdown"):
+    if text.lstrip().startswith(("{", "[")) and _is_json(text):
+        raise NotAReport("这是 JSON 数据文件，不是已发布的报告（nianbao 的报告 JSON 可直接用 nianbao render 生成报告）")
+    if suffix in ("md", "markdown") or looks_like_markdown(text):
         return "markdown"
     return "text"
+
+
+def _is_json(text: str) -> bool:
+    import json
+
+    try:
+        json.loads(text)
+        return True
+    except ValueError:
+        return False
 
 
 def _zip_form(data: bytes) -> str:

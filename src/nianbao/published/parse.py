@@ -17,7 +17,7 @@ from pathlib import Path
 from ..report import build_report
 from ..rules import Context, evaluate
 from ..spec import available_formats, get_format
-from .detect import decode, detect_format, sniff
+from .detect import NOTHING_FOUND, NotAReport, decode, detect_format, sniff
 from .lines import Line, norm, place_text
 from .page import html_lines
 from .segment import segment
@@ -64,6 +64,8 @@ def parse_published(data: bytes, name: str = "report.txt", *, year: int | None =
         findings.append(NO_TITLE(what=what, what_en="year/name"))
     fmt = detect_format("".join(norm(line.text) for line in lines), year, findings)
     parsed = split_sections(fmt, lines)
+    if not parsed.sections and title_year is None:
+        raise NotAReport(NOTHING_FOUND)
     findings += parsed.findings
     preamble = [p for i, p in enumerate(parsed.preamble) if i not in used]
     if preamble:
