@@ -30,8 +30,8 @@ from decimal import Decimal
 
 from ..findings import code
 
-MAX_CANDIDATES = 20000  # cuts of one row; more and the row is left unread (never truncated)
-MAX_COMBINATIONS = 200000  # joint choices of the open rows checked against the column identities
+MAX_CANDIDATES = 20000  # cuts of one row that fit its identities; more and the row is left unread
+MAX_COMBINATIONS = 20000  # joint choices of the open rows checked against the column identities
 SHOWN = 6  # candidates quoted in a finding
 
 SETTLED = code("PUBLISHED_SPLIT", "info",
@@ -48,6 +48,10 @@ NONE_FITS = code("PUBLISHED_SPLIT_NONE", "error",
                  "{table} row “{label}”: the numbers run together ({raw}); none of {candidates} satisfies {rules} "
                  "(the published table breaks it); not read",
                  "按原网页或原文件核对该行各列的数字后手工录入，并请该单位更正原表。")
+NO_CUT = code("PUBLISHED_SPLIT_IMPOSSIBLE", "error",
+              "{table}“{label}”一行的数字连在一起（{raw}），无法拆成{n}个数（不以0开头），未读入",
+              "{table} row “{label}”: the numbers run together ({raw}) cannot be cut into {n} numbers; not read",
+              "按原网页或原文件核对该行各列的数字后手工录入。")
 TOO_MANY = code("PUBLISHED_SPLIT_TOO_MANY", "error",
                 "{table}“{label}”一行的数字连在一起（{raw}），可能的拆法超过{limit}种，未读入",
                 "{table} row “{label}”: the numbers run together ({raw}) with more than {limit} possible cuts; not read",
@@ -111,7 +115,8 @@ class Row:
     ids: list[str]
     tokens: list[str]
     places: list[dict]
-    candidates: list[tuple] = field(default_factory=list)
+    candidates: list[tuple] = field(default_factory=list)  # a few cuts, for the messages
+    several: bool = False  # more than one cut exists
     too_many: bool = False
     fitting: list[tuple] = field(default_factory=list)
     chosen: tuple | None = None
@@ -122,56 +127,104 @@ class Row:
         return " ".join(self.tokens)
 
 
-def _cuts(token: str) -> list[list[str]]:
-    """Every way to cut one token into numbers (pure digits only; anything else is one cell)."""
-    t = unicodedata.normalize("NFKC", token)
-    if not t.isdigit():
-        return [[token]]
-    out = []
-    for k in range(1, len(t) + 1):
-        for cut in itertools.combinations(range(1, len(t)), k - 1):
-            parts = [t[a:b] for a, b in zip((0,) + cut, cut + (len(t),))]
-            if all(p == "0" or not p.startswith("0") for p in parts):
-                out.append(parts)
-    return out
+def _digits(tokens: list[str]) -> list[str]:
+    return [unicodedata.normalize("NFKC", t) for t in tokens]
 
 
-def _estimate(tokens: list[str], n: int) -> int:
-    digits = sum(len(unicodedata.normalize("NFKC", t)) for t in tokens)
+def estimate(tokens: list[str], n: int) -> int:
+    """An upper bound of the number of cuts (to refuse a hopeless row before trying)."""
+    digits = sum(len(t) if t.isdigit() else 1 for t in _digits(tokens))
     return math.comb(max(digits - 1, 0), max(n - 1, 0)) if digits >= n else 0
 
 
-def enumerate_cuts(row: Row, n: int, number) -> None:
-    """Fill ``row.candidates``: cell texts per candidate (as tuples of strings)."""
-    if _estimate(row.tokens, n) > MAX_CANDIDATES * 50:
-        row.too_many = True
-        return
-    per_token = [_cuts(t) for t in row.tokens]
-    out: list[tuple] = []
+def cuts(tokens: list[str], n: int, limit: int, check=None) -> list[tuple]:
+    """The cuts of the tokens into exactly ``n`` cells, stopping after ``limit + 1`` (so a
+    longer list than ``limit`` means "more than ``limit``").
 
-    def walk(i: int, cells: list[str]) -> bool:
-        if len(cells) > n:
-            return True
-        if i == len(per_token):
+    Whitespace between tokens is a boundary; inside a token of digits any place may be one, but
+    no number starts with 0 unless it is 0; a token that is not all digits is one cell.
+    ``check(cells)`` prunes: it gets the cells so far and says whether they can still fit."""
+    toks = _digits(tokens)
+    originals = list(tokens)
+    out: list[tuple] = []
+    cells: list[str] = []
+    rest_tokens = [len(toks) - i - 1 for i in range(len(toks))]
+    rest_digits = [sum(len(t) if t.isdigit() else 1 for t in toks[i + 1:]) for i in range(len(toks))]
+
+    def walk(t: int, at: int) -> bool:
+        if t == len(toks):
             if len(cells) == n:
                 out.append(tuple(cells))
-            return len(out) <= MAX_CANDIDATES
-        rest_min = len(per_token) - i - 1
-        for parts in per_token[i]:
-            if len(cells) + len(parts) + rest_min > n:
-                continue
-            if not walk(i + 1, cells + parts):
+                return len(out) <= limit
+            return True
+        token = toks[t]
+        if not token.isdigit():
+            return step(t, originals[t], len(token))
+        left = len(token) - at
+        for size in range(1, left + 1):
+            part = token[at:at + size]
+            if len(part) > 1 and part[0] == "0":
+                break
+            if not step(t, part, at + size):
                 return False
         return True
 
-    if not walk(0, []):
-        row.too_many = True
-        return
-    row.candidates = out
+    def step(t: int, part: str, end: int) -> bool:
+        cells.append(part)
+        try:
+            token = toks[t]
+            done = end >= len(token)
+            need = rest_tokens[t] if done else rest_tokens[t] + 1
+            room = rest_digits[t] + (0 if done else len(token) - end)
+            if len(cells) + need > n or len(cells) + room < n:
+                return True
+            if check is not None and not check(cells):
+                return True
+            return walk(t + 1, 0) if done else walk(t, end)
+        finally:
+            cells.pop()
+
+    walk(0, 0)
+    return out
 
 
-def _numbers(cells: tuple, number) -> tuple:
-    return tuple(number(c) for c in cells)
+@dataclass
+class _Compiled:
+    """An equation over cells: sum(cells at plus) - sum(cells at minus) == constant."""
+
+    plus: tuple[int, ...]
+    minus: tuple[int, ...]
+    constant: object
+    last: int
+    rule: str
+
+
+def _compile(eq: Equation, position: dict, values: dict) -> _Compiled | None:
+    plus, minus, constant = [], [], 0
+    for side, sign in ((eq.left, 1), (eq.right, -1)):
+        for i in side:
+            if i in position:
+                (plus if sign > 0 else minus).append(position[i])
+            elif values.get(i) is not None:
+                constant -= sign * values[i]
+            else:
+                return None
+    if not plus and not minus:
+        return None
+    return _Compiled(tuple(plus), tuple(minus), constant, max(plus + minus), eq.rule)
+
+
+def _holds(c: _Compiled, nums) -> bool | None:
+    try:
+        return sum(nums[i] for i in c.plus) - sum(nums[i] for i in c.minus) == c.constant
+    except TypeError:  # a cell that is no number (a placeholder): cannot tell
+        return None
+
+
+def _untrusted(eqs: list[Equation], values: dict) -> set[str]:
+    """Rules the published table is seen to break where every number is certain: such a
+    rule cannot be trusted to choose between cuts."""
+    return {e.rule for e in eqs if e.holds(values) is False}
 
 
 def solve(rows: list[Row], known: dict, eqs: list[Equation], number) -> None:
@@ -182,59 +235,79 @@ def solve(rows: list[Row], known: dict, eqs: list[Equation], number) -> None:
     values = {k: v for k, v in known.items() if v is not None}
     open_rows = []
     for row in rows:
-        if row.too_many or not row.candidates:
+        n = len(row.ids)
+        if estimate(row.tokens, n) > MAX_CANDIDATES * 20:
+            row.too_many = True
             continue
-        if len(row.candidates) == 1:
-            row.chosen, row.fitting = row.candidates[0], [row.candidates[0]]
-            values.update(zip(row.ids, _numbers(row.chosen, number)))
+        probe = cuts(row.tokens, n, 1)
+        if len(probe) == 1:  # the only cut there is
+            row.candidates = row.fitting = probe
+            row.chosen = probe[0]
+            values.update(zip(row.ids, (number(c) for c in row.chosen)))
             continue
-        open_rows.append(row)
-    # stage 1: each row by the identities that need nothing else still open
-    for row in open_rows:
-        mine = set(row.ids)
-        local = [e for e in eqs if e.ids & mine and e.ids <= mine | set(values)]
-        fitting = []
-        for cand in row.candidates:
-            trial = {**values, **dict(zip(row.ids, _numbers(cand, number)))}
-            if all(e.holds(trial) is not False for e in local):
-                fitting.append(cand)
-        row.fitting = fitting
-        row.rules = {e.rule for e in local}
-    for row in open_rows:
-        if len(row.fitting) == 1:
-            row.chosen = row.fitting[0]
+        row.several = len(probe) > 1
+        row.candidates = cuts(row.tokens, n, 50)[:50]
+        if row.several:
+            open_rows.append(row)
+    trusted = [e for e in eqs if e.rule not in _untrusted(eqs, values)]
+    for row in open_rows:  # stage 1: each row by the identities needing nothing else still open
+        _stage_one(row, trusted, values, number)
     for row in open_rows:
         if row.chosen is not None:
-            values.update(zip(row.ids, _numbers(row.chosen, number)))
-    _stage_two([r for r in open_rows if len(r.fitting) > 1], values, eqs, number)
+            values.update(zip(row.ids, (number(c) for c in row.chosen)))
+    trusted = [e for e in eqs if e.rule not in _untrusted(eqs, values)]
+    _stage_two([r for r in open_rows if r.chosen is None and len(r.fitting) > 1], values, trusted, number)
+
+
+def _stage_one(row: Row, eqs: list[Equation], values: dict, number) -> None:
+    mine = set(row.ids)
+    position = {i: k for k, i in enumerate(row.ids)}
+    local = [c for e in eqs if e.ids & mine and e.ids <= mine | set(values)
+             for c in [_compile(e, position, values)] if c is not None]
+    row.rules = {c.rule for c in local}
+    by_last: dict[int, list[_Compiled]] = {}
+    for c in local:
+        by_last.setdefault(c.last, []).append(c)
+
+    def check(cells: list[str]) -> bool:
+        k = len(cells) - 1
+        if k not in by_last:
+            return True
+        nums = [number(x) for x in cells]
+        return all(_holds(c, nums) is not False for c in by_last[k])
+
+    fitting = cuts(row.tokens, len(row.ids), MAX_CANDIDATES, check)
+    if len(fitting) > MAX_CANDIDATES:
+        row.too_many = True
+        return
+    row.fitting = fitting
+    if len(fitting) == 1:
+        row.chosen = fitting[0]
 
 
 def _stage_two(rows: list[Row], values: dict, eqs: list[Equation], number) -> None:
     """The rows still open, together, by the identities between rows."""
-    if not rows:
+    if not rows or math.prod(len(r.fitting) for r in rows) > MAX_COMBINATIONS:
         return
-    size = math.prod(len(r.fitting) for r in rows)
-    if size > MAX_COMBINATIONS:
-        return
-    ids = set().union(*(set(r.ids) for r in rows))
-    cross = [e for e in eqs if e.ids & ids and e.ids <= ids | set(values)]
+    ids = [i for r in rows for i in r.ids]
+    position = {i: k for k, i in enumerate(ids)}
+    cross = [c for e in eqs if e.ids & set(ids) and e.ids <= set(ids) | set(values)
+             for c in [_compile(e, position, values)] if c is not None]
     if not cross:
         return
+    options = [[tuple(number(x) for x in cand) for cand in r.fitting] for r in rows]
     surviving = []
-    for combo in itertools.product(*(r.fitting for r in rows)):
-        trial = dict(values)
-        for r, cand in zip(rows, combo):
-            trial.update(zip(r.ids, _numbers(cand, number)))
-        if all(e.holds(trial) is not False for e in cross):
+    for combo in itertools.product(*(range(len(o)) for o in options)):
+        nums = [v for r, k in enumerate(combo) for v in options[r][k]]
+        if all(_holds(c, nums) is not False for c in cross):
             surviving.append(combo)
-    for i, r in enumerate(rows):
-        options = {combo[i] for combo in surviving}
-        if len(options) == 1:
-            r.chosen = options.pop()
-            r.rules |= {e.rule for e in cross if e.ids & set(r.ids)}
-        elif not options:
-            r.fitting = []
-            r.rules |= {e.rule for e in cross if e.ids & set(r.ids)}
+    for r, row in enumerate(rows):
+        picks = {combo[r] for combo in surviving}
+        row.rules |= {c.rule for c in cross if any(position[i] in c.plus + c.minus for i in row.ids)}
+        if len(picks) == 1:
+            row.chosen = row.fitting[picks.pop()]
+        elif not picks:
+            row.fitting = []
 
 
 def shown(cands: list[tuple]) -> str:
@@ -251,11 +324,12 @@ def findings_of(row: Row, real_ids: list[str]):
     if row.too_many:
         return TOO_MANY(limit=MAX_CANDIDATES, **common)
     if not row.candidates:
+        return NO_CUT(n=len(row.ids), **common)
+    if not row.several:
         return None
-    if len(row.candidates) == 1:
-        return None
-    params = dict(candidates=shown(row.candidates), **common,
-                  values={"candidates": ["/".join(c) for c in row.candidates[:50]]})
+    shown_cands = row.fitting if row.fitting and row.chosen is None else row.candidates
+    params = dict(candidates=shown(shown_cands), **common,
+                  values={"candidates": ["/".join(c) for c in shown_cands[:50]]})
     if row.chosen is not None:
         return SETTLED(chosen="/".join(row.chosen), rules=rules, **params)
     if not row.fitting:

@@ -259,9 +259,7 @@ class _TableReader:
         tokens = [v for v in parts.values if v]
         places = [p for v, p in zip(parts.values, parts.places) if v]
         if parts.runs and len(tokens) < len(ids):
-            row = digits.Row(self.name, target.label, ids, tokens, places)
-            digits.enumerate_cuts(row, len(ids), digits.as_number)
-            self.pending.append((row, target))
+            self.pending.append((digits.Row(self.name, target.label, ids, tokens, places), target))
             return
         self.findings.append(ROW_CELLS(table=self.name, label=target.label, found=len(tokens), n=len(ids),
                                        line=line.text[:120], datapoints=self._real(ids, target)))
