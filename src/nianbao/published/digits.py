@@ -23,6 +23,7 @@ a group (2019's ``（六）其他处理`` in a 2021 table) takes part as the sum
 from __future__ import annotations
 
 import itertools
+import re
 import math
 import unicodedata
 from dataclasses import dataclass, field
@@ -128,12 +129,21 @@ class Row:
 
 
 def _digits(tokens: list[str]) -> list[str]:
-    return [unicodedata.normalize("NFKC", t) for t in tokens]
+    """Tokens in NFKC, a sign starting a token of its own (``58-7`` is 58 and -7: a change of
+    the 2019 format's 本年增/减 may be negative)."""
+    out = []
+    for t in tokens:
+        out += [x for x in re.split(r"(?=[-+])", unicodedata.normalize("NFKC", t)) if x]
+    return out
+
+
+def _is_digits(token: str) -> bool:
+    return token.lstrip("+-").isdigit()
 
 
 def estimate(tokens: list[str], n: int) -> int:
     """An upper bound of the number of cuts (to refuse a hopeless row before trying)."""
-    digits = sum(len(t) if t.isdigit() else 1 for t in _digits(tokens))
+    digits = sum(len(t) if _is_digits(t) else 1 for t in _digits(tokens))
     return math.comb(max(digits - 1, 0), max(n - 1, 0)) if digits >= n else 0
 
 
@@ -145,11 +155,10 @@ def cuts(tokens: list[str], n: int, limit: int, check=None) -> list[tuple]:
     no number starts with 0 unless it is 0; a token that is not all digits is one cell.
     ``check(cells)`` prunes: it gets the cells so far and says whether they can still fit."""
     toks = _digits(tokens)
-    originals = list(tokens)
     out: list[tuple] = []
     cells: list[str] = []
     rest_tokens = [len(toks) - i - 1 for i in range(len(toks))]
-    rest_digits = [sum(len(t) if t.isdigit() else 1 for t in toks[i + 1:]) for i in range(len(toks))]
+    rest_digits = [sum(len(t) if _is_digits(t) else 1 for t in toks[i + 1:]) for i in range(len(toks))]
 
     def walk(t: int, at: int) -> bool:
         if t == len(toks):
@@ -158,14 +167,15 @@ def cuts(tokens: list[str], n: int, limit: int, check=None) -> list[tuple]:
                 return len(out) <= limit
             return True
         token = toks[t]
-        if not token.isdigit():
-            return step(t, originals[t], len(token))
-        left = len(token) - at
-        for size in range(1, left + 1):
-            part = token[at:at + size]
+        if not _is_digits(token):
+            return step(t, token, len(token))
+        sign = token[0] if at == 0 and token[0] in "+-" else ""
+        start = at + len(sign)
+        for size in range(1, len(token) - start + 1):
+            part = token[start:start + size]
             if len(part) > 1 and part[0] == "0":
                 break
-            if not step(t, part, at + size):
+            if not step(t, sign + part, start + size):
                 return False
         return True
 
@@ -341,7 +351,7 @@ def as_number(cell: str):
     """A cut cell's number for the identities (None: not a number, e.g. a placeholder)."""
     t = unicodedata.normalize("NFKC", cell).strip().replace(",", "")
     try:
-        return int(t) if t.isdigit() else Decimal(t)
+        return int(t) if _is_digits(t) else Decimal(t)
     except ArithmeticError:
         return None
     except ValueError:

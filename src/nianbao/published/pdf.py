@@ -14,11 +14,28 @@ A PDF without a text layer (a scan) cannot be read: :class:`~.detect.NotAReport`
 from __future__ import annotations
 
 import io
+import logging
 import re
+import unicodedata
 
 from .detect import NotAReport
 from .lines import Line
 from .text import is_page_number
+
+# Some PDF writers (Chromium with Noto CJK among them) map glyphs to the radical code points
+# (⼀ U+2F00 for 一, ⻚ U+2EDA for 页) instead of the ideographs: read them as the ideographs.
+# The Kangxi radicals have an NFKC mapping; the simplified forms of the supplement do not.
+_RADICALS = dict(zip("⻅⻆⻈⻉⻋⻐⻓⻔⻙⻚⻛⻜⻠⻢⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳⺠⺟⺮⻊⻣⻤",
+                     "见角讠贝车钅长门韦页风飞饣马鱼鸟卤麦黄黾齐齿龙龟民母竹足食鬼"))
+
+
+def ideographs(text: str) -> str:
+    """Radical code points (U+2E80–U+2FDF) as the ideographs they stand for."""
+    if not any("\u2e80" <= ch <= "\u2fdf" for ch in text):
+        return text
+    return "".join(_RADICALS.get(ch) or (unicodedata.normalize("NFKC", ch) if "\u2f00" <= ch <= "\u2fdf" else ch)
+                   for ch in text)
+
 
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]\s*[、.．]|[（(]\s*[一二三四五六七八九十]\s*[）)]|\d{1,2}\s*[、.．](?!\d))")
 _CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef“”‘’（）、，。；：]")
@@ -30,6 +47,7 @@ def pdf_lines(data: bytes) -> tuple[list[Line], str]:
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its font warnings are not the user's
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PDFPasswordIncorrect:
@@ -58,7 +76,7 @@ def _page(page, number: int, tables: int) -> tuple[list[Line], int]:
             present = [c for c in cells if c is not None]
             if len([c for c in row.cells if c is not None]) < 2:
                 continue  # a one-cell row (a title, a paragraph in a frame): read as text
-            clean = [" ".join(c.split()) for c in present]
+            clean = [ideographs(" ".join(c.split())) for c in present]
             rows.append((row.bbox[1], Line(" ".join(c for c in clean if c), clean, exact=True,
                                            where={"page": number, "table": tables, "row": r})))
             boxes.append(row.bbox)
@@ -107,7 +125,7 @@ def _text_lines(words: list[dict], page, number: int):
                 prev[0], prev[2] = top, x1
                 continue
         out.append((top, [top, x0, x1, size, text]))
-    return [(top, Line(v[4].strip(), where={"page": number, "line": i}))
+    return [(top, Line(ideographs(v[4].strip()), where={"page": number, "line": i}))
             for i, (top, v) in enumerate(out, 1)]
 
 

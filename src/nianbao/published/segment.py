@@ -20,7 +20,7 @@ import unicodedata
 from .lines import Line, norm
 
 # a number: digits, thousands commas, decimals; full-width digits too
-_ATOM = r"[0-9０-９](?:[0-9０-９]|[,，](?=[0-9０-９]{3})|[.．](?=[0-9０-９]))*"
+_ATOM = r"(?:[-+－＋](?=[0-9０-９]))?[0-9０-９](?:[0-9０-９]|[,，](?=[0-9０-９]{3})|[.．](?=[0-9０-９]))*"
 _RUN = re.compile(rf"{_ATOM}(?:[^\S\n]*{_ATOM})*")
 _LABEL_START = re.compile(r"[.．、](?=[^\d\s.．、])")
 
