@@ -131,6 +131,10 @@ def decode(data: bytes) -> str | None:
         except UnicodeDecodeError:
             return None
     else:
+        sample = data[:20000]
+        controls = sum(1 for b in sample if b < 32 and b not in b"\t\n\r\f\v")
+        if controls > max(3, len(sample) // 200):  # text in UTF-8 or GBK has none
+            return None
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
