@@ -153,12 +153,36 @@ def cuts(tokens: list[str], n: int, limit: int, check=None) -> list[tuple]:
 
     Whitespace between tokens is a boundary; inside a token of digits any place may be one, but
     no number starts with 0 unless it is 0; a token that is not all digits is one cell.
-    ``check(cells)`` prunes: it gets the cells so far and says whether they can still fit."""
+    ``check(nums, left, last)`` prunes: it gets the numbers so far, how many digits are left for
+    the cells to come and the last cell's number (chosen first: it is usually the row's 总计, and
+    knowing it bounds every other cell), and says whether they can still fit."""
     toks = _digits(tokens)
+    if check is None or not toks or not _is_digits(toks[-1]) or toks[-1][0] in "+-" or n < 2:
+        return _cuts(toks, n, limit, check, None)
+    out: list[tuple] = []
+    last = toks[-1]
+    for size in range(1, len(last) + 1):
+        tail = last[len(last) - size:]
+        if len(tail) > 1 and tail[0] == "0":
+            continue
+        head = toks[:-1] + ([last[:len(last) - size]] if size < len(last) else [])
+        for cut in _cuts(head, n - 1, limit - len(out), check, int(tail), n):
+            out.append(cut + (tail,))
+        if len(out) > limit:
+            break
+    return out
+
+
+def _cuts(toks: list[str], n: int, limit: int, check, tail, width: int | None = None) -> list[tuple]:
+    """Cuts of ``toks`` into ``n`` cells (``tail``: the number of a cell after them, already
+    chosen, at index ``width - 1``)."""
     out: list[tuple] = []
     cells: list[str] = []
+    nums: list = []
     rest_tokens = [len(toks) - i - 1 for i in range(len(toks))]
     rest_digits = [sum(len(t) if _is_digits(t) else 1 for t in toks[i + 1:]) for i in range(len(toks))]
+    if not toks:
+        return [()] if n == 0 else []
 
     def walk(t: int, at: int) -> bool:
         if t == len(toks):
@@ -181,6 +205,7 @@ def cuts(tokens: list[str], n: int, limit: int, check=None) -> list[tuple]:
 
     def step(t: int, part: str, end: int) -> bool:
         cells.append(part)
+        nums.append(int(part) if part.isdigit() else as_number(part))
         try:
             token = toks[t]
             done = end >= len(token)
@@ -188,11 +213,12 @@ def cuts(tokens: list[str], n: int, limit: int, check=None) -> list[tuple]:
             room = rest_digits[t] + (0 if done else len(token) - end)
             if len(cells) + need > n or len(cells) + room < n:
                 return True
-            if check is not None and not check(cells):
+            if check is not None and not check(nums, room, tail, width or n):
                 return True
             return walk(t + 1, 0) if done else walk(t, end)
         finally:
             cells.pop()
+            nums.pop()
 
     walk(0, 0)
     return out
@@ -229,6 +255,34 @@ def _holds(c: _Compiled, nums) -> bool | None:
         return sum(nums[i] for i in c.plus) - sum(nums[i] for i in c.minus) == c.constant
     except TypeError:  # a cell that is no number (a placeholder): cannot tell
         return None
+
+
+def _may_hold(c: _Compiled, nums: list, left: int, signed: bool, tail, width: int) -> bool:
+    """Whether the equation can still hold with the numbers so far (and the last cell's,
+    ``tail``, chosen first): exactly once all its cells are known; before that, the cells to
+    come (made of at most ``left`` digits, so summing to less than 10**left) must be able to
+    close the gap — which prunes most cuts early."""
+    k = len(nums)
+
+    def known(i):
+        return i < k or (tail is not None and i == width - 1)
+
+    def value(i):
+        return nums[i] if i < k else tail
+    try:
+        done = sum(value(i) for i in c.plus if known(i)) - sum(value(i) for i in c.minus if known(i))
+    except TypeError:  # a placeholder among the cells: cannot tell
+        return True
+    open_plus = any(not known(i) for i in c.plus)
+    open_minus = any(not known(i) for i in c.minus)
+    if not open_plus and not open_minus:
+        return done == c.constant
+    if signed:
+        return True
+    most = 10 ** left - 1
+    high = done + (most if open_plus else 0)
+    low = done - (most if open_minus else 0)
+    return low <= c.constant <= high
 
 
 def _untrusted(eqs: list[Equation], values: dict) -> set[str]:
@@ -275,18 +329,12 @@ def _stage_one(row: Row, eqs: list[Equation], values: dict, number) -> None:
     local = [c for e in eqs if e.ids & mine and e.ids <= mine | set(values)
              for c in [_compile(e, position, values)] if c is not None]
     row.rules = {c.rule for c in local}
-    by_last: dict[int, list[_Compiled]] = {}
-    for c in local:
-        by_last.setdefault(c.last, []).append(c)
+    signed = any("-" in t or "+" in t for t in _digits(row.tokens))
 
-    def check(cells: list[str]) -> bool:
-        k = len(cells) - 1
-        if k not in by_last:
-            return True
-        nums = [number(x) for x in cells]
-        return all(_holds(c, nums) is not False for c in by_last[k])
+    def check(nums: list, left: int, tail, width: int) -> bool:
+        return all(_may_hold(c, nums, left, signed, tail, width) for c in local)
 
-    fitting = cuts(row.tokens, len(row.ids), MAX_CANDIDATES, check)
+    fitting = cuts(row.tokens, len(row.ids), MAX_CANDIDATES, check if local else None)
     if len(fitting) > MAX_CANDIDATES:
         row.too_many = True
         return
