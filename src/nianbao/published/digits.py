@@ -257,6 +257,11 @@ def _holds(c: _Compiled, nums) -> bool | None:
         return None
 
 
+def _order(cut: tuple) -> tuple:
+    """Cuts listed in the order a person reads them: by the lengths of the numbers, left first."""
+    return tuple(len(c) for c in cut), cut
+
+
 def _may_hold(c: _Compiled, nums: list, left: int, signed: bool, tail, width: int) -> bool:
     """Whether the equation can still hold with the numbers so far (and the last cell's,
     ``tail``, chosen first): exactly once all its cells are known; before that, the cells to
@@ -310,7 +315,7 @@ def solve(rows: list[Row], known: dict, eqs: list[Equation], number) -> None:
             values.update(zip(row.ids, (number(c) for c in row.chosen)))
             continue
         row.several = len(probe) > 1
-        row.candidates = cuts(row.tokens, n, 50)[:50]
+        row.candidates = sorted(cuts(row.tokens, n, 50)[:50], key=_order)
         if row.several:
             open_rows.append(row)
     trusted = [e for e in eqs if e.rule not in _untrusted(eqs, values)]
@@ -338,7 +343,7 @@ def _stage_one(row: Row, eqs: list[Equation], values: dict, number) -> None:
     if len(fitting) > MAX_CANDIDATES:
         row.too_many = True
         return
-    row.fitting = fitting
+    row.fitting = sorted(fitting, key=_order)
     if len(fitting) == 1:
         row.chosen = fitting[0]
 
