@@ -60,7 +60,7 @@ def rows(entries: list[Entry]) -> list[dict]:
         cross = [f for f in findings if (f["code"], f["message"]) in cross_keys]
         text = [f for f in findings if kinds.get(f["rule"]) in TEXT]
         read = sum(1 for v in r["values"].values() if v is not None)
-        row.update({"单位名称": r["org"]["name"], "年度": r["year"] or "", "格式": r["format"],
+        row.update({"单位名称": r["org"]["name"] or "（未读出）", "年度": r["year"] or "（未读出）", "格式": r["format"],
                     "形式": FORM_ZH.get((r.get("source") or {}).get("form"), ""),
                     "读出数字": f"{read}/{len(r['values'])}", "勾稽关系": len(within),
                     "跨年度": len(cross), "正文与表格": len(text),

@@ -70,8 +70,10 @@ def _page(page, number: int, tables: int) -> tuple[list[Line], int]:
     rows = []  # (top, Line)
     boxes = []
     for table in page.find_tables():
-        tables += 1
         texts = table.extract()
+        if not any(len([c for c in row.cells if c is not None]) >= 2 for row in table.rows):
+            continue  # a frame around text, not a table: its words are read as text
+        tables += 1  # "第N个表格" counts the tables a person sees
         for r, (row, cells) in enumerate(zip(table.rows, texts), 1):
             present = [c for c in cells if c is not None]
             if len([c for c in row.cells if c is not None]) < 2:

@@ -112,11 +112,18 @@ class _TableReader:
         self.known: dict = {}  # values read directly, virtual group ids too (for the identities)
         self.group_rows: dict[str, tuple[_Target, list[str]]] = {}
         self.titles = [(_title_pattern(b.title), i) for i, b in enumerate(table.blocks) if b.title]
+        self.waiting: tuple | None = None  # unplaced numbers whose label may continue below
 
     # ---- lines ---------------------------------------------------------------------------
 
     def line(self, line: Line) -> None:
         parts = row_parts(line)
+        if self.waiting is not None:
+            if parts is not None and parts.labels and not any(parts.values) and not line.exact:
+                if self._continued(parts):
+                    return
+            else:
+                self._unplaced()
         if parts is not None and not parts.labels and any(parts.values) and self.open and not line.exact:
             self._extend(parts)
             return
@@ -192,8 +199,35 @@ class _TableReader:
         if not any(parts.values):  # a header row with empty cells
             self.buffer = [joined]
             return None, 0
+        if not line.exact and self.waiting is None:  # its label may go on below the numbers
+            self.waiting = (line, parts, joined, 0)
+            return None, 0
         self.findings.append(UNPLACED(table=self.name, line=line.text[:120]))
         return None, 0
+
+    def _continued(self, parts: RowParts) -> bool:
+        """A label that goes on below its numbers (a PDF cell whose text wraps around the
+        vertically centred numbers): the label-only line after unplaced numbers completes it."""
+        line, waiting, joined, tries = self.waiting
+        joined += norm("".join(parts.labels))
+        blocks = range(len(self.table.blocks)) if self.block is None else [self.block]
+        nodes = [leaf.node for b in blocks for leaf in self.table.blocks[b].row_leaves
+                 if leaf.key not in self.seen]
+        hit = match_end(joined, nodes)
+        if hit is not None and hit[1].exact:
+            self.waiting = None
+            self.buffer = [joined]
+            self._row(line, RowParts([], waiting.values, waiting.positional, waiting.places, waiting.runs))
+            return True
+        self.waiting = (line, waiting, joined, tries + 1) if tries < 2 else None
+        if self.waiting is None:
+            self.findings.append(UNPLACED(table=self.name, line=line.text[:120]))
+        return False
+
+    def _unplaced(self) -> None:
+        if self.waiting is not None:
+            self.findings.append(UNPLACED(table=self.name, line=self.waiting[0].text[:120]))
+            self.waiting = None
 
     def _claim(self, target: _Target, line: Line) -> _Target | None:
         if target.key in self.seen:
@@ -317,6 +351,7 @@ class _TableReader:
     # ---- the end -------------------------------------------------------------------------
 
     def finish(self) -> Reading:
+        self._unplaced()
         self._close()
         if self.buffer and self.seen:
             self._blank_rows_in(self.buffer[-1], None)
