@@ -64,7 +64,8 @@ def catalogue() -> dict[str, Code]:
 # Modules that declare codes; the catalogue imports them all.
 CODE_MODULES = (
     "nianbao.values", "nianbao.rules", "nianbao.reader", "nianbao.importer",
-    "nianbao.published", "nianbao.collect", "nianbao.merge", "nianbao.roster",
+    "nianbao.published.detect", "nianbao.published.tables", "nianbao.published.digits",
+    "nianbao.published.texts", "nianbao.collect", "nianbao.merge", "nianbao.roster",
 )
 
 

@@ -1,0 +1,411 @@
+"""Splitting run-together numbers with the table's own identities — or not at all.
+
+A row of table 三 printed as ``160 02 0 018`` holds seven numbers; which digits form which
+number is not written down. The candidates are every way to cut each whitespace-separated
+token into numbers (no number starts with 0 unless it is 0) giving exactly as many numbers as
+the row has columns. Then the table's identities decide, in two stages:
+
+1. **the row's own identities** — the format's equations whose every term is in this row or
+   already known (R3: 总计 = the six applicant columns; R4: each 复议/诉讼 group's 总计);
+2. **the identities between rows** (R1, R2 down the columns), over the rows still open.
+
+A row is read when exactly one candidate is left — or when only one cut exists at all (then an
+identity the published table breaks is a rule finding, not a reason to drop the numbers).
+When several candidates fit, or none does because the published table itself breaks the
+identity, the row's cells stay ``None`` with a finding that names the candidates. Nothing is
+chosen by plausibility: a wrong number is worse than a missing one.
+
+The identities are the format's own checks with a ``total``/``parts`` or ``lhs``/``rhs``
+shape, so a new format's rules are used as they are. An old layout's single row standing for
+a group (2019's ``（六）其他处理`` in a 2021 table) takes part as the sum of its sub-rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..findings import code
+
+MAX_CANDIDATES = 20000  # cuts of one row that fit its identities; more and the row is left unread
+MAX_COMBINATIONS = 20000  # joint choices of the open rows checked against the column identities
+SHOWN = 6  # candidates quoted in a finding
+
+SETTLED = code("PUBLISHED_SPLIT", "info",
+               "{table}“{label}”一行的数字连在一起（{raw}），可拆为{candidates}，按{rules}读作 {chosen}",
+               "{table} row “{label}”: the numbers run together ({raw}); of {candidates}, {rules} leaves {chosen}",
+               "核对原文该行；发布时请保留单元格分隔。")
+AMBIGUOUS = code("PUBLISHED_SPLIT_AMBIGUOUS", "error",
+                 "{table}“{label}”一行的数字连在一起（{raw}），可拆为{candidates}，表格的勾稽关系不能确定是哪一种，未读入",
+                 "{table} row “{label}”: the numbers run together ({raw}) and could be {candidates}; "
+                 "the table's identities do not tell which; not read",
+                 "按原网页或原文件核对该行各列的数字后手工录入。")
+NONE_FITS = code("PUBLISHED_SPLIT_NONE", "error",
+                 "{table}“{label}”一行的数字连在一起（{raw}），可拆为{candidates}，但没有一种满足{rules}（原表本身不平衡），未读入",
+                 "{table} row “{label}”: the numbers run together ({raw}); none of {candidates} satisfies {rules} "
+                 "(the published table breaks it); not read",
+                 "按原网页或原文件核对该行各列的数字后手工录入，并请该单位更正原表。")
+NO_CUT = code("PUBLISHED_SPLIT_IMPOSSIBLE", "error",
+              "{table}“{label}”一行的数字连在一起（{raw}），无法拆成{n}个数（不以0开头），未读入",
+              "{table} row “{label}”: the numbers run together ({raw}) cannot be cut into {n} numbers; not read",
+              "按原网页或原文件核对该行各列的数字后手工录入。")
+TOO_MANY = code("PUBLISHED_SPLIT_TOO_MANY", "error",
+                "{table}“{label}”一行的数字连在一起（{raw}），可能的拆法超过{limit}种，未读入",
+                "{table} row “{label}”: the numbers run together ({raw}) with more than {limit} possible cuts; not read",
+                "按原网页或原文件核对该行各列的数字后手工录入。")
+
+
+@dataclass
+class Equation:
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    rule: str
+
+    @property
+    def ids(self) -> set[str]:
+        return set(self.left) | set(self.right)
+
+    def holds(self, values: dict) -> bool | None:
+        """True / False, or None while a term is unknown."""
+        try:
+            return sum(values[i] for i in self.left) == sum(values[i] for i in self.right)
+        except (KeyError, TypeError):
+            return None
+
+
+def equations(fmt, table_id: str, groups: dict[str, tuple[str, ...]]) -> list[Equation]:
+    """The format's checks over one table as equations; ``groups`` (a group row's id → its
+    sub-rows' ids) stand in for their sub-rows where all of them appear on one side."""
+    out = []
+    prefix = table_id + "."
+    for check in fmt.checks:
+        ids = check.ids
+        if "total" in ids and "parts" in ids:
+            left, right = (ids["total"],), tuple(ids["parts"])
+        elif "lhs" in ids and "rhs" in ids:
+            left, right = tuple(ids["lhs"]), tuple(ids["rhs"])
+        else:
+            continue
+        if not all(i.startswith(prefix) for i in left + right):
+            continue
+        out.append(Equation(left, right, check.rule.id))
+        grouped = Equation(_grouped(left, groups), _grouped(right, groups), check.rule.id)
+        if (grouped.left, grouped.right) != (left, right):  # the group row standing for its sub-rows
+            out.append(grouped)
+    return out
+
+
+def _grouped(side: tuple[str, ...], groups) -> tuple[str, ...]:
+    out = list(side)
+    for gid, parts in groups.items():
+        if parts and all(p in out for p in parts):
+            out = [x for x in out if x not in parts] + [gid]
+    return tuple(out)
+
+
+@dataclass
+class Row:
+    """A row whose numbers must be cut: its columns' ids, its tokens and where they are."""
+
+    table: str  # the table's title, for messages
+    label: str
+    ids: list[str]
+    tokens: list[str]
+    places: list[dict]
+    candidates: list[tuple] = field(default_factory=list)  # a few cuts, for the messages
+    several: bool = False  # more than one cut exists
+    too_many: bool = False
+    fitting: list[tuple] = field(default_factory=list)
+    chosen: tuple | None = None
+    rules: set[str] = field(default_factory=set)  # the identities that decided
+
+    @property
+    def raw(self) -> str:
+        return " ".join(self.tokens)
+
+
+def _digits(tokens: list[str]) -> list[str]:
+    """Tokens in NFKC, a sign starting a token of its own (``58-7`` is 58 and -7: a change of
+    the 2019 format's 本年增/减 may be negative)."""
+    out = []
+    for t in tokens:
+        out += [x for x in re.split(r"(?=[-+])", unicodedata.normalize("NFKC", t)) if x]
+    return out
+
+
+def _is_digits(token: str) -> bool:
+    return token.lstrip("+-").isdigit()
+
+
+def estimate(tokens: list[str], n: int) -> int:
+    """An upper bound of the number of cuts (to refuse a hopeless row before trying)."""
+    digits = sum(len(t) if _is_digits(t) else 1 for t in _digits(tokens))
+    return math.comb(max(digits - 1, 0), max(n - 1, 0)) if digits >= n else 0
+
+
+def cuts(tokens: list[str], n: int, limit: int, check=None) -> list[tuple]:
+    """The cuts of the tokens into exactly ``n`` cells, stopping after ``limit + 1`` (so a
+    longer list than ``limit`` means "more than ``limit``").
+
+    Whitespace between tokens is a boundary; inside a token of digits any place may be one, but
+    no number starts with 0 unless it is 0; a token that is not all digits is one cell.
+    ``check(nums, left, last)`` prunes: it gets the numbers so far, how many digits are left for
+    the cells to come and the last cell's number (chosen first: it is usually the row's 总计, and
+    knowing it bounds every other cell), and says whether they can still fit."""
+    toks = _digits(tokens)
+    if check is None or not toks or not _is_digits(toks[-1]) or toks[-1][0] in "+-" or n < 2:
+        return _cuts(toks, n, limit, check, None)
+    out: list[tuple] = []
+    last = toks[-1]
+    for size in range(1, len(last) + 1):
+        tail = last[len(last) - size:]
+        if len(tail) > 1 and tail[0] == "0":
+            continue
+        head = toks[:-1] + ([last[:len(last) - size]] if size < len(last) else [])
+        for cut in _cuts(head, n - 1, limit - len(out), check, int(tail), n):
+            out.append(cut + (tail,))
+        if len(out) > limit:
+            break
+    return out
+
+
+def _cuts(toks: list[str], n: int, limit: int, check, tail, width: int | None = None) -> list[tuple]:
+    """Cuts of ``toks`` into ``n`` cells (``tail``: the number of a cell after them, already
+    chosen, at index ``width - 1``)."""
+    out: list[tuple] = []
+    cells: list[str] = []
+    nums: list = []
+    rest_tokens = [len(toks) - i - 1 for i in range(len(toks))]
+    rest_digits = [sum(len(t) if _is_digits(t) else 1 for t in toks[i + 1:]) for i in range(len(toks))]
+    if not toks:
+        return [()] if n == 0 else []
+
+    def walk(t: int, at: int) -> bool:
+        if t == len(toks):
+            if len(cells) == n:
+                out.append(tuple(cells))
+                return len(out) <= limit
+            return True
+        token = toks[t]
+        if not _is_digits(token):
+            return step(t, token, len(token))
+        sign = token[0] if at == 0 and token[0] in "+-" else ""
+        start = at + len(sign)
+        for size in range(1, len(token) - start + 1):
+            part = token[start:start + size]
+            if len(part) > 1 and part[0] == "0":
+                break
+            if not step(t, sign + part, start + size):
+                return False
+        return True
+
+    def step(t: int, part: str, end: int) -> bool:
+        cells.append(part)
+        nums.append(int(part) if part.isdigit() else as_number(part))
+        try:
+            token = toks[t]
+            done = end >= len(token)
+            need = rest_tokens[t] if done else rest_tokens[t] + 1
+            room = rest_digits[t] + (0 if done else len(token) - end)
+            if len(cells) + need > n or len(cells) + room < n:
+                return True
+            if check is not None and not check(nums, room, tail, width or n):
+                return True
+            return walk(t + 1, 0) if done else walk(t, end)
+        finally:
+            cells.pop()
+            nums.pop()
+
+    walk(0, 0)
+    return out
+
+
+@dataclass
+class _Compiled:
+    """An equation over cells: sum(cells at plus) - sum(cells at minus) == constant."""
+
+    plus: tuple[int, ...]
+    minus: tuple[int, ...]
+    constant: object
+    last: int
+    rule: str
+
+
+def _compile(eq: Equation, position: dict, values: dict) -> _Compiled | None:
+    plus, minus, constant = [], [], 0
+    for side, sign in ((eq.left, 1), (eq.right, -1)):
+        for i in side:
+            if i in position:
+                (plus if sign > 0 else minus).append(position[i])
+            elif values.get(i) is not None:
+                constant -= sign * values[i]
+            else:
+                return None
+    if not plus and not minus:
+        return None
+    return _Compiled(tuple(plus), tuple(minus), constant, max(plus + minus), eq.rule)
+
+
+def _holds(c: _Compiled, nums) -> bool | None:
+    try:
+        return sum(nums[i] for i in c.plus) - sum(nums[i] for i in c.minus) == c.constant
+    except TypeError:  # a cell that is no number (a placeholder): cannot tell
+        return None
+
+
+def _order(cut: tuple) -> tuple:
+    """Cuts listed in the order a person reads them: by the lengths of the numbers, left first."""
+    return tuple(len(c) for c in cut), cut
+
+
+def _may_hold(c: _Compiled, nums: list, left: int, signed: bool, tail, width: int) -> bool:
+    """Whether the equation can still hold with the numbers so far (and the last cell's,
+    ``tail``, chosen first): exactly once all its cells are known; before that, the cells to
+    come (made of at most ``left`` digits, so summing to less than 10**left) must be able to
+    close the gap — which prunes most cuts early."""
+    k = len(nums)
+
+    def known(i):
+        return i < k or (tail is not None and i == width - 1)
+
+    def value(i):
+        return nums[i] if i < k else tail
+    try:
+        done = sum(value(i) for i in c.plus if known(i)) - sum(value(i) for i in c.minus if known(i))
+    except TypeError:  # a placeholder among the cells: cannot tell
+        return True
+    open_plus = any(not known(i) for i in c.plus)
+    open_minus = any(not known(i) for i in c.minus)
+    if not open_plus and not open_minus:
+        return done == c.constant
+    if signed:
+        return True
+    most = 10 ** left - 1
+    high = done + (most if open_plus else 0)
+    low = done - (most if open_minus else 0)
+    return low <= c.constant <= high
+
+
+def _untrusted(eqs: list[Equation], values: dict) -> set[str]:
+    """Rules the published table is seen to break where every number is certain: such a
+    rule cannot be trusted to choose between cuts."""
+    return {e.rule for e in eqs if e.holds(values) is False}
+
+
+def solve(rows: list[Row], known: dict, eqs: list[Equation], number) -> None:
+    """Choose each row's cut where the identities leave exactly one (see the module doc).
+
+    ``known``: the table's values read directly (id → number or None); ``number``: cell text →
+    number (None when it is no number). Sets ``row.chosen`` / ``row.fitting`` / ``row.rules``."""
+    values = {k: v for k, v in known.items() if v is not None}
+    open_rows = []
+    for row in rows:
+        n = len(row.ids)
+        if estimate(row.tokens, n) > MAX_CANDIDATES * 20:
+            row.too_many = True
+            continue
+        probe = cuts(row.tokens, n, 1)
+        if len(probe) == 1:  # the only cut there is
+            row.candidates = row.fitting = probe
+            row.chosen = probe[0]
+            values.update(zip(row.ids, (number(c) for c in row.chosen)))
+            continue
+        row.several = len(probe) > 1
+        row.candidates = sorted(cuts(row.tokens, n, 50)[:50], key=_order)
+        if row.several:
+            open_rows.append(row)
+    trusted = [e for e in eqs if e.rule not in _untrusted(eqs, values)]
+    for row in open_rows:  # stage 1: each row by the identities needing nothing else still open
+        _stage_one(row, trusted, values, number)
+    for row in open_rows:
+        if row.chosen is not None:
+            values.update(zip(row.ids, (number(c) for c in row.chosen)))
+    trusted = [e for e in eqs if e.rule not in _untrusted(eqs, values)]
+    _stage_two([r for r in open_rows if r.chosen is None and len(r.fitting) > 1], values, trusted, number)
+
+
+def _stage_one(row: Row, eqs: list[Equation], values: dict, number) -> None:
+    mine = set(row.ids)
+    position = {i: k for k, i in enumerate(row.ids)}
+    local = [c for e in eqs if e.ids & mine and e.ids <= mine | set(values)
+             for c in [_compile(e, position, values)] if c is not None]
+    row.rules = {c.rule for c in local}
+    signed = any("-" in t or "+" in t for t in _digits(row.tokens))
+
+    def check(nums: list, left: int, tail, width: int) -> bool:
+        return all(_may_hold(c, nums, left, signed, tail, width) for c in local)
+
+    fitting = cuts(row.tokens, len(row.ids), MAX_CANDIDATES, check if local else None)
+    if len(fitting) > MAX_CANDIDATES:
+        row.too_many = True
+        return
+    row.fitting = sorted(fitting, key=_order)
+    if len(fitting) == 1:
+        row.chosen = fitting[0]
+
+
+def _stage_two(rows: list[Row], values: dict, eqs: list[Equation], number) -> None:
+    """The rows still open, together, by the identities between rows."""
+    if not rows or math.prod(len(r.fitting) for r in rows) > MAX_COMBINATIONS:
+        return
+    ids = [i for r in rows for i in r.ids]
+    position = {i: k for k, i in enumerate(ids)}
+    cross = [c for e in eqs if e.ids & set(ids) and e.ids <= set(ids) | set(values)
+             for c in [_compile(e, position, values)] if c is not None]
+    if not cross:
+        return
+    options = [[tuple(number(x) for x in cand) for cand in r.fitting] for r in rows]
+    surviving = []
+    for combo in itertools.product(*(range(len(o)) for o in options)):
+        nums = [v for r, k in enumerate(combo) for v in options[r][k]]
+        if all(_holds(c, nums) is not False for c in cross):
+            surviving.append(combo)
+    for r, row in enumerate(rows):
+        picks = {combo[r] for combo in surviving}
+        row.rules |= {c.rule for c in cross if any(position[i] in c.plus + c.minus for i in row.ids)}
+        if len(picks) == 1:
+            row.chosen = row.fitting[picks.pop()]
+        elif not picks:
+            row.fitting = []
+
+
+def shown(cands: list[tuple]) -> str:
+    """``5/0/66 或 50/6/6`` (at most :data:`SHOWN`, then how many more)."""
+    parts = ["/".join(c) for c in cands[:SHOWN]]
+    more = f"等{len(cands)}种" if len(cands) > SHOWN else ""
+    return " 或 ".join(parts) + more
+
+
+def findings_of(row: Row, real_ids: list[str]):
+    """The finding a split row gets (None for a row with one cut only)."""
+    rules = "、".join(sorted(row.rules, key=lambda r: (len(r), r))) or "勾稽关系"
+    common = dict(table=row.table, label=row.label, raw=row.raw, datapoints=real_ids)
+    if row.too_many:
+        return TOO_MANY(limit=MAX_CANDIDATES, **common)
+    if not row.candidates:
+        return NO_CUT(n=len(row.ids), **common)
+    if not row.several:
+        return None
+    shown_cands = row.fitting if row.fitting and row.chosen is None else row.candidates
+    params = dict(candidates=shown(shown_cands), **common,
+                  values={"candidates": ["/".join(c) for c in shown_cands[:50]]})
+    if row.chosen is not None:
+        return SETTLED(chosen="/".join(row.chosen), rules=rules, **params)
+    if not row.fitting:
+        return NONE_FITS(rules=rules, **params)
+    return AMBIGUOUS(**params)
+
+
+def as_number(cell: str):
+    """A cut cell's number for the identities (None: not a number, e.g. a placeholder)."""
+    t = unicodedata.normalize("NFKC", cell).strip().replace(",", "")
+    try:
+        return int(t) if _is_digits(t) else Decimal(t)
+    except ArithmeticError:
+        return None
+    except ValueError:
+        return None

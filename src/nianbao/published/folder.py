@@ -1,0 +1,132 @@
+"""A folder of published reports: each parsed (in parallel), then the rules across years.
+
+A city's office audits every report its bodies published, over several years: each file is
+parsed on its own (a file that is not a report, or that fails in an unexpected way, is that
+file's note — the batch goes on); then reports of the same body (same name) a year apart are
+compared with the rules that need last year's report (R7 结转, R8 现行有效, R9, R20 …) — found
+by running the format's rules with and without last year's report, so a rule added to the
+format data takes part without a change here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..report import typed_values
+from ..rules import Context, evaluate
+from ..spec import get_format
+from .detect import NotAReport
+from .lines import norm
+
+MAX_BYTES = 64 * 1024 * 1024  # a published report is a few MB at most; more is not one
+SUFFIXES = {".html", ".htm", ".shtml", ".txt", ".text", ".md", ".markdown", ".pdf", ".docx"}
+
+
+@dataclass
+class Entry:
+    path: Path
+    rel: str
+    report: dict | None = None
+    problem: str = ""  # why the file could not be read (Chinese), when report is None
+    cross: list = field(default_factory=list)  # findings of the rules across years
+
+
+def files_in(folder: Path) -> list[tuple[Path, str]]:
+    """(path, path relative to the folder) of every file under it, in a stable order;
+    hidden files and the editors' lock files (``~$x.docx``, ``.~lock``) left out."""
+    out = []
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if any(part.startswith((".", "~$")) for part in rel.parts) or not p.is_file():
+            continue
+        out.append((p, rel.as_posix()))
+    return out
+
+
+def parse_one(path: Path, rel: str, year: int | None = None) -> Entry:
+    """One file, never raising: a file that cannot be read gets its reason."""
+    from .parse import parse_published
+
+    entry = Entry(path, rel)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise NotAReport(f"文件过大（{size // (1024 * 1024)} MB），不像是一份年度报告")
+        entry.report = parse_published(path.read_bytes(), path.name, year=year)
+    except NotAReport as exc:
+        entry.problem = str(exc)
+    except OSError as exc:
+        entry.problem = f"无法读取文件（{exc.strerror or type(exc).__name__}）"
+    except Exception as exc:  # noqa: BLE001 — one bad file must not stop a city's batch
+        entry.problem = f"读取时出现意外错误（{type(exc).__name__}），请把该文件发给技术人员"
+    return entry
+
+
+def _task(args) -> Entry:
+    return parse_one(*args)
+
+
+def parse_folder(files: list[tuple[Path, str]], jobs: int = 0, progress=None) -> list[Entry]:
+    """Every file parsed, in ``jobs`` processes (0: one per core), in the files' order."""
+    jobs = jobs or os.cpu_count() or 1
+    tasks = [(p, rel, None) for p, rel in files]
+    if jobs < 2 or len(tasks) < 4 or "fork" not in multiprocessing.get_all_start_methods():
+        out = []
+        for t in tasks:
+            out.append(parse_one(*t))
+            if progress:
+                progress()
+        return out
+    ctx = multiprocessing.get_context("fork")
+    out = []
+    with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=ctx) as pool:
+        for entry in pool.map(_task, tasks, chunksize=8):
+            out.append(entry)
+            if progress:
+                progress()
+    return out
+
+
+def body_key(report: dict) -> str:
+    return report["org"].get("code") or norm(report["org"].get("name") or "")
+
+
+def across_years(entries: list[Entry]) -> None:
+    """Run the rules that need last year's report on each report whose body has one."""
+    by_body: dict[str, dict[int, Entry]] = {}
+    for e in entries:
+        r = e.report
+        if r is None or r.get("year") is None or not body_key(r):
+            continue
+        by_body.setdefault(body_key(r), {}).setdefault(r["year"], e)
+    for years in by_body.values():
+        for year, e in years.items():
+            last = years.get(year - 1)
+            if last is not None:
+                e.cross = previous_year_findings(e.report, last.report)
+                e.report["findings"] = e.report["findings"] + e.cross
+
+
+def previous_year_findings(report: dict, last: dict) -> list[dict]:
+    """The findings a report gets only when last year's report is known."""
+    fmt = get_format(report["format"])
+    base = dict(values=typed_values(report), texts=report["texts"], year=report["year"],
+                org_kind=report["org"].get("kind") or "")
+    without = evaluate(fmt, Context(**base))
+    prev = {"values": typed_values(last), "texts": last["texts"], "year": last["year"]}
+    with_last = evaluate(fmt, Context(**base, previous=prev))
+    seen = {_key(f) for f in without}
+    out = []
+    for f in with_last:
+        if _key(f) not in seen:
+            f.params.setdefault("last_file", (last.get("source") or {}).get("file", ""))
+            out.append(f.to_dict())
+    return out
+
+
+def _key(f) -> tuple:
+    return f.code, f.rule, tuple(f.datapoints), f.message()

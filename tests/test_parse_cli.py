@@ -1,0 +1,227 @@
+"""``nianbao parse`` as a user meets it: forms detected, files that are not reports named,
+folders with a board and rules across years, ``--explain``; ``render`` of a broken JSON; and
+format detection that keeps working when a format is added as data."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import sys
+import types
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nianbao.cli import app
+from nianbao.published import NotAReport, parse_published
+from nianbao.published.detect import sniff
+from nianbao.render import render
+from nianbao.report import build_report, dumps, typed_values
+from nianbao.spec import get_format
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = Path(__file__).parent / "files" / "corpus"
+TEMPLATE = ROOT / "templates" / "2026_政府信息公开工作年度报告_空白模板.xlsx"
+
+
+def _run(*args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def _report(year=2022, name="某县某局", seed=1, fmt_id="gb2021", **changes) -> dict:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_parse_wild import wild_report
+
+    r = wild_report(seed, fmt_id, 0)
+    r["year"], r["org"]["name"] = year, name
+    fmt = get_format(r["format"])
+    values = {**typed_values(r), **changes}
+    return build_report(fmt, year=year, org=r["org"], values=values, texts=r["texts"])
+
+
+# ---- files that are not reports --------------------------------------------------------------
+
+def _docx_letter(path: Path) -> Path:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("关于报送材料的通知")
+    d.add_paragraph("请各单位于1月31日前报送。")
+    d.save(path)
+    return path
+
+
+@pytest.mark.parametrize("make, says", [
+    (lambda p: p.write_bytes(TEMPLATE.read_bytes()) or p.with_suffix(".xlsx"), "Excel"),
+    (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200)), "图片"),
+    (lambda p: p.write_bytes(random.Random(1).randbytes(4000)), "无法读取"),
+    (lambda p: p.write_bytes(b""), "空的"),
+    (lambda p: p.write_text('{"format": "gb2021"}', encoding="utf-8"), "JSON"),
+    (lambda p: p.write_bytes((Path(__file__).parent / "files" / "legacy.xls").read_bytes()), "旧版 Excel"),
+])
+def test_a_file_that_is_not_a_report_is_named_and_nothing_is_written(tmp_path, make, says):
+    path = tmp_path / "报告.dat"
+    make(path)
+    out = tmp_path / "out.json"
+    run = _run("parse", path, "-o", out)
+    assert run.exit_code == 2 and says in run.output and "错误：报告.dat：" in run.output
+    assert not out.exists()
+
+
+def test_a_word_file_that_is_not_a_report_and_a_zip(tmp_path):
+    run = _run("parse", _docx_letter(tmp_path / "通知.docx"))
+    assert run.exit_code == 2 and "不像是政府信息公开工作年度报告" in run.output
+    z = tmp_path / "a.zip"
+    with zipfile.ZipFile(z, "w") as f:
+        f.writestr("a.txt", "x")
+    assert "压缩包" in _run("parse", z).output
+    with pytest.raises(NotAReport, match="PowerPoint"):
+        buf = tmp_path / "p.pptx"
+        with zipfile.ZipFile(buf, "w") as f:
+            f.writestr("ppt/presentation.xml", "<p/>")
+        sniff(buf.read_bytes(), "p.pptx")
+
+
+def test_forms_are_detected_from_the_bytes_not_the_name(tmp_path):
+    report = _report()
+    for kind in ("html", "docx", "text", "markdown"):
+        path = tmp_path / f"report-{kind}.bin"  # a name that says nothing
+        path.write_bytes(render(report, kind))
+        back = json.loads(_run("parse", path).stdout)
+        assert back["values"] == report["values"], kind
+        assert back["source"]["form"] == kind
+
+
+def test_render_of_a_broken_json_says_so_in_chinese(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "gb2021", "values": {', encoding="utf-8")
+    run = _run("render", broken, "-o", tmp_path / "x.html")
+    assert run.exit_code == 2 and "不是有效的 JSON：第1行" in run.output and "Expecting" not in run.output
+    gbk = tmp_path / "gbk.json"
+    gbk.write_bytes("{\"名\": 1}".encode("gb18030"))
+    assert "不是 UTF-8" in _run("render", gbk, "-o", tmp_path / "x.html").output
+    odd = tmp_path / "odd.json"
+    odd.write_text(json.dumps({**_report(), "values": {"t2.regulations.issued": "many"}}), encoding="utf-8")
+    assert "不能用来生成报告" in _run("render", odd, "-o", tmp_path / "x.html").output
+
+
+# ---- a folder --------------------------------------------------------------------------------
+
+def test_a_folder_gives_one_json_each_a_board_and_the_rules_across_years(tmp_path):
+    inbox = tmp_path / "inbox"
+    (inbox / "2023").mkdir(parents=True)
+    last = _report(2022, seed=4)
+    this = _report(2023, seed=5)
+    values = typed_values(this)
+    for c in ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org"):
+        values[f"t3.carried_over.{c}"] = last["values"][f"t3.carried_forward.{c}"] + (c == "natural_person")
+        values[f"t3.carried_forward.{c}"] = values[f"t3.carried_over.{c}"] + values[f"t3.received.{c}"] \
+            - values[f"t3.total.{c}"]  # R1 holds; R7 does not: one more carried over than last year carried forward
+    from nianbao.rules import recompute_totals
+
+    fmt = get_format("gb2021")
+    values.update(recompute_totals(fmt, values))
+    this = build_report(fmt, year=2023, org=this["org"], values=values, texts=this["texts"])
+    (inbox / "某县某局2022年报.html").write_bytes(render(last, "html"))
+    (inbox / "2023" / "某县某局2023年报.txt").write_bytes(render(this, "text"))
+    (inbox / "2023" / "填报表.xlsx").write_bytes(TEMPLATE.read_bytes())
+    for name in ("15_pingtan_zrz_2021.txt", "11_hongze_qu_2023.pdf"):
+        (inbox / name).write_bytes((CORPUS / name).read_bytes())
+    out = tmp_path / "out"
+    run = _run("parse", inbox, "-o", out / "json", "--board", out, "-j", "2")
+    assert run.exit_code == 1, run.output
+    assert "共 5 个文件：已读取 4 个" in run.output and "无法读取  2023/填报表.xlsx：这是 Excel 工作簿" in run.output
+    names = sorted(p.name for p in (out / "json").iterdir())
+    assert names == ["11_hongze_qu_2023.pdf.json", "15_pingtan_zrz_2021.txt.json",
+                     "2023_某县某局2023年报.txt.json", "某县某局2022年报.html.json"]
+    r2023 = json.loads((out / "json" / "2023_某县某局2023年报.txt.json").read_text(encoding="utf-8"))
+    assert [f["params"]["label"] for f in r2023["findings"] if f["rule"] == "R7"] == ["自然人列", "总计列"]
+    board = (out / "board.csv").read_bytes().decode("utf-8-sig").splitlines()
+    assert board[0].split(",")[:8] == ["序号", "单位名称", "年度", "格式", "文件", "形式", "读出数字", "状态"]
+    row = next(x for x in board if "某县某局2023年报" in x)
+    # 勾稽关系 0; 跨年度 6 (R7 ×2, R8, R9 ×2, R20: against last year's page); 正文与表格 0
+    assert ",0,6,0," in row and "R7：自然人列：上年结转9件" in row and "R20：" in row
+    pdf_row = next(x for x in board if "11_hongze" in x)
+    assert "PDF" in pdf_row and "R4：" in pdf_row and "179/200" in pdf_row
+    unreadable = next(x for x in board if "填报表" in x)
+    assert "无法读取" in unreadable
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out / "board.xlsx")
+    assert wb.sheetnames == ["报告一览", "问题清单"]
+    issues = [[c.value for c in r] for r in wb["问题清单"].iter_rows(min_row=4)]
+    located = [r for r in issues if r[2] == "15_pingtan_zrz_2021.txt" and r[4] == "R1"]
+    assert located and all(r[6].startswith("第12行第") for r in located)
+
+
+def test_explain_says_how_each_ambiguous_row_was_settled(tmp_path):
+    run = _run("parse", CORPUS / "15_pingtan_zrz_2021.txt", "-o", tmp_path / "x.json", "--explain")
+    assert run.exit_code == 1
+    out = run.output
+    assert "拆分说明（5行）" in out
+    assert "原文“5066”" in out and "5/0/66；50/6/6" in out and "无法确定，未读入" in out
+    assert "原文“160 02 0 018”" in out and "按R3只有 16/0/0/2/0/0/18 成立" in out
+    assert "第12行第" in out
+
+
+def test_board_needs_a_folder_and_an_empty_folder_cannot_run(tmp_path):
+    assert _run("parse", CORPUS / "16_pingtan_gaj_2022.txt", "--board", tmp_path).exit_code == 2
+    (tmp_path / "empty").mkdir()
+    run = _run("parse", tmp_path / "empty", "--board", tmp_path)
+    assert run.exit_code == 2 and "没有任何文件" in run.output
+
+
+# ---- a format added as data ------------------------------------------------------------------
+
+@pytest.fixture
+def third_format(monkeypatch):
+    """A test-only format (from 2027, one more row in table 三) registered as data only."""
+    from nianbao import spec
+    from nianbao.formats import gb2021
+
+    data = copy.deepcopy(gb2021.FORMAT)
+    data.update(id="gbtest", name="测试格式", notice="测试〔2027〕1号", first_year=2027, last_year=None)
+    results = next(t for t in data["tables"] if t["id"] == "t3")["blocks"][0]["rows"][2]["children"]
+    results.insert(len(results) - 1, gb2021.node("（八）移送其他机关处理", "transferred", tags=["result"]))
+    module = types.ModuleType("nianbao.formats.gbtest")
+    module.FORMAT = data
+    monkeypatch.setitem(sys.modules, "nianbao.formats.gbtest", module)
+    monkeypatch.setattr(spec, "FORMAT_IDS", spec.FORMAT_IDS + ("gbtest",))
+    spec.get_format.cache_clear()
+    yield get_format("gbtest")
+    spec.get_format.cache_clear()
+
+
+def test_the_format_is_chosen_by_its_distinguishing_labels_with_a_third_format(third_format):
+    from nianbao.layout import layout_for
+
+    layout_for.cache_clear()
+    try:
+        new = build_report(third_format, year=2027, org={"name": "某局"},
+                           values={i: 1 for i in third_format.datapoints}, texts={})
+        back = parse_published(render(new, "html"), "r.html")
+        assert back["format"] == "gbtest" and back["values"] == new["values"]
+        old = _report(2022)
+        for kind in ("html", "text"):
+            assert parse_published(render(old, kind), "r." + kind)["format"] == "gb2021"
+        trial = _report(2020, fmt_id="gb2019")
+        assert parse_published(render(trial, "text"), "r.txt")["format"] == "gb2019"
+        # a 2027 report without the new row: no label tells, the year does
+        plain = parse_published(render(_report(2027), "text"), "r.txt")
+        assert plain["format"] == "gbtest"
+        assert any(f["code"] == "PUBLISHED_ROW_MISSING" and "移送其他机关处理" in f["message"]
+                   for f in plain["findings"])
+    finally:
+        layout_for.cache_clear()
+
+
+def test_the_seed_text_through_the_command_matches_the_sample(tmp_path):
+    sample = json.loads((ROOT / "samples" / "zhongcun-2022-published.json").read_text(encoding="utf-8"))
+    rendered = tmp_path / "zhongcun.txt"
+    rendered.write_bytes(render(sample, "text"))
+    back = json.loads(_run("parse", rendered).stdout)
+    assert back["values"] == sample["values"]
+    assert dumps(back)  # serialisable with its places
