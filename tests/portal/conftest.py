@@ -22,7 +22,7 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
-def pg_url(tmp_path_factory):
+def pg_url():
     """The address of a PostgreSQL server for tests (None: none available)."""
     url = os.environ.get("NIANBAO_TEST_DATABASE_URL")
     if url:
@@ -31,13 +31,17 @@ def pg_url(tmp_path_factory):
     if pg.bin_dir() is None:
         yield None
         return
-    folder = tmp_path_factory.mktemp("postgres")
-    url = pg.start(folder)
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="nianbao-pg-"))  # not under pytest's folder: the server's user must reach it
     try:
+        url = pg.start(folder)
         pg.wait_ready(url)
         yield url
     finally:
         pg.stop(folder)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def fresh_database(base_url: str) -> str:
@@ -52,10 +56,11 @@ def fresh_database(base_url: str) -> str:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.engine)])
-def database(request, pg_url):
+def database(request):
     """"" (SQLite in the data folder) or the address of a fresh PostgreSQL database."""
     if request.param == "sqlite":
         return ""
+    pg_url = request.getfixturevalue("pg_url")
     if pg_url is None:
         pytest.skip("no PostgreSQL server (bash scripts/setup.sh --test installs one; .ci/run starts it)")
     return fresh_database(pg_url)
