@@ -106,6 +106,13 @@ def import_file(path: str) -> dict:
             "saved_at": r.saved_at if r.saved_at is None else str(r.saved_at)}
 
 
+def ran_out_of_memory(result: dict) -> bool:
+    """The importer turns any unexpected error into the file's finding; a MemoryError there
+    means the worker hit its memory limit."""
+    return any(str((f.get("params") or {}).get("detail", "")).startswith("MemoryError")
+               for f in result.get("findings") or ())
+
+
 def failed_import(reason: str) -> dict:
     """The stored result of an upload the worker could not import (time or memory limit)."""
     from ..importer import UNEXPECTED

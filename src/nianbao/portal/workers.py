@@ -43,7 +43,11 @@ def _serve(conn, memory_limit: int) -> None:
         if path is None:
             return
         try:
-            conn.send(("ok", library.import_file(path)))
+            result = library.import_file(path)
+            if library.ran_out_of_memory(result):  # the importer reports it as the file's problem
+                conn.send(("memory", None))
+                return
+            conn.send(("ok", result))
         except MemoryError:
             conn.send(("memory", None))
             return  # a worker that ran out of memory is not trusted again
@@ -114,14 +118,14 @@ class ImportPool:
             if not w.conn.poll(self.time_limit):
                 log.warning("import of %s took over %.0f s: worker killed", path, self.time_limit)
                 self._replace(w, kill=True)
-                return library.failed_import(f"检查超过{self.time_limit:.0f}秒仍未完成，已停止"), "time"
+                return library.failed_import(f"检查超过{self.time_limit:g}秒仍未完成，已停止；文件可能过于庞大"), "time"
             kind, payload = w.conn.recv()
         except (EOFError, OSError):  # the worker died (killed by the system, crashed)
             self._replace(w, kill=True)
             return library.failed_import("检查进程意外退出（文件可能过大或已损坏）"), "died"
         if kind == "memory":
             self._replace(w, kill=False)
-            return library.failed_import(f"检查时所需内存超过{self.memory_limit // 2**20} MB 的上限"), "memory"
+            return library.failed_import(f"检查所需内存超过{self.memory_limit // 2**20} MB 的上限，文件可能过于庞大"), "memory"
         self.idle.put(w)
         if kind == "error":
             return library.failed_import(payload), "error"
@@ -140,15 +144,18 @@ _POOL: ImportPool | None = None
 
 def pool() -> ImportPool:
     """The server's pool (started by ``nianbao serve``; started on first use elsewhere)."""
-    global _POOL
     if _POOL is None:
-        _POOL = ImportPool(int(os.environ.get("NIANBAO_PORTAL_WORKERS") or 2))
+        start(2)
     return _POOL
 
 
 def start(size: int) -> ImportPool:
+    """Start the server's pool. The limits can be changed with NIANBAO_PORTAL_IMPORT_SECONDS and
+    NIANBAO_PORTAL_IMPORT_MEMORY_MB (the tests use small ones)."""
     global _POOL
-    _POOL = ImportPool(size)
+    seconds = float(os.environ.get("NIANBAO_PORTAL_IMPORT_SECONDS") or TIME_LIMIT)
+    memory = int(float(os.environ.get("NIANBAO_PORTAL_IMPORT_MEMORY_MB") or MEMORY_LIMIT / 2**20) * 2**20)
+    _POOL = ImportPool(size, memory_limit=memory, time_limit=seconds)
     return _POOL
 
 
