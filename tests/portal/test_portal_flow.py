@@ -68,7 +68,7 @@ def test_demo_county_through_the_portal(portal, tmp_path):
     assert re.search(r"错误\s+三、依申请公开\s+[A-Z]+\d+", page)
     # 中村镇 sent twice: the later upload counts
     zc = text_of(clients["140521100"].get("/my/").text)
-    assert "计入的是" in zc and "第2次提交" in zc
+    assert "采用的是" in zc and "第2次提交" in zc
 
     # the board: statuses as collect gives them on the same files
     out = tmp_path / "collect-samples"
@@ -141,7 +141,7 @@ def test_later_upload_counts_even_when_saved_earlier(portal, tmp_path):
     early = datetime(YEAR + 1, 1, 10, tzinfo=timezone.utc)
     assert "有 2 处错误" in text_of(c.upload("新.xlsx", workbook(org, error=True, saved_at=late)).text)
     page = text_of(c.upload("旧.xlsx", workbook(org, saved_at=early)).text)
-    assert "全部校验通过" in page and "这是本单位目前计入汇总的提交" in page
+    assert "全部校验通过" in page and "这是本单位目前采用的提交" in page
     export = tmp_path / "export"
     assert run_cli("serve", "--data", str(portal.data), "--database", portal.database,
                    "--export", str(export)).returncode == 0

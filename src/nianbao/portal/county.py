@@ -144,7 +144,7 @@ def add_body(col: Collection, code: str, name: str, kind: str) -> tuple[Body, st
 
 def accept(body: Body) -> None:
     if body.counted_id is None:
-        raise CannotDo("该单位还没有计入的提交，无法确认接收")
+        raise CannotDo("该单位还没有可采用的提交，无法确认接收")
     Body.objects.filter(pk=body.pk).update(accepted=body.counted_id, accepted_at=timezone.now())
     Collection.objects.filter(pk=body.collection_id).update(version=F("version") + 1)
 

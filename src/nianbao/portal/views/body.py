@@ -118,7 +118,7 @@ def upload_file(request, pk: int):
 def preview(request):
     body = request.body_obj
     if body.counted is None:
-        return refuse(request, "还没有计入的提交，无法预览。", 404, "/my/")
+        return refuse(request, "还没有可采用的提交，无法预览。", 404, "/my/")
     report = _report(body.counted)
     if report is None:
         raise Http404
