@@ -30,18 +30,15 @@ def store() -> Store:
     return Store(settings.DATA)
 
 
-def body_folder(body: Body) -> str:
-    """The body's folder in the exported inbox: its code and name, which ``nianbao collect``
-    reads to attribute a file it cannot open to this body."""
-    return f"{body.code}_{body.name}"
-
-
-def upload_rel(body: Body, number: int, received_at, original_name: str) -> str:
+def upload_rel(body: Body, number: int, received_at, original_name: str, orgs: list[dict]) -> str:
+    """Where the export puts the upload: the body's folder (which names it, so that ``nianbao
+    collect`` attributes a file it cannot open to this body), the upload's number and time,
+    and the original extension (collect reads only workbook extensions)."""
     suffix = PurePosixPath(original_name.replace("\\", "/")).suffix.lower()
     if not suffix.isascii() or not suffix[1:].isalnum() or len(suffix) > 8:
         suffix = ""
     stamp = timezone.localtime(received_at).strftime("%Y-%m-%d_%H%M%S")
-    return f"{body_folder(body)}/第{number}次上传_{stamp}{suffix}"
+    return f"{library.folder_for(body.org, orgs)}/第{number}次上传_{stamp}{suffix}"
 
 
 def is_workbook(rel: str) -> bool:
@@ -51,13 +48,14 @@ def is_workbook(rel: str) -> bool:
 def receive(body: Body, chunks, original_name: str, user) -> Submission:
     """Store the file and record the upload (committed before anything else happens)."""
     sha, size = store().put_stream(chunks)
+    orgs = orgs_of(body.collection)
     with transaction.atomic():
         Body.objects.select_for_update().filter(pk=body.pk).first()
         number = (body.submissions.aggregate(n=Max("number"))["n"] or 0) + 1
         now = timezone.now()
         sub = Submission.objects.create(
             body=body, number=number, sha256=sha, size=size, original_name=original_name[:255],
-            rel=upload_rel(body, number, now, original_name), received_at=now, uploaded_by=user)
+            rel=upload_rel(body, number, now, original_name, orgs), received_at=now, uploaded_by=user)
         Body.objects.filter(pk=body.pk).update(uploads=number, last_upload_at=now)
     return sub
 
@@ -74,11 +72,10 @@ def check(sub: Submission) -> Submission:
             Store.release(named)
         if why:
             log.warning("upload %s (%s): import failed: %s", sub.pk, sub.original_name, why)
-    with transaction.atomic():
-        Submission.objects.filter(pk=sub.pk).update(
-            result=result, checked_at=timezone.now(), check_ms=int(1000 * (time.monotonic() - started)),
-            state="" if result is not None else REFUSED, note="" if result is not None else NOT_A_WORKBOOK)
-        refresh(sub.body_id)
+    Submission.objects.filter(pk=sub.pk).update(
+        result=result, checked_at=timezone.now(), check_ms=int(1000 * (time.monotonic() - started)),
+        state="" if result is not None else REFUSED, note="" if result is not None else NOT_A_WORKBOOK)
+    refresh(sub.body_id)
     sub.refresh_from_db()
     return sub
 
@@ -113,32 +110,49 @@ def uploads_of(subs) -> list[library.Upload]:
 
 def refresh(body_id: int) -> None:
     """Write the body's board line and its uploads' states from the library's computation on
-    this body's stored uploads (inside the caller's transaction)."""
-    body = Body.objects.select_for_update().select_related("collection").get(pk=body_id)
-    col = body.collection
-    subs = list(body.submissions.filter(checked_at__isnull=False).select_related("body"))
-    out = library.build(col.year, orgs_of(col), uploads_of(subs),
-                        previous=previous_reports(col, [body.code]) or None,
-                        summary_org=summary_org(col))
-    view = library.body_view(out, body.code)
-    counted = None
+    this body's stored uploads. The computation runs outside any transaction (SQLite has one
+    writer at a time, and other bodies' uploads must not wait for it); the write checks that
+    no upload of the body was checked meanwhile, and computes again if one was."""
+    while True:
+        body = Body.objects.select_related("collection").get(pk=body_id)
+        col = body.collection
+        subs = list(body.submissions.filter(checked_at__isnull=False).select_related("body").order_by("number"))
+        out = library.build(col.year, orgs_of(col), uploads_of(subs), only=body.code,
+                            previous=previous_reports(col, [body.code]) or None, summary_org=summary_org(col))
+        view = library.body_view(out, body.code)
+        rows, counted = _states(subs, out, body.code, view["counted_rel"])
+        with transaction.atomic():
+            Body.objects.select_for_update().filter(pk=body_id).first()
+            now = list(Submission.objects.filter(body_id=body_id, checked_at__isnull=False)
+                       .order_by("number").values_list("pk", flat=True))
+            if now != [s.pk for s in subs]:
+                continue  # another upload of this body was checked meanwhile: compute again
+            for pk, fields in rows:
+                Submission.objects.filter(pk=pk).update(**fields)
+            Body.objects.filter(pk=body_id).update(
+                status=view["status"], errors=view["errors"], warnings=view["warnings"], infos=view["infos"],
+                in_summary=view["in_summary"], counted=counted)
+            Collection.objects.filter(pk=col.pk).update(version=F("version") + 1)
+        return
+
+
+def _states(subs, out, code: str, counted_rel: str):
+    """(submission pk, fields to write) for each checked upload, and the counted one's pk."""
+    rows, counted = [], None
     for s in subs:
-        key = (body.code, s.number)
         if s.result is None:
             continue
-        s.state = out.state.get(key, REFUSED if key in out.notes else "")
-        s.note = out.notes.get(key, "")
-        report = library.report_of(out, s.rel) if key in out.listed else None
+        key = (code, s.number)
+        report = out.reports.get(key)
         c = library.counts(report if report is not None else _unreadable_report(s))
-        s.errors, s.warnings, s.infos = c["error"], c["warning"], c["info"]
-        if view["counted_rel"] and s.rel == view["counted_rel"]:
-            counted = s
-        Submission.objects.filter(pk=s.pk).update(state=s.state, note=s.note, errors=s.errors,
-                                                  warnings=s.warnings, infos=s.infos)
-    Body.objects.filter(pk=body.pk).update(
-        status=view["status"], errors=view["errors"], warnings=view["warnings"], infos=view["infos"],
-        in_summary=view["in_summary"], counted=counted)
-    Collection.objects.filter(pk=col.pk).update(version=F("version") + 1)
+        fields = {"state": out.state.get(key, REFUSED if key in out.notes else ""), "note": out.notes.get(key, ""),
+                  "errors": c["error"], "warnings": c["warning"], "infos": c["info"]}
+        if s.report is None and report is not None:
+            fields["report"] = report
+        if counted_rel and s.rel == counted_rel:
+            counted = s.pk
+        rows.append((s.pk, fields))
+    return rows, counted
 
 
 def _unreadable_report(s: Submission) -> dict:

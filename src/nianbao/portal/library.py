@@ -201,14 +201,17 @@ class Outcome:
     state: dict[tuple[str, int], str]  # (code, number) -> its state on the board (Chinese)
     notes: dict[tuple[str, int], str]  # (code, number) -> why not counted
     listed: set[tuple[str, int]]  # (code, number) of the uploads in the export's inbox
+    reports: dict = field(default_factory=dict)  # (code, number) -> its report as classified (roster name, cross-year)
 
 
 def build(year: int, orgs: list[dict], uploads: list[Upload], *, previous: dict | None = None,
-          roster_findings=(), summary_org: dict | None = None) -> Outcome:
+          roster_findings=(), summary_org: dict | None = None, only: str | None = None) -> Outcome:
     """The collection of the stored uploads, with the portal's choice (the latest upload of a
     body that can be read counts), through ``collect.assemble`` — the code ``nianbao collect``
     runs on an inbox. Uploads are taken in the order collect reads the export's inbox (sorted
-    paths), so the board lists them as collect does."""
+    paths), so the board lists them as collect does. ``only`` (a body's code): classify against
+    the whole roster but assemble that body alone — its line of the board, at the cost of one
+    body instead of the county's (its folder names it alone: :func:`folder_for`)."""
     uploads = sorted(uploads, key=lambda u: PurePosixPath(u.rel).parts)
     entries = _classified(uploads, orgs, year)
     by_id = {id(e): u for e, u in zip(entries, uploads)}
@@ -232,13 +235,25 @@ def build(year: int, orgs: list[dict], uploads: list[Upload], *, previous: dict 
             kept.append(e)
             if e.state != UNREADABLE:
                 per_body.setdefault(code, []).append(e)
-    col = _collect.assemble(year, orgs, kept, per_body, order=_order(by_id), previous=previous,
+    board_orgs = orgs if only is None else [o for o in orgs if o["code"] == only]
+    col = _collect.assemble(year, board_orgs, kept, per_body, order=_order(by_id), previous=previous,
                             roster_findings=roster_findings, summary_org=summary_org)
-    states = {}
+    states, reports = {}, {}
     for e, u in zip(entries, uploads):
-        if (u.code, u.number) in listed:
-            states[(u.code, u.number)] = STATE_ZH.get(e.state, e.state)
-    return Outcome(col, states, notes, listed)
+        key = (u.code, u.number)
+        if key in listed:
+            states[key] = STATE_ZH.get(e.state, e.state)
+        if e.report is not None:
+            reports[key] = e.report
+    return Outcome(col, states, notes, listed, reports)
+
+
+def folder_for(org: dict, orgs: list[dict]) -> str:
+    """A body's folder in the exported inbox: ``<code>_<name>``, which ``nianbao collect`` reads
+    to attribute a file it cannot open to this body — or the code alone when the name would
+    also name another body."""
+    folder = f"{org['code']}_{org['name']}"
+    return folder if _collect.names_in(folder, orgs) == [org["code"]] else org["code"]
 
 
 def body_view(outcome: Outcome, code: str) -> dict:

@@ -94,6 +94,7 @@ class Submission(models.Model):
     checked_at = models.DateTimeField(null=True)
     check_ms = models.PositiveIntegerField(null=True)
     result = models.JSONField(null=True)  # library.import_file's result
+    report = models.JSONField(null=True)  # the report as the board has it (roster name, cross-year rules)
     # what became of it (written with the board line)
     state = models.CharField(max_length=20, blank=True)  # 已采用 / 已被替代 / … / 未采用
     note = models.TextField(blank=True)  # why it does not count

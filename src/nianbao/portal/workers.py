@@ -35,6 +35,7 @@ def _serve(conn, memory_limit: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     from . import library
 
+    conn.send(("ready", None))  # the time limit counts from here, not from Python's start
     while True:
         try:
             path = conn.recv()
@@ -62,6 +63,12 @@ class _Worker:
                                    name="nianbao-import")
         self.process.start()
         child.close()
+        self.ready = False
+
+    def wait_ready(self, timeout: float = 120) -> bool:
+        if not self.ready and self.conn.poll(timeout):
+            self.ready = self.conn.recv()[0] == "ready"
+        return self.ready
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -114,6 +121,8 @@ class ImportPool:
             return None, "busy"
         started = time.monotonic()
         try:
+            if not w.wait_ready():
+                raise EOFError("the worker did not start")
             w.conn.send(path)
             if not w.conn.poll(self.time_limit):
                 log.warning("import of %s took over %.0f s: worker killed", path, self.time_limit)

@@ -29,18 +29,9 @@ def _findings(sub: Submission) -> list[dict]:
 
 def _report(sub: Submission) -> dict | None:
     """The upload's report as the board has it (roster name, cross-year rules), or None."""
-    if sub.result is None or sub.result.get("report") is None:
+    if sub.result is None:
         return None
-    out = _outcome_of_body(sub.body)
-    return library.report_of(out, sub.rel) or sub.result["report"]
-
-
-def _outcome_of_body(body):
-    col = body.collection
-    subs = list(body.submissions.filter(checked_at__isnull=False).select_related("body"))
-    return library.build(col.year, intake.orgs_of(col), intake.uploads_of(subs),
-                         previous=intake.previous_reports(col, [body.code]) or None,
-                         summary_org=intake.summary_org(col))
+    return sub.report if sub.report is not None else sub.result.get("report")
 
 
 def upload_context(sub: Submission) -> dict:
