@@ -72,6 +72,20 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_s(pids) -> float:
+    """CPU seconds (user + system) used so far by these processes."""
+    import os
+
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError):
+            pass
+    return total / tick
+
+
 def children(pid: int) -> list[int]:
     try:
         return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -150,13 +164,16 @@ def run(a, portal, books: list[bytes]) -> None:
             times.append(dt)
             errors += not ok
 
-    t = time.perf_counter()
+    t, cpu0 = time.perf_counter(), cpu_s([server, *children(server)])
     with ThreadPoolExecutor(a.concurrency) as pool:
         list(pool.map(first, range(a.bodies)))
     wall = time.perf_counter() - t
+    cpu = cpu_s([server, *children(server)]) - cpu0
     print(f"\n{a.bodies} bodies uploading one workbook each, {a.concurrency} at a time (POST → findings page):")
     print(f"  p50 {1000 * statistics.median(times):.0f} ms   p95 {1000 * pct(times, 95):.0f} ms   "
           f"max {1000 * max(times):.0f} ms   errors {errors}   ({a.bodies / wall:.1f} uploads/s, {wall:.1f} s)")
+    print(f"  server CPU (server + import workers): {1000 * cpu / a.bodies:.0f} ms an upload; "
+          f"load average {Path('/proc/loadavg').read_text().split()[0]} (other work on the machine slows every figure)")
 
     # 2. more uploads, memory sampled
     done, samples = a.bodies, []
@@ -179,9 +196,7 @@ def run(a, portal, books: list[bytes]) -> None:
         print(f"  after {n:5d} uploads: {main:6.0f} MB / {worker:4.0f} MB")
     print(f"  errors in all uploads: {errors}")
 
-    # 3. the county's board
-    for i in range(a.bodies, a.board):  # every body has submitted by now when uploads >= board
-        pass
+    # 3. the county's board (every body has submitted when --uploads >= --board)
     county.get("/county/")
     render = []
     for _ in range(a.renders):

@@ -134,9 +134,9 @@ def add_body(col: Collection, code: str, name: str, kind: str) -> tuple[Body, st
             raise CannotDo(f"单位代码“{org['code']}”已在名册中")
         position = (col.bodies.aggregate(n=Max("position"))["n"] or 0) + 1
         body = Body.objects.create(collection=col, position=position, added_late=True, **org)
-        from .intake import orgs_of
-
-        col.roster_sha256 = store().put(library.roster_csv(orgs_of(col)))
+        orgs = [{"code": c, "name": n, "kind": k}
+                for c, n, k in col.bodies.order_by("position").values_list("code", "name", "kind")]
+        col.roster_sha256 = store().put(library.roster_csv(orgs))
         col.save(update_fields=["roster_sha256"])
         Collection.objects.filter(pk=col.pk).update(version=F("version") + 1)
         return body, issue_code(body)

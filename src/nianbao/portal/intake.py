@@ -98,9 +98,18 @@ def previous_reports(col: Collection, codes=None) -> dict[str, dict]:
     return {r.code: json.loads(store().read(r.sha256)) for r in rows}
 
 
+_orgs: dict = {}
+
+
 def orgs_of(col: Collection) -> list[dict]:
-    return [{"code": c, "name": n, "kind": k}
-            for c, n, k in col.bodies.order_by("position").values_list("code", "name", "kind")]
+    """The collection's bodies as the library's roster rows. Kept per roster version (the
+    portal's roster changes only when a body is added): read twice for every upload."""
+    key = (col.pk, col.roster_sha256)
+    if key not in _orgs:
+        _orgs.clear()
+        _orgs[key] = [{"code": c, "name": n, "kind": k}
+                      for c, n, k in col.bodies.order_by("position").values_list("code", "name", "kind")]
+    return _orgs[key]
 
 
 def uploads_of(subs) -> list[library.Upload]:

@@ -253,7 +253,11 @@ def folder_for(org: dict, orgs: list[dict]) -> str:
     to attribute a file it cannot open to this body — or the code alone when the name would
     also name another body."""
     folder = f"{org['code']}_{org['name']}"
-    return folder if _collect.names_in(folder, orgs) == [org["code"]] else org["code"]
+    # only bodies whose code or name occurs in it can be named by it (names_in compiles a pattern
+    # per body: a county's thousand would cost a third of a second an upload)
+    flat = "".join(folder.split())
+    near = [o for o in orgs if any(v and "".join(v.split()) in flat for v in (o["code"], o["name"]))]
+    return folder if _collect.names_in(folder, near) == [org["code"]] else org["code"]
 
 
 def body_view(outcome: Outcome, code: str) -> dict:
