@@ -142,7 +142,7 @@ app = typer.Typer(
 )
 
 # Each module registers its commands on ``app`` when imported.
-COMMAND_MODULES = ("spec_cmds", "template_cmds", "import_cmds", "collect_cmds", "publish_cmds")
+COMMAND_MODULES = ("spec_cmds", "template_cmds", "import_cmds", "collect_cmds", "publish_cmds", "serve_cmds")
 
 for _name in COMMAND_MODULES:
     try:

@@ -1,0 +1,108 @@
+"""Starting the portal: settings from the data folder, migrations, the admin code on first
+start, the import workers, the check of uploads left unchecked, then waitress (a production
+WSGI server that also runs on Windows)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+THREADS = 8
+
+
+class CannotStart(Exception):
+    """The portal cannot start; the message says why in Chinese."""
+
+
+def setup(data: Path, database: str = "") -> None:
+    """Configure Django for the data folder (and database) and bring the database up to date."""
+    data = Path(data).resolve()
+    try:
+        data.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CannotStart(f"无法建立数据文件夹 {data}（{exc.strerror or exc}）") from None
+    os.environ["NIANBAO_PORTAL_DATA"] = str(data)
+    os.environ["NIANBAO_PORTAL_DATABASE"] = database or ""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "nianbao.portal.settings"
+    import django
+    from django.core.management import call_command
+    from django.db.utils import OperationalError
+
+    from .config import BadDatabase
+
+    try:
+        django.setup()
+        call_command("migrate", verbosity=0, interactive=False)
+    except BadDatabase as exc:
+        raise CannotStart(str(exc)) from None
+    except OperationalError as exc:
+        raise CannotStart(f"无法连接数据库：{str(exc).strip().splitlines()[0]}") from None
+    from .store import Store
+    from django.conf import settings
+
+    Store(settings.DATA).setup()
+
+
+def new_admin_code() -> str:
+    from .county import set_admin_code
+
+    return set_admin_code()
+
+
+def export(folder: Path, year: int | None = None) -> tuple[str, int]:
+    """Write the current (or ``year``'s) collection's export into ``folder``."""
+    from .downloads import write_export
+    from .models import Collection
+
+    col = (Collection.objects.filter(year=year) if year else Collection.objects.order_by("-year")).first()
+    if col is None:
+        raise CannotStart("平台中还没有建立收集" if year is None else f"平台中没有{year}年度的收集")
+    return f"{col.county_name}{col.year}年度", write_export(col, folder)
+
+
+def run(host: str, port: int, *, threads: int = THREADS, workers: int = 2, say=print) -> None:
+    """Serve until stopped (Ctrl+C or SIGTERM)."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from waitress import create_server
+
+    from . import intake
+    from . import workers as pool
+    from .county import has_admin, set_admin_code
+    from .wsgi import application
+
+    first = not has_admin()
+    code = set_admin_code() if first else None
+    call_command("clearsessions", verbosity=0)
+    pool.start(workers)
+    try:
+        n = intake.recover()
+        if n:
+            say(f"已检查上次停止时尚未检查的{n}份上传。")
+        try:
+            server = create_server(application, host=host, port=port, threads=threads, ident="nianbao",
+                                   max_request_body_size=settings.MAX_UPLOAD + 2**20,
+                                   clear_untrusted_proxy_headers=True)
+        except OSError as exc:
+            raise CannotStart(f"无法在 {host}:{port} 上启动（{exc.strerror or exc}）；端口可能已被占用，可用 --port 换一个") from None
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        say(f"年报报送平台已启动：http://{shown}:{server.effective_port}/")
+        say(f"数据文件夹：{settings.DATA}（备份时复制整个文件夹即可）")
+        if code:
+            say(f"县政务公开办管理码（只显示这一次，请抄下保存）：{code}")
+            say("忘记管理码时运行：nianbao serve --data 数据文件夹 --new-admin-code")
+        say("按 Ctrl+C 停止。")
+        sys.stdout.flush()
+        if hasattr(signal, "SIGTERM"):
+            signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.close()
+    finally:
+        pool.stop()
+    say("平台已停止。")

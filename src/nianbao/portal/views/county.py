@@ -1,0 +1,265 @@
+"""The county office's pages: create the collection, the live board, a body's page, access
+codes, late bodies, accept / reopen, and the downloads."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from .. import county, downloads, intake, library
+from ..models import Body, Collection, Submission
+from .body import report_page, upload_context, _report
+from .common import XLSX, ZIP, county_required, file_response, page, refuse
+
+STATUS_CLASS = {library.PASSED: "passed", library.WARNINGS: "warnings", library.ERRORS: "errors",
+                library.MISSING: "missing"}
+
+
+def _current_or_none():
+    return county.current()
+
+
+@county_required
+def home(request):
+    col = _current_or_none()
+    if col is None:
+        return page(request, "county_new.html", {"kinds": library.body_kinds()})
+    return board(request, col)
+
+
+BOARD_FIELDS = ("pk", "position", "code", "name", "kind", "added_late", "status", "errors", "warnings", "infos",
+                "uploads", "last_upload_at", "in_summary", "accepted_id", "reopened_at")
+
+
+def board(request, col: Collection):
+    want = request.GET.get("status") or ""
+    # one row per body, without the uploads' reports (the board line is on the body's row)
+    bodies = col.bodies.order_by("position").values(*BOARD_FIELDS)
+    counts = dict(col.bodies.values_list("status").annotate(n=Count("id")))
+    total = sum(counts.values())
+    summed = col.bodies.filter(in_summary=True).count()
+    rows = [b for b in bodies if not want or b["status"] == want]
+    return page(request, "county_board.html", {
+        "collection": col, "rows_html": board_rows(rows), "want": want, "total": total,
+        "counts": [(s, counts.get(s, 0), STATUS_CLASS[s]) for s in library.STATUSES],
+        "submitted": total - counts.get(library.MISSING, 0), "summed": summed,
+        "status_class": STATUS_CLASS,
+    })
+
+
+def board_rows(rows) -> str:
+    """The board's rows as HTML, every value escaped. Made here rather than in the template
+    language, which takes about a millisecond a row: a county of a thousand bodies must get its
+    board in well under a second (docs/portal.md, speed)."""
+    from django.utils import timezone
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    out = []
+    e = escape
+    for b in rows:
+        sent = b["uploads"] > 0
+        when = timezone.localtime(b["last_upload_at"]).strftime("%-m月%-d日 %H:%M") if b["last_upload_at"] else "—"
+        late = '<span class="tag">补充</span>' if b["added_late"] else ""
+        decided = "已确认" if b["accepted_id"] else "已退回" if b["reopened_at"] else ""
+        summed = "是" if b["in_summary"] else "否" if sent else ""
+        counts = "".join(f"<td>{b[k] if sent else ''}</td>" for k in ("errors", "warnings", "infos"))
+        status = e(b["status"])
+        out.append(f'<tr class="row-{status}"><td>{b["position"]}</td><td>{e(b["code"])}</td>'
+                   f'<td>{e(b["name"])}{late}</td><td>{e(b["kind"])}</td>'
+                   f'<td class="st st-{status}">{status}</td>{counts}<td>{when}</td>'
+                   f'<td>{b["uploads"]}</td><td>{summed}</td><td>{decided}</td>'
+                   f'<td><a href="/county/bodies/{b["pk"]}/">查看</a></td></tr>')
+    if not out:
+        out.append('<tr><td colspan="13">没有这种状态的单位。</td></tr>')
+    return mark_safe("\n".join(out))
+
+
+@county_required
+def board_version(request):
+    col = _current_or_none()
+    return JsonResponse({"version": col.version if col else 0})
+
+
+@county_required
+@require_POST
+def create(request):
+    if _current_or_none() is not None and request.POST.get("year") and \
+            Collection.objects.filter(year=request.POST.get("year")).exists():
+        return refuse(request, "该年度的收集已经建立。", 409, "/county/")
+    try:
+        year = int(request.POST.get("year") or 0)
+    except ValueError:
+        year = 0
+    roster = request.FILES.get("roster")
+    problem = "" if 2000 < year < 2100 else "请填写正确的报告年度（如 2026）。"
+    if not problem and roster is None:
+        problem = "请选择名册文件（CSV 或 Excel）。"
+    if problem:
+        return page(request, "county_new.html", {"error": problem, "kinds": library.body_kinds()}, status=400)
+    try:
+        created = county.create(year, request.POST.get("county_name") or "", request.POST.get("county_code") or "",
+                                roster, request.FILES.getlist("previous"))
+    except county.CannotDo as exc:
+        return page(request, "county_new.html", {"error": str(exc), "kinds": library.body_kinds()}, status=400)
+    return codes_page(request, created.collection, created.codes, created.roster_notes, created.previous_notes,
+                      first=True)
+
+
+def codes_page(request, col, issued, roster_notes=(), previous_notes=(), first=False):
+    base = request.build_absolute_uri("/login/")
+    slips = [{"body": b, "code": c, "link": f"{base}#{b.code}/{c}"} for b, c in issued]
+    return page(request, "county_codes.html", {"collection": col, "slips": slips, "first": first,
+                                               "roster_notes": roster_notes, "previous_notes": previous_notes,
+                                               "login_url": base})
+
+
+@county_required
+@require_POST
+def codes_all(request):
+    col = _current_or_none()
+    if col is None:
+        raise Http404
+    return codes_page(request, col, county.issue_all(col))
+
+
+def _body(pk: int) -> Body:
+    body = Body.objects.filter(pk=pk).select_related("collection", "counted", "accepted", "user").first()
+    if body is None:
+        raise Http404
+    return body
+
+
+@county_required
+def body_detail(request, pk: int):
+    body = _body(pk)
+    history = list(county.submissions_of(body))
+    return page(request, "county_body.html", {
+        "body": body, "collection": body.collection, "history": history,
+        "counted": upload_context(body.counted) if body.counted else None,
+        "status_class": STATUS_CLASS, "has_code": bool(body.user and body.user.has_usable_password()),
+    })
+
+
+@county_required
+@require_POST
+def body_new_code(request, pk: int):
+    body = _body(pk)
+    return codes_page(request, body.collection, [(body, county.issue_code(body))])
+
+
+@county_required
+@require_POST
+def body_revoke(request, pk: int):
+    county.revoke(_body(pk))
+    return redirect(f"/county/bodies/{pk}/")
+
+
+@county_required
+@require_POST
+def body_accept(request, pk: int):
+    try:
+        county.accept(_body(pk))
+    except county.CannotDo as exc:
+        return refuse(request, str(exc), 409, f"/county/bodies/{pk}/")
+    return redirect(f"/county/bodies/{pk}/")
+
+
+@county_required
+@require_POST
+def body_reopen(request, pk: int):
+    county.reopen(_body(pk), request.POST.get("note") or "")
+    return redirect(f"/county/bodies/{pk}/")
+
+
+@county_required
+def body_add(request):
+    col = _current_or_none()
+    if col is None:
+        raise Http404
+    context = {"collection": col, "kinds": library.body_kinds(), "form": {}}
+    if request.method == "POST":
+        form = {k: (request.POST.get(k) or "").strip() for k in ("code", "name", "kind")}
+        try:
+            body, code = county.add_body(col, form["code"], form["name"], form["kind"])
+        except county.CannotDo as exc:
+            return page(request, "county_add.html", {**context, "form": form, "error": str(exc)}, status=400)
+        return codes_page(request, col, [(body, code)])
+    return page(request, "county_add.html", context)
+
+
+def _sub(pk: int) -> Submission:
+    sub = Submission.objects.filter(pk=pk).select_related("body", "body__collection").first()
+    if sub is None:
+        raise Http404
+    return sub
+
+
+@county_required
+def upload_detail(request, pk: int):
+    sub = _sub(pk)
+    return page(request, "county_upload.html", {"body": sub.body, "collection": sub.body.collection,
+                                                **upload_context(sub)})
+
+
+@county_required
+def upload_file(request, pk: int):
+    sub = _sub(pk)
+    return file_response(intake.store().read(sub.sha256), downloads.stored_name(sub), "application/octet-stream")
+
+
+@county_required
+def body_preview(request, pk: int):
+    body = _body(pk)
+    report = _report(body.counted) if body.counted else None
+    if report is None:
+        raise Http404
+    return report_page(library.render(report, "html"))
+
+
+@county_required
+def body_feedback(request, pk: int):
+    body = _body(pk)
+    name = f"反馈/{body.code}_{body.name}.xlsx"
+    data = downloads.collect_files(body.collection).get(name)
+    if data is None:
+        return refuse(request, "该单位还没有提交，没有反馈表。", 404, f"/county/bodies/{pk}/")
+    return file_response(data, name.split("/", 1)[1], XLSX)
+
+
+DOWNLOADS = {
+    "status.xlsx": ("status.xlsx", XLSX), "status.csv": ("status.csv", "text/csv; charset=utf-8"),
+    "summary.xlsx": ("summary.xlsx", XLSX), "summary.json": ("summary.json", "application/json"),
+    "export.sqlite": ("export.sqlite", "application/vnd.sqlite3"),
+    "export.csv": ("export.csv", "text/csv; charset=utf-8"),
+    "export.findings.csv": ("export.findings.csv", "text/csv; charset=utf-8"),
+}
+
+
+@county_required
+def download(request, name: str):
+    col = _current_or_none()
+    if col is None:
+        raise Http404
+    prefix = f"{col.county_name}{col.year}年度_"
+    if name in DOWNLOADS:
+        rel, ctype = DOWNLOADS[name]
+        return file_response(downloads.collect_files(col)[rel], prefix + name, ctype)
+    if name == "feedback.zip":
+        return file_response(downloads.feedback_zip(downloads.collect_files(col)), prefix + "反馈.zip", ZIP)
+    if name == "templates.zip":
+        return file_response(downloads.templates_zip(col), prefix + "模板.zip", ZIP)
+    if name == "files.zip":
+        return file_response(downloads.export_zip(col), prefix + "全部上传文件.zip", ZIP)
+    raise Http404
+
+
+@county_required
+def downloads_page(request):
+    col = _current_or_none()
+    if col is None:
+        raise Http404
+    return page(request, "county_downloads.html", {"collection": col, "command": downloads.collect_command(col)})
+
