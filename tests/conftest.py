@@ -6,12 +6,7 @@ use are all copies inside it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED_TXT = ROOT / "samples" / "zhongcun-2022-published.txt"
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import zipkit as zk
-from conftest import ROOT
+from helpers import ROOT
 
 NIANBAO = str(Path(sys.executable).with_name("nianbao"))
 HOSTILE = "_x001B_[2J_x001B_[31m红[/]_x0007__x202E_"

@@ -36,7 +36,7 @@ def test_plain_nianbao_shows_the_help():
 def test_merge_to_a_workbook_of_a_year_outside_the_format_says_why(tmp_path):
     import json
 
-    from conftest import ROOT
+    from helpers import ROOT
 
     report = json.loads((ROOT / "samples" / "zhongcun-2022.json").read_text("utf-8"))
     report["year"] = 2019  # gb2021 applies from report year 2021
@@ -81,7 +81,7 @@ def test_next_year_is_still_accepted(tmp_path):
 def test_a_closed_pipe_ends_quietly(args):
     """`nianbao codes | head -2`: the reader has gone before anything is written. No error text,
     and 141 (128 + SIGPIPE) as the shell reports for any program a closed pipe stops."""
-    from conftest import ROOT
+    from helpers import ROOT
 
     proc = subprocess.Popen([NIANBAO, *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     proc.stdout.close()
@@ -92,7 +92,7 @@ def test_a_closed_pipe_ends_quietly(args):
 def test_a_closed_pipe_after_some_output_ends_quietly():
     """As a shell runs `nianbao check samples/inbox | head -2` (several files, the pipe closes
     after the first lines)."""
-    from conftest import ROOT
+    from helpers import ROOT
 
     run = subprocess.run(f"set -o pipefail; {NIANBAO} check samples/inbox | head -2", shell=True,
                          executable="/bin/bash", cwd=ROOT, capture_output=True, text=True, timeout=120)

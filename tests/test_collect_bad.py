@@ -156,7 +156,7 @@ def test_board_is_readable_at_a_glance(tmp_path):
 def test_an_inbox_of_another_year_is_said_plainly_and_exits_1(tmp_path):
     """`--year 2025` on January's inbox of 2026 reports: not 13 bodies 未提交 and exit 0, but one
     sentence naming the year the files are for (printed, and first on the board)."""
-    from conftest import ROOT
+    from helpers import ROOT
 
     samples = ROOT / "samples"
     says = "收件文件夹中没有2025年度的报告：收到的13份报告都是2026年度的。请检查 --year 是否写错（例如 --year 2026）。"

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 
 BENCHMARKS = sorted((ROOT / "benchmarks").glob("bench_*.py"))
 

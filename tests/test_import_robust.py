@@ -7,7 +7,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from conftest import ROOT
+from helpers import ROOT
 from nianbao import importer
 
 SEED = ROOT / "samples" / "zhongcun-2022.xlsx"

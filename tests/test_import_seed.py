@@ -13,7 +13,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from conftest import SEED_TXT  # noqa: E402
+from helpers import SEED_TXT  # noqa: E402
 from test_import_kit import FMT, ZC, imp, zeros  # noqa: E402
 
 from nianbao.report import dumps  # noqa: E402

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 from nianbao.files import CannotWrite, atomic_write_bytes, os_reason
 
 NIANBAO = str(Path(sys.executable).with_name("nianbao"))

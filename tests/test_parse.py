@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SEED_TXT
+from helpers import SEED_TXT
 from test_render import FILES, SAMPLE_JSON, make_report
 from typer.testing import CliRunner
 

@@ -22,7 +22,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT
+from helpers import ROOT
 from lo import SOFFICE, convert
 from nianbao.workbook_print import MIN_FONT_PT
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 from nianbao.lint import lint
 
 OFFICIAL = {"gb2021": ROOT / "docs" / "official" / "guobangongkaibanhan-2021-30_format.txt",

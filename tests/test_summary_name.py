@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT
+from helpers import ROOT
 from nianbao.cli import app
 from nianbao.layout import layout_for
 

@@ -112,7 +112,7 @@ def _parse_one_file(file: Path, out: Optional[Path], explain: bool, year, org: d
     except NotAReport as exc:
         fail(f"{file.name}：{exc}")
     except OSError as exc:
-        fail(f"无法读取 {file}（{exc.strerror or type(exc).__name__}）")
+        fail(f"无法读取 {file}：{os_reason(exc, '读取')}")
     if out is None:
         sys.stdout.write(dumps(report))
     else:
