@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -412,7 +411,9 @@ def import_many(paths, *, jobs: int = 0, **kw) -> Iterator[ImportResult]:
         return
     size = max(1, min(CHUNK, len(paths) // (2 * workers)))
     chunks = iter([paths[i:i + size] for i in range(0, len(paths), size)])
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    from .workers import pool as make_pool
+
+    with make_pool(workers) as pool:
         window: deque = deque()
         for chunk in chunks:
             window.append(pool.submit(_chunk, (chunk, kw)))
