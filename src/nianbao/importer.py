@@ -152,7 +152,12 @@ def read_file(path: Path) -> tuple[bytes, float]:
         if st.st_size > reader.MAX_FILE:
             raise reader.ReadError(reader.TOO_LARGE(what=f"文件大于 {reader.MAX_FILE // 2**20} MB",
                                                     what_en="file too large"))
-        data = fh.read(reader.MAX_FILE + 1)
+        data = fh.read(st.st_size + 1)  # (asking for MAX_FILE would allocate it)
+        while st.st_size < len(data) <= reader.MAX_FILE:  # grown since: the rest, within bounds
+            more = fh.read(2**20)
+            if not more:
+                break
+            data += more
     if len(data) > reader.MAX_FILE:  # grew while being read
         raise reader.ReadError(reader.TOO_LARGE(what=f"文件大于 {reader.MAX_FILE // 2**20} MB",
                                                 what_en="file too large"))
