@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 import zipkit as zk
-from conftest import ROOT
+
+ROOT = Path(__file__).resolve().parents[1]  # (tests/portal has a conftest of its own)
 
 NIANBAO = str(Path(sys.executable).with_name("nianbao"))
 HOSTILE = "_x001B_[2J_x001B_[31m红[/]_x0007__x202E_"

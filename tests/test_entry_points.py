@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-
+ROOT = Path(__file__).resolve().parents[1]  # (tests/portal has a conftest of its own)
 BENCHMARKS = sorted((ROOT / "benchmarks").glob("bench_*.py"))
 
 

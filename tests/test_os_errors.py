@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from nianbao.files import CannotWrite, atomic_write_bytes, os_reason
+
+ROOT = Path(__file__).resolve().parents[1]  # (tests/portal has a conftest of its own)
 
 NIANBAO = str(Path(sys.executable).with_name("nianbao"))
 INBOX, ROSTER = ROOT / "samples" / "inbox", ROOT / "samples" / "roster.csv"
