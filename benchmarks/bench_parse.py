@@ -9,7 +9,7 @@ printed by headless Chromium when it is installed; each PDF file a copy under it
 from random reports whose tables keep their identities, then runs ``nianbao parse DIR -o OUT
 --board OUT -j JOBS`` in a fresh process, and the same with ``-j 1``. Prints files/s, the
 share of values read, and the peak resident memory of the run (the largest process).
-``--n 12`` is the tiny size CI runs so the benchmark cannot rot.
+``--tiny`` (12 files in a temporary folder) is the size CI runs so the benchmark cannot rot.
 """
 
 from __future__ import annotations
@@ -96,7 +96,14 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--dir", type=Path, default=Path("/tmp/nianbao-bench-parse"))
+    ap.add_argument("--tiny", action="store_true", help="12 files in a temporary folder (what CI runs)")
     args = ap.parse_args()
+    if args.tiny:
+        import atexit
+        import tempfile
+
+        args.n, args.dir = 12, Path(tempfile.mkdtemp(prefix="nb-bench-parse-"))
+        atexit.register(shutil.rmtree, args.dir, True)
     shutil.rmtree(args.dir, ignore_errors=True)
     t0 = time.perf_counter()
     kinds = make_files(args.dir / "files", args.n)

@@ -149,4 +149,4 @@ def test_opendocument_and_other_zips(tmp_path):
 
 def test_missing_file_and_folder(tmp_path):
     _only(import_workbook(tmp_path / "nope.xlsx"), "FILE_CANNOT_OPEN")
-    _only(import_workbook(tmp_path), "FILE_CANNOT_OPEN")
+    _only(import_workbook(tmp_path), "FILE_NOT_REGULAR", "文件夹")  # said as what it is

@@ -3,16 +3,19 @@
 OUT/status.xlsx, OUT/status.csv, OUT/summary.json, OUT/summary.xlsx, OUT/反馈/<code>_<name>.xlsx
 and OUT/reports/<code>.json (each body's used report, which ``nianbao template --previous OUT/``
 reads next year). Files in 反馈/ and reports/ that this run did not produce (a body whose file
-left the inbox) are removed, so OUT always describes the inbox as it is now.
+left the inbox) are not carried over, so OUT always describes the inbox as it is now.
+
+OUT is replaced whole (:mod:`nianbao.outdir`): locked against a second run, built beside the
+old one, swapped in at once, so a kill at any moment leaves one run's OUT, never a mix.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from . import workers
 from .collect import Collection
 from .feedback import feedback_xlsx, file_name
 from .report import dumps
@@ -34,15 +37,22 @@ def outputs(col: Collection, jobs: int | None = None) -> dict[str, bytes]:
 
 
 def write_outputs(col: Collection, out: Path, jobs: int | None = None) -> list[str]:
-    """Write every output into ``out`` (each file atomically, only when its bytes change) and
-    remove stale per-body files; returns the relative paths written or kept."""
+    """Replace ``out`` with every output of ``col`` (:mod:`nianbao.outdir`: locked, built
+    beside, swapped in whole; a file whose bytes did not change keeps its time); returns the
+    relative paths written. Raises files.CannotWrite (outdir.Busy when another run holds OUT)."""
+    from . import outdir
+
     out = Path(out)
-    names = sorted(_produce(col, out, jobs))
-    kept = set(names)
-    for folder, pattern in ((FEEDBACK_DIR, "*.xlsx"), (REPORTS_DIR, "*.json")):
-        for stale in (out / folder).glob(pattern):
-            if f"{folder}/{stale.name}" not in kept:
-                stale.unlink()
+    with outdir.locked(out):
+        outdir.recover(out)
+        new = outdir.building(out)
+        try:
+            names = sorted(_produce(col, (new, out), jobs))
+            outdir.carry_over(out, new, set(names))
+        except BaseException:
+            outdir._remove(new)
+            raise
+        outdir.swap_in(new, out)
     return names
 
 
@@ -51,8 +61,8 @@ _SHARED: Collection | None = None
 _CHUNK = 100
 
 
-def _produce(col: Collection, out: Path | None, jobs: int | None) -> dict:
-    """Make (and, with ``out``, write) every file. The workbooks are made in ``jobs`` forked
+def _produce(col: Collection, out: tuple[Path, Path] | None, jobs: int | None) -> dict:
+    """Make (and, with ``out`` = (new folder, old OUT), write) every file. The workbooks are made in ``jobs`` forked
     processes when there are many bodies: each worker reads the collection inherited at fork,
     so nothing large is pickled, and writes its own files; the main process meanwhile makes
     the board and the JSONs. The bytes are the same either way."""
@@ -67,7 +77,7 @@ def _produce(col: Collection, out: Path | None, jobs: int | None) -> dict:
     _SHARED = col
     try:
         ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=ctx) as pool:
+        with workers.pool(min(jobs, len(tasks)), mp_context=ctx) as pool:
             futures = [pool.submit(_task, t, out) for t in tasks]
             files = _main_files(col, out)
             for f in futures:
@@ -105,15 +115,21 @@ def _make(col: Collection, task, out: Path | None) -> dict:
     return _store(files, out)
 
 
-def _store(files: dict[str, bytes], out: Path | None) -> dict:
-    """With ``out``: write the files that changed and return their names only (so no bytes
-    travel back from a worker); without: return the bytes."""
+def _store(files: dict[str, bytes], out: tuple[Path, Path] | None) -> dict:
+    """With ``out`` = (new folder, old OUT): write the files into the new folder, a file the
+    old OUT has with the same bytes keeping that one's time, and return their names only (so
+    no bytes travel back from a worker); without: return the bytes."""
     if out is None:
         return files
     from .files import atomic_write_bytes
 
+    new, old = out
     for rel, data in files.items():
-        path = out / rel
-        if not path.exists() or path.read_bytes() != data:
-            atomic_write_bytes(path, data)
+        atomic_write_bytes(new / rel, data)
+        try:
+            st = os.stat(old / rel)
+            if st.st_size == len(data) and (old / rel).read_bytes() == data:
+                os.utime(new / rel, ns=(st.st_atime_ns, st.st_mtime_ns))
+        except OSError:  # not in the old OUT (or unreadable): a new file
+            pass
     return dict.fromkeys(files)

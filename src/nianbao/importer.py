@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -153,7 +152,12 @@ def read_file(path: Path) -> tuple[bytes, float]:
         if st.st_size > reader.MAX_FILE:
             raise reader.ReadError(reader.TOO_LARGE(what=f"文件大于 {reader.MAX_FILE // 2**20} MB",
                                                     what_en="file too large"))
-        data = fh.read(reader.MAX_FILE + 1)
+        data = fh.read(st.st_size + 1)  # (asking for MAX_FILE would allocate it)
+        while st.st_size < len(data) <= reader.MAX_FILE:  # grown since: the rest, within bounds
+            more = fh.read(2**20)
+            if not more:
+                break
+            data += more
     if len(data) > reader.MAX_FILE:  # grew while being read
         raise reader.ReadError(reader.TOO_LARGE(what=f"文件大于 {reader.MAX_FILE // 2**20} MB",
                                                 what_en="file too large"))
@@ -412,7 +416,9 @@ def import_many(paths, *, jobs: int = 0, **kw) -> Iterator[ImportResult]:
         return
     size = max(1, min(CHUNK, len(paths) // (2 * workers)))
     chunks = iter([paths[i:i + size] for i in range(0, len(paths), size)])
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    from .workers import pool as make_pool
+
+    with make_pool(workers) as pool:
         window: deque = deque()
         for chunk in chunks:
             window.append(pool.submit(_chunk, (chunk, kw)))

@@ -188,10 +188,10 @@ def write_templates(orgs, outdir, *, year: int, fmt_id: str = "gb2021",
         for job in jobs:
             yield Path(_write_job(job))
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from .workers import pool as make_pool
 
     _base(fmt_id, year)  # built once here; forked workers inherit it
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+    with make_pool(min(workers, len(jobs))) as pool:
         for p in pool.map(_write_job, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
             yield Path(p)
 
