@@ -32,7 +32,8 @@ from decimal import Decimal
 from ..findings import code
 
 MAX_CANDIDATES = 20000  # cuts of one row that fit its identities; more and the row is left unread
-MAX_COMBINATIONS = 20000  # joint choices of the open rows checked against the column identities
+MAX_COMBINATIONS = 20000
+FEW = 6  # up to this many cuts, one identity choosing one of them is enough  # joint choices of the open rows checked against the column identities
 SHOWN = 6  # candidates quoted in a finding
 
 SETTLED = code("PUBLISHED_SPLIT", "info",
@@ -49,6 +50,16 @@ NONE_FITS = code("PUBLISHED_SPLIT_NONE", "error",
                  "{table} row “{label}”: the numbers run together ({raw}); none of {candidates} satisfies {rules} "
                  "(the published table breaks it); not read",
                  "按原网页或原文件核对该行各列的数字后手工录入，并请该单位更正原表。")
+CONFLICT = code("PUBLISHED_SPLIT_CONFLICT", "error",
+                "{table}“{label}”一行的数字连在一起（{raw}），可拆为{candidates}；按{rules}与按{other}得出的拆法不同（原表至少有一处不平衡），无法确定，未读入",
+                "{table} row “{label}”: the numbers run together ({raw}), could be {candidates}; {rules} and {other} "
+                "point at different cuts (the published table breaks one of them); not read",
+                "按原网页或原文件核对该行各列的数字后手工录入，并请该单位更正原表。")
+WEAK = code("PUBLISHED_SPLIT_WEAK", "error",
+            "{table}“{label}”一行的数字连在一起（{raw}），有{n}种拆法，只有一条勾稽关系（{rules}）可用来选择，不足以确定，未读入：{candidates}",
+            "{table} row “{label}”: the numbers run together ({raw}) with {n} possible cuts and only one identity "
+            "({rules}) to choose; not enough; not read: {candidates}",
+            "按原网页或原文件核对该行各列的数字后手工录入。")
 NO_CUT = code("PUBLISHED_SPLIT_IMPOSSIBLE", "error",
               "{table}“{label}”一行的数字连在一起（{raw}），无法拆成{n}个数（不以0开头），未读入",
               "{table} row “{label}”: the numbers run together ({raw}) cannot be cut into {n} numbers; not read",
@@ -122,6 +133,8 @@ class Row:
     fitting: list[tuple] = field(default_factory=list)
     chosen: tuple | None = None
     rules: set[str] = field(default_factory=set)  # the identities that decided
+    conflict: str = ""  # an identity that disagreed with the cut the others chose
+    weak: bool = False  # one identity fits one of many cuts: not enough
 
     @property
     def raw(self) -> str:
@@ -326,6 +339,100 @@ def solve(rows: list[Row], known: dict, eqs: list[Equation], number) -> None:
             values.update(zip(row.ids, (number(c) for c in row.chosen)))
     trusted = [e for e in eqs if e.rule not in _untrusted(eqs, values)]
     _stage_two([r for r in open_rows if r.chosen is None and len(r.fitting) > 1], values, trusted, number)
+    certain = {k: v for k, v in known.items() if v is not None}
+    for row in rows:
+        if row.chosen is not None and row not in open_rows:  # the only cut there was
+            certain.update(zip(row.ids, (number(c) for c in row.chosen)))
+    _corroborate([r for r in open_rows if r.chosen is not None], certain, eqs, number)
+    _enough([r for r in open_rows if r.chosen is not None], certain, open_rows, eqs, number)
+
+
+def _enough(rows: list[Row], known: dict, all_rows: list[Row], eqs: list[Equation], number) -> None:
+    """One identity is enough only among few cuts. A row with more than :data:`FEW` cuts whose
+    chosen cut rests on a single identity instance (R3 alone) needs a second one — another
+    identity that holds with it and fails with some other cut (R1/R2 down a column): with many
+    cuts, one of them satisfying a sum by chance when the published row itself is off is too
+    likely to trust."""
+    current = {k: v for k, v in known.items() if v is not None}
+    for r in all_rows:
+        if r.chosen is not None:
+            current.update(zip(r.ids, (number(c) for c in r.chosen)))
+    for row in rows:
+        if len(row.candidates) <= FEW:
+            continue
+        mine = set(row.ids)
+        others = {k: v for k, v in current.items() if k not in mine}
+        position = {i: k for k, i in enumerate(row.ids)}
+        others_cands = [tuple(number(c) for c in cand) for cand in row.candidates if cand != row.chosen]
+        support = 0
+        for e in eqs:
+            if not e.ids & mine or not e.ids <= mine | set(others):
+                continue
+            c = _compile(e, position, others)
+            if c is None or _holds(c, [number(x) for x in row.chosen]) is not True:
+                continue
+            if any(_holds(c, list(o)) is False for o in others_cands):
+                support += 1
+                row.rules.add(e.rule)
+        if support < 2:
+            row.chosen, row.weak = None, True
+
+
+def _corroborate(rows: list[Row], certain: dict, eqs: list[Equation], number) -> None:
+    """A cut chosen by the row's own identities is dropped when another cut of the row agrees
+    with at least as many of the format's identities that touch the row (the columns' R1/R2
+    with the other rows as read): two readings equally or better supported mean the published
+    table breaks an identity somewhere and which reading is right cannot be told. (Without
+    this, a row whose 总计 is off by one could be "settled" by R3 on a cut that every column
+    contradicts.)"""
+    for _ in range(3):
+        current = dict(certain)
+        for r in rows:
+            if r.chosen is not None:
+                current.update(zip(r.ids, (number(c) for c in r.chosen)))
+        dropped = False
+        for row in rows:
+            if row.chosen is None:
+                continue
+            rule = _rival(row, current, eqs, number)
+            if rule:
+                row.conflict, row.chosen, dropped = rule, None, True
+        if not dropped:
+            return
+
+
+RIVALS = 2000  # cuts scored one by one; beyond, any disagreeing identity another cut meets drops
+
+
+def _rival(row: Row, current: dict, eqs: list[Equation], number) -> str | None:
+    """The identity by which another cut is at least as well supported as the chosen one."""
+    mine = set(row.ids)
+    others = {k: v for k, v in current.items() if k not in mine}
+    position = {i: k for k, i in enumerate(row.ids)}
+    touching = [c for e in eqs if e.ids & mine and e.ids <= mine | set(others)
+                for c in [_compile(e, position, others)] if c is not None]
+    chosen = [number(c) for c in row.chosen]
+    held = [_holds(c, chosen) is not False for c in touching]
+    cands = cuts(row.tokens, len(row.ids), RIVALS)
+    if len(cands) <= RIVALS:
+        for cand in cands:
+            if cand == row.chosen:
+                continue
+            nums = [number(x) for x in cand]
+            score = [_holds(c, nums) is not False for c in touching]
+            if sum(score) >= sum(held):
+                return next((c.rule for c, a, b in zip(touching, score, held) if a and not b), row.chosen and "勾稽关系")
+        return None
+    signed = any("-" in t or "+" in t for t in _digits(row.tokens))
+    for c, ok in zip(touching, held):
+        if ok:
+            continue
+
+        def agrees(part, left, tail, width, c=c):
+            return _may_hold(c, part, left, signed, tail, width)
+        if cuts(row.tokens, len(row.ids), 1, agrees):
+            return c.rule
+    return None
 
 
 def _stage_one(row: Row, eqs: list[Equation], values: dict, number) -> None:
@@ -390,11 +497,16 @@ def findings_of(row: Row, real_ids: list[str]):
         return NO_CUT(n=len(row.ids), **common)
     if not row.several:
         return None
-    shown_cands = row.fitting if row.fitting and row.chosen is None else row.candidates
+    ambiguous = row.chosen is None and len(row.fitting) > 1 and not row.conflict and not row.weak
+    shown_cands = row.fitting if ambiguous else row.candidates
     params = dict(candidates=shown(shown_cands), **common,
                   values={"candidates": ["/".join(c) for c in shown_cands[:50]]})
     if row.chosen is not None:
         return SETTLED(chosen="/".join(row.chosen), rules=rules, **params)
+    if row.conflict:
+        return CONFLICT(rules=rules, other=row.conflict, **params)
+    if row.weak:
+        return WEAK(rules=rules, n=len(row.candidates) if len(row.candidates) < 50 else "50多", **params)
     if not row.fitting:
         return NONE_FITS(rules=rules, **params)
     return AMBIGUOUS(**params)
