@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from nianbao.render import render  # noqa: E402
-from test_parse_wild import degrade_html, degrade_text, wild_report  # noqa: E402
+from wild import degrade_html, degrade_text, wild_report  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CORPUS_PDF = ROOT / "tests" / "files" / "corpus" / "11_hongze_qu_2023.pdf"

@@ -200,3 +200,24 @@ def test_a_2019_word_table_with_blank_cells_and_a_wrong_unit():
     assert ("VALUE_WRONG_UNIT", "R5") in codes and ("RULE_INCOMPLETE", "R6") in codes
     assert ("RULE_OLD_FORMAT", "R15") not in codes
     assert report["texts"]["s5.problems_and_improvements"].startswith("（一）主要问题\n")
+
+
+@pytest.mark.parametrize("sep", [" ", " | ", "\t"])
+def test_a_group_label_sharing_its_first_sub_rows_line(sep):
+    """``三、本年度办理结果 | （一）予以公开 | 0 | 0 | 8 …``: the group label is not a section
+    heading and the rows after it are read (it once lost every row after it)."""
+    base = (FILES / "label-line-breaks.txt").read_text(encoding="utf-8")
+    lines = []
+    for line in base.split("\n"):
+        cells = [c for c in line.split("\t")]
+        lines.append(sep.join(c for c in cells if c) if sep != "\t" else line)
+    report = parse_published("\n".join(lines).encode("utf-8"), "x.txt")
+    assert report["values"] == EXPECTED["values"]
+
+
+def test_places_say_where_each_value_is():
+    report = parse_file(FILES / "cms-word-export.html")
+    place = report["source"]["places"]["t3.granted.research"]
+    assert place["raw"] == "8" and place["where"].endswith("格") and place["row"] > 1
+    text = parse_file(FILES / "space-separated.txt")["source"]["places"]["t2.licensing.decisions"]
+    assert text["where"] == f"第{text['line']}行第{text['offset'] + 1}字"

@@ -149,6 +149,12 @@ def _explain(report: dict, prefix: str = "") -> None:
             verdict = f"没有一种满足{p.get('rules')}（原表本身不平衡），未读入"
         elif f["code"] == "PUBLISHED_SPLIT_AMBIGUOUS":
             verdict = "不止一种满足表格的勾稽关系，无法确定，未读入"
+        elif f["code"] == "PUBLISHED_SPLIT_CONFLICT":
+            verdict = f"按{p.get('rules')}与按{p.get('other')}得出的拆法不同（原表有不平衡之处），无法确定，未读入"
+        elif f["code"] == "PUBLISHED_SPLIT_WEAK":
+            verdict = f"拆法较多，只有{p.get('rules')}一条勾稽关系支持其中一种，不足以确定，未读入"
+        elif f["code"] == "PUBLISHED_SPLIT_IMPOSSIBLE":
+            verdict = "无法拆成该行的列数，未读入"
         else:
             verdict = "可能的拆法太多，未读入"
         note(f"{prefix}  {p.get('table', '')}“{p.get('label', '')}”（{p.get('where', '')}）：原文“{p.get('raw', '')}”")

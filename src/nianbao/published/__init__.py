@@ -7,8 +7,9 @@ Modules, by what they hold:
 * :mod:`.page`, :mod:`.pdf`, :mod:`.word`, :mod:`.text` — each form into :class:`.lines.Line`;
 * :mod:`.segment` — run-together text cut into labels and number runs;
 * :mod:`.labels` — labels recognised exactly, as aliases or as variants (typos);
-* :mod:`.tables` — the three tables read row by row; :mod:`.digits` — run-together numbers
-  split by the table's identities, or left unread with the candidates named;
+* :mod:`.tables` — the three tables read row by row; :mod:`.cuts` — every way to cut
+  run-together numbers into a row's cells; :mod:`.digits` — the cut the table's identities
+  leave, or none, with the candidates named;
 * :mod:`.texts` — title, sections, texts; :mod:`.parse` — one report, start to end;
 * :mod:`.folder` and :mod:`.board` — a folder of reports, rules across years, the board.
 """

@@ -23,16 +23,15 @@ a group (2019's ``（六）其他处理`` in a 2021 table) takes part as the sum
 from __future__ import annotations
 
 import itertools
-import re
 import math
-import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from ..findings import code
+from .cuts import cuts, digits_of, estimate
 
 MAX_CANDIDATES = 20000  # cuts of one row that fit its identities; more and the row is left unread
-MAX_COMBINATIONS = 20000  # joint choices of the open rows checked against the column identities
+MAX_COMBINATIONS = 20000
+FEW = 6  # up to this many cuts, one identity choosing one of them is enough  # joint choices of the open rows checked against the column identities
 SHOWN = 6  # candidates quoted in a finding
 
 SETTLED = code("PUBLISHED_SPLIT", "info",
@@ -49,6 +48,16 @@ NONE_FITS = code("PUBLISHED_SPLIT_NONE", "error",
                  "{table} row “{label}”: the numbers run together ({raw}); none of {candidates} satisfies {rules} "
                  "(the published table breaks it); not read",
                  "按原网页或原文件核对该行各列的数字后手工录入，并请该单位更正原表。")
+CONFLICT = code("PUBLISHED_SPLIT_CONFLICT", "error",
+                "{table}“{label}”一行的数字连在一起（{raw}），可拆为{candidates}；按{rules}与按{other}得出的拆法不同（原表至少有一处不平衡），无法确定，未读入",
+                "{table} row “{label}”: the numbers run together ({raw}), could be {candidates}; {rules} and {other} "
+                "point at different cuts (the published table breaks one of them); not read",
+                "按原网页或原文件核对该行各列的数字后手工录入，并请该单位更正原表。")
+WEAK = code("PUBLISHED_SPLIT_WEAK", "error",
+            "{table}“{label}”一行的数字连在一起（{raw}），有{n}种拆法，只有一条勾稽关系（{rules}）可用来选择，不足以确定，未读入：{candidates}",
+            "{table} row “{label}”: the numbers run together ({raw}) with {n} possible cuts and only one identity "
+            "({rules}) to choose; not enough; not read: {candidates}",
+            "按原网页或原文件核对该行各列的数字后手工录入。")
 NO_CUT = code("PUBLISHED_SPLIT_IMPOSSIBLE", "error",
               "{table}“{label}”一行的数字连在一起（{raw}），无法拆成{n}个数（不以0开头），未读入",
               "{table} row “{label}”: the numbers run together ({raw}) cannot be cut into {n} numbers; not read",
@@ -122,106 +131,12 @@ class Row:
     fitting: list[tuple] = field(default_factory=list)
     chosen: tuple | None = None
     rules: set[str] = field(default_factory=set)  # the identities that decided
+    conflict: str = ""  # an identity that disagreed with the cut the others chose
+    weak: bool = False  # one identity fits one of many cuts: not enough
 
     @property
     def raw(self) -> str:
         return " ".join(self.tokens)
-
-
-def _digits(tokens: list[str]) -> list[str]:
-    """Tokens in NFKC, a sign starting a token of its own (``58-7`` is 58 and -7: a change of
-    the 2019 format's 本年增/减 may be negative)."""
-    out = []
-    for t in tokens:
-        out += [x for x in re.split(r"(?=[-+])", unicodedata.normalize("NFKC", t)) if x]
-    return out
-
-
-def _is_digits(token: str) -> bool:
-    return token.lstrip("+-").isdigit()
-
-
-def estimate(tokens: list[str], n: int) -> int:
-    """An upper bound of the number of cuts (to refuse a hopeless row before trying)."""
-    digits = sum(len(t) if _is_digits(t) else 1 for t in _digits(tokens))
-    return math.comb(max(digits - 1, 0), max(n - 1, 0)) if digits >= n else 0
-
-
-def cuts(tokens: list[str], n: int, limit: int, check=None) -> list[tuple]:
-    """The cuts of the tokens into exactly ``n`` cells, stopping after ``limit + 1`` (so a
-    longer list than ``limit`` means "more than ``limit``").
-
-    Whitespace between tokens is a boundary; inside a token of digits any place may be one, but
-    no number starts with 0 unless it is 0; a token that is not all digits is one cell.
-    ``check(nums, left, last)`` prunes: it gets the numbers so far, how many digits are left for
-    the cells to come and the last cell's number (chosen first: it is usually the row's 总计, and
-    knowing it bounds every other cell), and says whether they can still fit."""
-    toks = _digits(tokens)
-    if check is None or not toks or not _is_digits(toks[-1]) or toks[-1][0] in "+-" or n < 2:
-        return _cuts(toks, n, limit, check, None)
-    out: list[tuple] = []
-    last = toks[-1]
-    for size in range(1, len(last) + 1):
-        tail = last[len(last) - size:]
-        if len(tail) > 1 and tail[0] == "0":
-            continue
-        head = toks[:-1] + ([last[:len(last) - size]] if size < len(last) else [])
-        for cut in _cuts(head, n - 1, limit - len(out), check, int(tail), n):
-            out.append(cut + (tail,))
-        if len(out) > limit:
-            break
-    return out
-
-
-def _cuts(toks: list[str], n: int, limit: int, check, tail, width: int | None = None) -> list[tuple]:
-    """Cuts of ``toks`` into ``n`` cells (``tail``: the number of a cell after them, already
-    chosen, at index ``width - 1``)."""
-    out: list[tuple] = []
-    cells: list[str] = []
-    nums: list = []
-    rest_tokens = [len(toks) - i - 1 for i in range(len(toks))]
-    rest_digits = [sum(len(t) if _is_digits(t) else 1 for t in toks[i + 1:]) for i in range(len(toks))]
-    if not toks:
-        return [()] if n == 0 else []
-
-    def walk(t: int, at: int) -> bool:
-        if t == len(toks):
-            if len(cells) == n:
-                out.append(tuple(cells))
-                return len(out) <= limit
-            return True
-        token = toks[t]
-        if not _is_digits(token):
-            return step(t, token, len(token))
-        sign = token[0] if at == 0 and token[0] in "+-" else ""
-        start = at + len(sign)
-        for size in range(1, len(token) - start + 1):
-            part = token[start:start + size]
-            if len(part) > 1 and part[0] == "0":
-                break
-            if not step(t, sign + part, start + size):
-                return False
-        return True
-
-    def step(t: int, part: str, end: int) -> bool:
-        cells.append(part)
-        nums.append(int(part) if part.isdigit() else as_number(part))
-        try:
-            token = toks[t]
-            done = end >= len(token)
-            need = rest_tokens[t] if done else rest_tokens[t] + 1
-            room = rest_digits[t] + (0 if done else len(token) - end)
-            if len(cells) + need > n or len(cells) + room < n:
-                return True
-            if check is not None and not check(nums, room, tail, width or n):
-                return True
-            return walk(t + 1, 0) if done else walk(t, end)
-        finally:
-            cells.pop()
-            nums.pop()
-
-    walk(0, 0)
-    return out
 
 
 @dataclass
@@ -326,6 +241,100 @@ def solve(rows: list[Row], known: dict, eqs: list[Equation], number) -> None:
             values.update(zip(row.ids, (number(c) for c in row.chosen)))
     trusted = [e for e in eqs if e.rule not in _untrusted(eqs, values)]
     _stage_two([r for r in open_rows if r.chosen is None and len(r.fitting) > 1], values, trusted, number)
+    certain = {k: v for k, v in known.items() if v is not None}
+    for row in rows:
+        if row.chosen is not None and row not in open_rows:  # the only cut there was
+            certain.update(zip(row.ids, (number(c) for c in row.chosen)))
+    _corroborate([r for r in open_rows if r.chosen is not None], certain, eqs, number)
+    _enough([r for r in open_rows if r.chosen is not None], certain, open_rows, eqs, number)
+
+
+def _enough(rows: list[Row], known: dict, all_rows: list[Row], eqs: list[Equation], number) -> None:
+    """One identity is enough only among few cuts. A row with more than :data:`FEW` cuts whose
+    chosen cut rests on a single identity instance (R3 alone) needs a second one — another
+    identity that holds with it and fails with some other cut (R1/R2 down a column): with many
+    cuts, one of them satisfying a sum by chance when the published row itself is off is too
+    likely to trust."""
+    current = {k: v for k, v in known.items() if v is not None}
+    for r in all_rows:
+        if r.chosen is not None:
+            current.update(zip(r.ids, (number(c) for c in r.chosen)))
+    for row in rows:
+        if len(row.candidates) <= FEW:
+            continue
+        mine = set(row.ids)
+        others = {k: v for k, v in current.items() if k not in mine}
+        position = {i: k for k, i in enumerate(row.ids)}
+        others_cands = [tuple(number(c) for c in cand) for cand in row.candidates if cand != row.chosen]
+        support = 0
+        for e in eqs:
+            if not e.ids & mine or not e.ids <= mine | set(others):
+                continue
+            c = _compile(e, position, others)
+            if c is None or _holds(c, [number(x) for x in row.chosen]) is not True:
+                continue
+            if any(_holds(c, list(o)) is False for o in others_cands):
+                support += 1
+                row.rules.add(e.rule)
+        if support < 2:
+            row.chosen, row.weak = None, True
+
+
+def _corroborate(rows: list[Row], certain: dict, eqs: list[Equation], number) -> None:
+    """A cut chosen by the row's own identities is dropped when another cut of the row agrees
+    with at least as many of the format's identities that touch the row (the columns' R1/R2
+    with the other rows as read): two readings equally or better supported mean the published
+    table breaks an identity somewhere and which reading is right cannot be told. (Without
+    this, a row whose 总计 is off by one could be "settled" by R3 on a cut that every column
+    contradicts.)"""
+    for _ in range(3):
+        current = dict(certain)
+        for r in rows:
+            if r.chosen is not None:
+                current.update(zip(r.ids, (number(c) for c in r.chosen)))
+        dropped = False
+        for row in rows:
+            if row.chosen is None:
+                continue
+            rule = _rival(row, current, eqs, number)
+            if rule:
+                row.conflict, row.chosen, dropped = rule, None, True
+        if not dropped:
+            return
+
+
+RIVALS = 2000  # cuts scored one by one; beyond, any disagreeing identity another cut meets drops
+
+
+def _rival(row: Row, current: dict, eqs: list[Equation], number) -> str | None:
+    """The identity by which another cut is at least as well supported as the chosen one."""
+    mine = set(row.ids)
+    others = {k: v for k, v in current.items() if k not in mine}
+    position = {i: k for k, i in enumerate(row.ids)}
+    touching = [c for e in eqs if e.ids & mine and e.ids <= mine | set(others)
+                for c in [_compile(e, position, others)] if c is not None]
+    chosen = [number(c) for c in row.chosen]
+    held = [_holds(c, chosen) is not False for c in touching]
+    cands = cuts(row.tokens, len(row.ids), RIVALS)
+    if len(cands) <= RIVALS:
+        for cand in cands:
+            if cand == row.chosen:
+                continue
+            nums = [number(x) for x in cand]
+            score = [_holds(c, nums) is not False for c in touching]
+            if sum(score) >= sum(held):
+                return next((c.rule for c, a, b in zip(touching, score, held) if a and not b), row.chosen and "勾稽关系")
+        return None
+    signed = any("-" in t or "+" in t for t in digits_of(row.tokens))
+    for c, ok in zip(touching, held):
+        if ok:
+            continue
+
+        def agrees(part, left, tail, width, c=c):
+            return _may_hold(c, part, left, signed, tail, width)
+        if cuts(row.tokens, len(row.ids), 1, agrees):
+            return c.rule
+    return None
 
 
 def _stage_one(row: Row, eqs: list[Equation], values: dict, number) -> None:
@@ -334,7 +343,7 @@ def _stage_one(row: Row, eqs: list[Equation], values: dict, number) -> None:
     local = [c for e in eqs if e.ids & mine and e.ids <= mine | set(values)
              for c in [_compile(e, position, values)] if c is not None]
     row.rules = {c.rule for c in local}
-    signed = any("-" in t or "+" in t for t in _digits(row.tokens))
+    signed = any("-" in t or "+" in t for t in digits_of(row.tokens))
 
     def check(nums: list, left: int, tail, width: int) -> bool:
         return all(_may_hold(c, nums, left, signed, tail, width) for c in local)
@@ -390,22 +399,16 @@ def findings_of(row: Row, real_ids: list[str]):
         return NO_CUT(n=len(row.ids), **common)
     if not row.several:
         return None
-    shown_cands = row.fitting if row.fitting and row.chosen is None else row.candidates
+    ambiguous = row.chosen is None and len(row.fitting) > 1 and not row.conflict and not row.weak
+    shown_cands = row.fitting if ambiguous else row.candidates
     params = dict(candidates=shown(shown_cands), **common,
                   values={"candidates": ["/".join(c) for c in shown_cands[:50]]})
     if row.chosen is not None:
         return SETTLED(chosen="/".join(row.chosen), rules=rules, **params)
+    if row.conflict:
+        return CONFLICT(rules=rules, other=row.conflict, **params)
+    if row.weak:
+        return WEAK(rules=rules, n=len(row.candidates) if len(row.candidates) < 50 else "50多", **params)
     if not row.fitting:
         return NONE_FITS(rules=rules, **params)
     return AMBIGUOUS(**params)
-
-
-def as_number(cell: str):
-    """A cut cell's number for the identities (None: not a number, e.g. a placeholder)."""
-    t = unicodedata.normalize("NFKC", cell).strip().replace(",", "")
-    try:
-        return int(t) if _is_digits(t) else Decimal(t)
-    except ArithmeticError:
-        return None
-    except ValueError:
-        return None

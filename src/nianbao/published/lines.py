@@ -125,6 +125,8 @@ def place_text(where: dict) -> str:
         parts.append(f"第{where['table']}个表格")
     if where.get("row"):
         parts.append(f"第{where['row']}行")
+    elif where.get("paragraph"):
+        parts.append(f"第{where['paragraph']}段")
     elif where.get("line"):
         parts.append(f"第{where['line']}行")
     if where.get("column"):

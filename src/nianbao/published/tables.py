@@ -23,8 +23,9 @@ from ..findings import code
 from ..spec import Block, Format, Table, dp_id
 from ..values import read_value
 from . import digits
+from .cuts import as_number
 from .labels import match_end, near_label
-from .lines import Line, RowParts, norm, pick_values, row_parts
+from .lines import Line, RowParts, norm, pick_values, place_text, row_parts
 
 TABLE_MISSING = code("PUBLISHED_TABLE_MISSING", "error", "未找到表格“{title}”，其中{n}项数据缺失",
                      "table “{title}” not found; its {n} data points are missing",
@@ -307,7 +308,7 @@ class _TableReader:
     def _store(self, i: str, text: str, place: dict, token: str | None = None) -> None:
         dp = self.fmt.datapoints.get(i)
         if dp is None:  # a group row's virtual id: for the identities and its finding only
-            self.known[i] = digits.as_number(text) if text else None
+            self.known[i] = as_number(text) if text else None
             self.places[i] = {"where": place, "raw": text}
             return
         value, finding = read_value(text, dp.kind, dp.label)
@@ -379,12 +380,12 @@ class _TableReader:
                 groups[gid] = tuple(dp_id(self.table.id, k, c.key) for k in target.group)
         eqs = digits.equations(self.fmt, self.table.id, groups)
         rows = [r for r, _ in self.pending]
-        digits.solve(rows, self.known, eqs, digits.as_number)
+        digits.solve(rows, self.known, eqs, as_number)
         for row, target in self.pending:
             real = self._real(row.ids, target)
             finding = digits.findings_of(row, real)
             if finding is not None:
-                finding.params["where"] = _where(row.places[0]) if row.places else ""
+                finding.params["where"] = place_text(row.places[0]) if row.places else ""
                 self.findings.append(finding)
             if row.chosen is None:
                 continue
@@ -404,12 +405,6 @@ class _TableReader:
                                            numbers=numbers, datapoints=self._real(ids, target),
                                            values={i.rsplit(".", 1)[-1]: self.known.get(i) for i in ids}))
         return covered
-
-
-def _where(place: dict) -> str:
-    from .lines import place_text
-
-    return place_text(place)
 
 
 def _token_of_cells(tokens: list[str], cells: tuple, places: list[dict]) -> list[tuple[str, dict]]:
