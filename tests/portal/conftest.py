@@ -17,10 +17,6 @@ pytest.importorskip("django", reason="the portal needs pip install '.[portal]'")
 pg = load_script("test_postgres")
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "engine: needs a real engine (browser, PostgreSQL, LibreOffice)")
-
-
 @pytest.fixture(scope="session")
 def pg_url():
     """The address of a PostgreSQL server for tests (None: none available)."""

@@ -78,6 +78,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# the address bodies open, printed on their access codes (default: the one the county used)
+PUBLIC_URL = (os.environ.get("NIANBAO_PORTAL_URL") or "").rstrip("/")
 MAX_UPLOAD = int(os.environ.get("NIANBAO_PORTAL_MAX_UPLOAD") or 20 * 2**20)
 FILE_UPLOAD_TEMP_DIR = str(DATA / "tmp")  # uploads over 2 MB are spooled here, not in memory
 os.makedirs(FILE_UPLOAD_TEMP_DIR, exist_ok=True)
