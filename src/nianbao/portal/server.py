@@ -65,6 +65,10 @@ def export(folder: Path, year: int | None = None) -> tuple[str, int]:
     return f"{col.county_name}{col.year}年度", write_export(col, folder)
 
 
+def _stop(*_) -> None:
+    raise KeyboardInterrupt
+
+
 def run(host: str, port: int, *, threads: int = THREADS, workers: int = 2, say=print) -> None:
     """Serve until stopped (Ctrl+C or SIGTERM)."""
     from django.conf import settings
@@ -102,8 +106,9 @@ def run(host: str, port: int, *, threads: int = THREADS, workers: int = 2, say=p
             say("忘记管理码时运行：nianbao serve --data 数据文件夹 --new-admin-code")
         say("按 Ctrl+C 停止。")
         sys.stdout.flush()
-        if hasattr(signal, "SIGTERM"):
-            signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        for name in ("SIGTERM", "SIGINT"):  # SIGINT too: a shell may start it with Ctrl+C ignored
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), _stop)
         try:
             server.run()
         except KeyboardInterrupt:

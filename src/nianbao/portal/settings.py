@@ -91,6 +91,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"stderr": {"class": "logging.StreamHandler"}},
-    "loggers": {"django": {"handlers": ["stderr"], "level": "WARNING"},
+    # "Not Found" and refused requests are answered with a page; only errors go to the log
+    "loggers": {"django": {"handlers": ["stderr"], "level": "ERROR"},
                 "nianbao.portal": {"handlers": ["stderr"], "level": "INFO"}},
 }
