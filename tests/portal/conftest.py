@@ -17,7 +17,6 @@ pytest.importorskip("django", reason="the portal needs pip install '.[portal]'")
 pg = load_script("test_postgres")
 
 
-
 @pytest.fixture(scope="session")
 def pg_url():
     """The address of a PostgreSQL server for tests (None: none available)."""

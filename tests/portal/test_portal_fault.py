@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import http.client
 import io
 import re
 import threading
@@ -28,7 +29,7 @@ def _uploader(portal, code, access, org, answered, stop, lock):
             if r.status == 302:
                 with lock:
                     answered.append((org["name"], int(r.location.rstrip("/").split("/")[-1]), hashlib.sha256(data).hexdigest()))
-    except OSError:  # the server went away mid-request: that upload was not answered
+    except (OSError, http.client.HTTPException):  # the server went away: that upload was not answered
         pass
 
 

@@ -21,7 +21,9 @@ def serve_cmd(
     database: str = typer.Option("", "--database", metavar="URL",
                                  help="PostgreSQL 地址 postgresql://用户:密码@主机:端口/库名（默认：数据文件夹中的 SQLite；也可用环境变量 NIANBAO_DATABASE_URL）"),
     new_admin_code: bool = typer.Option(False, "--new-admin-code", help="生成新的管理码（旧的失效），显示后退出"),
-    export: Optional[Path] = typer.Option(None, "--export", metavar="FOLDER",
+    url: str = typer.Option("", "--url", metavar="URL",
+                            help="各单位打开平台用的地址，印在访问码上，如 http://10.1.2.3:8000/（默认：县里打开平台时用的地址）"),
+    export: Optional[Path] = typer.Option(None, "--export",
                                           help="把全部上传文件按收件箱导出到文件夹（可用 nianbao collect 核对）后退出"),
     workers: int = typer.Option(2, "--workers", help="检查上传文件的进程数"),
     debug: bool = DEBUG,
@@ -37,7 +39,7 @@ def serve_cmd(
     database = database or os.environ.get("NIANBAO_DATABASE_URL", "")
     with guard(debug):
         try:
-            server.setup(data, database)
+            server.setup(data, database, url)
             if new_admin_code:
                 say(f"新的管理码（旧的已失效，只显示这一次）：{server.new_admin_code()}")
                 raise typer.Exit(EXIT_CLEAN)

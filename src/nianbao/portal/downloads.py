@@ -39,7 +39,7 @@ def roster(col: Collection) -> tuple[list[dict], list[dict]]:
 
 
 def outcome(col: Collection) -> library.Outcome:
-    subs = (Submission.objects.filter(body__collection=col, checked_at__isnull=False, result__isnull=False)
+    subs = (Submission.objects.filter(body__collection=col, imported=True, result__isnull=False)
             .select_related("body").order_by("body__position", "number"))
     rows, findings = roster(col)
     return library.build(col.year, rows, uploads_of(subs), previous=previous_reports(col) or None,

@@ -73,7 +73,7 @@ def check(sub: Submission) -> Submission:
         if why:
             log.warning("upload %s (%s): import failed: %s", sub.pk, sub.original_name, why)
     Submission.objects.filter(pk=sub.pk).update(
-        result=result, checked_at=timezone.now(), check_ms=int(1000 * (time.monotonic() - started)),
+        result=result, imported=True, check_ms=int(1000 * (time.monotonic() - started)),
         state="" if result is not None else REFUSED, note="" if result is not None else NOT_A_WORKBOOK)
     refresh(sub.body_id)
     sub.refresh_from_db()
@@ -81,10 +81,17 @@ def check(sub: Submission) -> Submission:
 
 
 def recover() -> int:
-    """Check every upload that was stored but not checked (the server stopped meanwhile)."""
+    """Finish every upload the server stopped before its board line was written: import it
+    if that was not done, then refresh its body's line."""
     pending = list(Submission.objects.filter(checked_at__isnull=True).order_by("pk"))
+    stale = set()
     for sub in pending:
-        check(sub)
+        if sub.imported:
+            stale.add(sub.body_id)
+        else:
+            check(sub)
+    for body_id in stale:
+        refresh(body_id)
     return len(pending)
 
 
@@ -125,19 +132,21 @@ def refresh(body_id: int) -> None:
     while True:
         body = Body.objects.select_related("collection").get(pk=body_id)
         col = body.collection
-        subs = list(body.submissions.filter(checked_at__isnull=False).select_related("body").order_by("number"))
+        subs = list(body.submissions.filter(imported=True).select_related("body").order_by("number"))
         out = library.build(col.year, orgs_of(col), uploads_of(subs), only=body.code,
                             previous=previous_reports(col, [body.code]) or None, summary_org=summary_org(col))
         view = library.body_view(out, body.code)
         rows, counted = _states(subs, out, body.code, view["counted_rel"])
         with transaction.atomic():
             Body.objects.select_for_update().filter(pk=body_id).first()
-            now = list(Submission.objects.filter(body_id=body_id, checked_at__isnull=False)
+            now = list(Submission.objects.filter(body_id=body_id, imported=True)
                        .order_by("number").values_list("pk", flat=True))
             if now != [s.pk for s in subs]:
-                continue  # another upload of this body was checked meanwhile: compute again
+                continue  # another upload of this body was imported meanwhile: compute again
             for pk, fields in rows:
                 Submission.objects.filter(pk=pk).update(**fields)
+            Submission.objects.filter(body_id=body_id, imported=True, checked_at__isnull=True).update(
+                checked_at=timezone.now())
             Body.objects.filter(pk=body_id).update(
                 status=view["status"], errors=view["errors"], warnings=view["warnings"], infos=view["infos"],
                 in_summary=view["in_summary"], counted=counted)

@@ -79,8 +79,8 @@ class Body(models.Model):
 
 class Submission(models.Model):
     """One upload: the stored file (unchanged, by sha256), who sent it and when, and the
-    importer's result. ``checked_at`` is empty until the import is done (an upload received
-    when the server stopped is checked at the next start)."""
+    importer's result. ``checked_at`` is set in the same transaction as the board line that
+    includes the upload; an upload the server stopped before that is finished at the next start."""
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="submissions")
     number = models.PositiveIntegerField()  # 1, 2, … per body
@@ -91,7 +91,8 @@ class Submission(models.Model):
     received_at = models.DateTimeField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                     related_name="+")
-    checked_at = models.DateTimeField(null=True)
+    imported = models.BooleanField(default=False)  # the import is done (result stored)
+    checked_at = models.DateTimeField(null=True)  # set with the board line that includes it
     check_ms = models.PositiveIntegerField(null=True)
     result = models.JSONField(null=True)  # library.import_file's result
     report = models.JSONField(null=True)  # the report as the board has it (roster name, cross-year rules)

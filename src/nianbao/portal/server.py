@@ -16,8 +16,9 @@ class CannotStart(Exception):
     """The portal cannot start; the message says why in Chinese."""
 
 
-def setup(data: Path, database: str = "") -> None:
-    """Configure Django for the data folder (and database) and bring the database up to date."""
+def setup(data: Path, database: str = "", url: str = "") -> None:
+    """Configure Django for the data folder (and database, and the address bodies use) and
+    bring the database up to date."""
     data = Path(data).resolve()
     try:
         data.mkdir(parents=True, exist_ok=True)
@@ -25,6 +26,8 @@ def setup(data: Path, database: str = "") -> None:
         raise CannotStart(f"无法建立数据文件夹 {data}（{exc.strerror or exc}）") from None
     os.environ["NIANBAO_PORTAL_DATA"] = str(data)
     os.environ["NIANBAO_PORTAL_DATABASE"] = database or ""
+    if url:
+        os.environ["NIANBAO_PORTAL_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "nianbao.portal.settings"
     import django
     from django.core.management import call_command
@@ -62,6 +65,10 @@ def export(folder: Path, year: int | None = None) -> tuple[str, int]:
     return f"{col.county_name}{col.year}年度", write_export(col, folder)
 
 
+def _stop(*_) -> None:
+    raise KeyboardInterrupt
+
+
 def run(host: str, port: int, *, threads: int = THREADS, workers: int = 2, say=print) -> None:
     """Serve until stopped (Ctrl+C or SIGTERM)."""
     from django.conf import settings
@@ -88,15 +95,20 @@ def run(host: str, port: int, *, threads: int = THREADS, workers: int = 2, say=p
         except OSError as exc:
             raise CannotStart(f"无法在 {host}:{port} 上启动（{exc.strerror or exc}）；端口可能已被占用，可用 --port 换一个") from None
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-        say(f"年报报送平台已启动：http://{shown}:{server.effective_port}/")
-        say(f"数据文件夹：{settings.DATA}（备份时复制整个文件夹即可）")
+        base = f"http://{shown}:{server.effective_port}"
+        say(f"年报报送平台已启动：{base}/")
+        say(f"县政务公开办：{base}/county/ 　各单位登录：{settings.PUBLIC_URL or base}/login/")
+        if host in ("127.0.0.1", "localhost", "::1"):
+            say("（只有本机能打开；让局域网内其他电脑访问，请加 --host 0.0.0.0 和 --url http://本机局域网地址:端口/）")
+        say(f"数据文件夹：{settings.DATA}（备份：停止平台后复制整个文件夹）")
         if code:
             say(f"县政务公开办管理码（只显示这一次，请抄下保存）：{code}")
             say("忘记管理码时运行：nianbao serve --data 数据文件夹 --new-admin-code")
         say("按 Ctrl+C 停止。")
         sys.stdout.flush()
-        if hasattr(signal, "SIGTERM"):
-            signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        for name in ("SIGTERM", "SIGINT"):  # SIGINT too: a shell may start it with Ctrl+C ignored
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), _stop)
         try:
             server.run()
         except KeyboardInterrupt:

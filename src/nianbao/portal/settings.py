@@ -78,6 +78,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# the address bodies open, printed on their access codes (default: the one the county used)
+PUBLIC_URL = (os.environ.get("NIANBAO_PORTAL_URL") or "").rstrip("/")
 MAX_UPLOAD = int(os.environ.get("NIANBAO_PORTAL_MAX_UPLOAD") or 20 * 2**20)
 FILE_UPLOAD_TEMP_DIR = str(DATA / "tmp")  # uploads over 2 MB are spooled here, not in memory
 os.makedirs(FILE_UPLOAD_TEMP_DIR, exist_ok=True)
@@ -89,6 +91,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"stderr": {"class": "logging.StreamHandler"}},
-    "loggers": {"django": {"handlers": ["stderr"], "level": "WARNING"},
+    # "Not Found" and refused requests are answered with a page; only errors go to the log
+    "loggers": {"django": {"handlers": ["stderr"], "level": "ERROR"},
                 "nianbao.portal": {"handlers": ["stderr"], "level": "INFO"}},
 }

@@ -34,9 +34,15 @@ def _report(sub: Submission) -> dict | None:
     return sub.report if sub.report is not None else sub.result.get("report")
 
 
+SHOWN = 20  # warnings and infos listed before the rest is folded away (an unfilled template has hundreds)
+
+
 def upload_context(sub: Submission) -> dict:
-    return {"sub": sub, "findings": _findings(sub), "counted": sub.body.counted_id == sub.pk,
-            "stored_name": stored_name(sub)}
+    rows = _findings(sub)
+    errors = [r for r in rows if r["severity"] == "error"]
+    others = [r for r in rows if r["severity"] != "error"]
+    return {"sub": sub, "findings": errors + others[:SHOWN], "more": others[SHOWN:],
+            "counted": sub.body.counted_id == sub.pk, "stored_name": stored_name(sub)}
 
 
 @body_required

@@ -25,7 +25,7 @@ def _current_or_none():
 def home(request):
     col = _current_or_none()
     if col is None:
-        return page(request, "county_new.html", {"kinds": library.body_kinds()})
+        return new_page(request)
     return board(request, col)
 
 
@@ -98,22 +98,46 @@ def create(request):
     if not problem and roster is None:
         problem = "请选择名册文件（CSV 或 Excel）。"
     if problem:
-        return page(request, "county_new.html", {"error": problem, "kinds": library.body_kinds()}, status=400)
+        return new_page(request, problem, 400)
     try:
         created = county.create(year, request.POST.get("county_name") or "", request.POST.get("county_code") or "",
                                 roster, request.FILES.getlist("previous"))
     except county.CannotDo as exc:
-        return page(request, "county_new.html", {"error": str(exc), "kinds": library.body_kinds()}, status=400)
+        return new_page(request, str(exc), 400)
     return codes_page(request, created.collection, created.codes, created.roster_notes, created.previous_notes,
                       first=True)
 
 
+def login_url(request) -> str:
+    """The sign-in address printed for the bodies: ``--url``, else the address the county used."""
+    from django.conf import settings
+
+    return f"{settings.PUBLIC_URL}/login/" if settings.PUBLIC_URL else request.build_absolute_uri("/login/")
+
+
+def only_here(url: str) -> bool:
+    """The address works on this computer only (the county opened the portal as 127.0.0.1)."""
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+
+
 def codes_page(request, col, issued, roster_notes=(), previous_notes=(), first=False):
-    base = request.build_absolute_uri("/login/")
+    base = login_url(request)
     slips = [{"body": b, "code": c, "link": f"{base}#{b.code}/{c}"} for b, c in issued]
     return page(request, "county_codes.html", {"collection": col, "slips": slips, "first": first,
                                                "roster_notes": roster_notes, "previous_notes": previous_notes,
-                                               "login_url": base})
+                                               "login_url": base, "only_here": only_here(base)})
+
+
+def new_page(request, error: str = "", status: int = 200):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return page(request, "county_new.html", {
+        "error": error, "kinds": library.body_kinds(), "login_url": login_url(request),
+        "only_here": only_here(login_url(request)),
+        "year": request.POST.get("year") or (today.year - 1 if today.month <= 6 else today.year)}, status=status)
 
 
 @county_required
