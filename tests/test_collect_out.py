@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 
 NIANBAO = str(Path(sys.executable).with_name("nianbao"))
 ROSTER = ROOT / "samples" / "roster.csv"
