@@ -95,6 +95,14 @@ def template(year: int, org: dict, previous: dict | None) -> tuple[str, bytes]:
 
 # ---- importing (in a worker process) ---------------------------------------------------------
 
+def load_importer() -> None:
+    """Load what importing needs (an import worker does this before its first upload)."""
+    from .. import importer, rules  # noqa: F401
+    from ..findings import catalogue
+
+    catalogue()
+
+
 def import_file(path: str) -> dict:
     """Import one stored upload (the file at ``path``, named as the export names it) and return
     the result as plain data: what :class:`Stored` holds and the database keeps."""

@@ -35,6 +35,7 @@ def _serve(conn, memory_limit: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     from . import library
 
+    library.load_importer()  # before "ready": the first upload does not wait for it
     conn.send(("ready", None))  # the time limit counts from here, not from Python's start
     while True:
         try:
