@@ -8,6 +8,7 @@ import json
 import openpyxl
 from typer.testing import CliRunner
 
+from nianbao.rules import checks_with
 from nianbao.cli import app
 from nianbao.layout import layout_for
 from test_collect import ORGS, YEAR, ms
@@ -33,7 +34,7 @@ def test_next_years_templates_carry_this_years_carried_forward(tmp_path):
                               "--previous", str(out), "-o", str(tmp_path / "next")])
     assert res.exit_code == 0, res.output
     layout = layout_for("gb2021")
-    columns = [c.ids["this"] for c in layout.format.checks_of("carry")]
+    columns = [c.ids["this"] for c in checks_with(layout.format, "prefill")]
     assert len(columns) == 7
     nonzero = 0
     for org in orgs:

@@ -132,3 +132,35 @@ def test_units_come_from_the_format_data(fmt):
 
     assert fmt.datapoints["t2.fees.amount"].unit == "万元" and fmt.datapoints["t3.total.total"].unit == "件"
     assert {dp.unit for dp in get_format("gb2019").datapoints.values() if dp.kind == "signed"} == {"项"}
+
+
+def _lint_rules(*extra):
+    from nianbao.formats import gb2021
+    from nianbao.lint import _rules
+    from nianbao.spec import build_format
+
+    return _rules(build_format({**gb2021.FORMAT, "rules": gb2021.FORMAT["rules"] + list(extra)}))
+
+
+def test_lint_checks_each_rule_against_its_kinds_schema():
+    base = {"severity": "warning", "kind": "text_mentions", "title": "t"}
+    assert _lint_rules({**base, "id": "R90", "when": "t3.total.total", "texts": ["s1.intro"],
+                        "words": ["费"], "wordz": ["x"]}) == [
+        "R90: unknown parameter 'wordz' for kind text_mentions (it takes texts, when, words)"]
+    assert _lint_rules({**base, "id": "R91", "when": "t3.total.total", "texts": ["s1.intro"]}) == [
+        "R91: kind text_mentions needs the parameter 'words'"]
+    assert _lint_rules({**base, "id": "R92", "when": "t3.totl.total", "texts": ["s9.x"], "words": ["费"]}) == [
+        "R92: parameter 'when' names no data point: 't3.totl.total'",
+        "R92: parameter 'texts' names no text: ['s9.x']"]
+
+
+def test_lint_checks_a_rules_wording():
+    base = {"severity": "warning", "kind": "text_mentions", "title": "t", "when": "t3.total.total",
+            "texts": ["s1.intro"], "words": ["费"]}
+    assert _lint_rules({**base, "id": "R93", "message": "{value}件，{amount}万元"}) == [
+        "R93: message uses ['amount'], which kind text_mentions does not supply (value, label, where, words)"]
+    # one code, one wording: R11's code with other words is refused
+    assert _lint_rules({**base, "id": "R94", "code": "RULE_FEE_TEXT", "message": "另一种说法{value}"}) == [
+        'R94: code RULE_FEE_TEXT is worded otherwise for R11; give R94 its own "code"']
+    assert _lint_rules({**base, "id": "R95", "code": "VALUE_BLANK"}) == [
+        "R95: code VALUE_BLANK is a code of nianbao's own checks"]

@@ -312,23 +312,22 @@ def _as_roster_body(report: dict, org: dict, by_cover: bool) -> dict:
     return out
 
 
-CROSS_YEAR = frozenset({"R7", "R8", "R9", "R20"})
-
-
 def cross_year(report: dict, previous: dict) -> dict:
-    """The report with the cross-year rules run against the body's last-year report."""
+    """The report with the rules that need last year's report (R7–R9, R20) run against the
+    body's last-year report."""
     from .layout import layout_for
     from .report import typed_values
-    from .rules import Context, evaluate
+    from .rules import Context, evaluate, rules_with
     from .spec import get_format
 
     fmt = get_format(report["format"])
+    cross = {r.id for r in rules_with(fmt, "needs_previous")}
     ctx = Context(values=typed_values(report), texts=report.get("texts") or {}, year=report.get("year"),
                   org_kind=(report.get("org") or {}).get("kind") or "",
                   previous={"values": typed_values(previous), "texts": previous.get("texts") or {}},
                   locate=layout_for(fmt.id).where)
-    found = [f.to_dict() for f in evaluate(fmt, ctx, only=set(CROSS_YEAR))]
-    kept = [f for f in report.get("findings", ()) if f.get("rule") not in CROSS_YEAR]
+    found = [f.to_dict() for f in evaluate(fmt, ctx, only=cross)]
+    kept = [f for f in report.get("findings", ()) if f.get("rule") not in cross]
     return {**report, "findings": kept + found}
 
 

@@ -37,6 +37,7 @@ class Code:
 
 
 _CATALOGUE: dict[str, Code] = {}
+_RULES: dict[str, list[str]] = {}  # code -> ids of the format rules whose findings carry it
 
 
 def code(name: str, severity: str, zh: str, en: str, hint: str = "", rule: str | None = None) -> Code:
@@ -49,15 +50,34 @@ def code(name: str, severity: str, zh: str, en: str, hint: str = "", rule: str |
     return c
 
 
+def register_code(c: Code, rule: str | None = None) -> Code:
+    """Register a code whose wording comes from data (a format's rule, ``rule`` its id): the same
+    code may serve several rules, but only with the same wording (one code, one message)."""
+    old = _CATALOGUE.setdefault(c.code, c)
+    if (old.zh, old.en, old.hint) != (c.zh, c.en, c.hint):
+        raise ValueError(f"finding code {c.code} has two wordings (rule {rule}); give the rule its own code")
+    if rule and rule not in _RULES.setdefault(c.code, []):
+        _RULES[c.code].append(rule)
+    return old
+
+
+def rules_of(name: str) -> list[str]:
+    """The format rules whose findings carry a code (registered from the format data)."""
+    return list(_RULES.get(name, ()))
+
+
 def catalogue() -> dict[str, Code]:
-    """Every finding code, after importing every module that declares codes."""
+    """Every finding code, after importing every module that declares codes (a module with a
+    ``declare_codes()`` declares those that come from data, e.g. the formats' rules)."""
     import importlib
 
     for mod in CODE_MODULES:
         try:
-            importlib.import_module(mod)
+            module = importlib.import_module(mod)
         except ImportError:  # a module not built yet in this checkout
-            pass
+            continue
+        if hasattr(module, "declare_codes"):
+            module.declare_codes()
     return dict(sorted(_CATALOGUE.items()))
 
 
@@ -138,6 +158,7 @@ def catalogue_markdown() -> str:
              "| code | severity | rule | message (中文) | what to do | message (English) |",
              "|---|---|---|---|---|---|"]
     for c in catalogue().values():
-        cells = [f"`{c.code}`", c.severity, c.rule or "", c.zh, c.hint, c.en]
+        rule = c.rule or "、".join(sorted(rules_of(c.code), key=lambda r: (len(r), r)))
+        cells = [f"`{c.code}`", c.severity, rule, c.zh, c.hint, c.en]
         lines.append("| " + " | ".join(x.replace("|", "\\|").replace("\n", " ") for x in cells) + " |")
     return "\n".join(lines) + "\n"

@@ -25,10 +25,11 @@ from . import reader
 from .findings import Finding, code
 from .layout import (COVER_FIELDS, META_KEYS, META_SHEET, PROPERTY_PREFIX, col_letter, layout_for,
                      parse_a1)
-from .merge import (MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, SUMMARY_KIND,
-                    members_digest, summary_rules)
+from .identity import (MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, SUMMARY_KIND,
+                       members_digest)
 from .report import ORG_KINDS, build_report, source_info, typed_values
-from .rules import Context, evaluate, sections_present  # shared with the cover status
+from .rules import Context, evaluate, sections_present, summary_rules  # shared with the cover
+from .rules.cells import settle
 from .spec import available_formats
 
 NOT_REGULAR = code(
@@ -286,6 +287,7 @@ def _contents(layout, sheets, year, org, previous) -> tuple[dict, dict, list[Fin
     fmt = layout.format
     findings = [UNPROTECTED(sheet=n, tab=n) for n in sheets if not sheets[n].protected]
     values, value_findings = cells.read_values(layout, sheets)
+    value_findings = settle(fmt, value_findings)
     totals, total_findings = cells.check_totals(layout, sheets, values)
     values.update(totals)
     texts = cells.read_texts(layout, sheets)

@@ -16,11 +16,12 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from .identity import META_KEYS, META_SHEET, PROPERTY_PREFIX  # noqa: F401  (re-exported)
+from .rules import checks_with
 from .spec import Block, Format, Node, dp_id, get_format
 
 INSTRUCTIONS_SHEET = "填报说明"
 COVER_SHEET = "封面"
-META_SHEET = "_nianbao"
 NAME_PREFIX = "nb."
 TABLE_TOP = 4  # tables start below a title row, a status row and a spacer
 TEXT_TOP = 3
@@ -40,20 +41,8 @@ COVER_FIELDS = (
 COVER_STATUS = "status.overall"
 STATUS_MIN_WIDTH = 40  # characters: a table's status spans its label columns if they are this wide
 
-# Identity carried by every workbook nianbao writes, both as custom document properties named
-# ``nianbao.<key>`` and as rows ``key | value`` (from A1 down) on the very hidden META_SHEET.
-PROPERTY_PREFIX = "nianbao."
-META_KEYS = (
-    "kind",         # "template" (a body fills it) or "summary" (a merge result)
-    "format",       # "gb2021"
-    "year",         # report year, e.g. "2026"
-    "org_code",     # empty in the blank template
-    "org_name",
-    "org_kind",
-    "template_id",  # stable id of this body's template: sha256 of format/year/org, 16 hex
-    "generator",    # "nianbao 0.1.0"
-    "fingerprint",  # Layout.fingerprint: identifies the cell layout the workbook was made with
-)
+# The identity every workbook carries (META_KEYS, on META_SHEET and as document properties
+# named PROPERTY_PREFIX + key) is described in nianbao.identity.
 
 
 def defined_name(item_id: str) -> str:
@@ -254,9 +243,10 @@ def _mark_totals(fmt: Format, places: list[Place]) -> list[Place]:
 
 
 def _check_places(fmt: Format, table, places: list[Place], n_label: int) -> list[Place]:
-    """A row of live pass/fail marks for the balance checks anchored in this table."""
+    """A row of live pass/fail marks for the checks shown live as marks (R1) anchored in this
+    table."""
     by_id = {p.id: p for p in places if p.id}
-    checks = [c for c in fmt.checks_of("balance") if c.anchor in by_id]
+    checks = [c for c in checks_with(fmt, "live", "mark") if c.anchor in by_id]
     if not checks:
         return []
     row = max(p.row + p.rows for p in places)

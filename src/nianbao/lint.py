@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from decimal import Decimal
 
+from .findings import SEVERITIES
 from .layout import layout_for
 from .spec import Format, get_format
 
@@ -33,26 +35,28 @@ def _ids(fmt: Format) -> list[str]:
 
 
 def _rule_ids(check) -> list[str]:
+    """The ids of a check's roles, expanded from the rule's id patterns."""
     ids = []
     for role in _ROLES:
         v = check.ids.get(role)
         ids += list(v) if isinstance(v, tuple) else ([v] if v else [])
-    p = check.rule.params
-    ids += [x for key in ("values", "texts") for x in p.get(key, ())]
-    ids += [x["value"] for x in p.get("patterns", ())]
-    ids += [p[k] for k in ("when", "whole", "text") if k in p]
-    return ids
+    return ids  # (the ids of the other parameters are checked against the kind's schema)
 
 
 def _rules(fmt: Format) -> list[str]:
-    from .rules import KINDS
+    from .rules.registry import KINDS
 
     out, known = [], set(fmt.datapoints) | set(fmt.texts)
-    out += [f"{r.id}: kind {r.kind!r} is not implemented in nianbao.rules" for r in fmt.rules
-            if r.kind not in KINDS]
+    for r in fmt.rules:
+        if r.kind not in KINDS:
+            out.append(f"{r.id}: kind {r.kind!r} is not implemented in nianbao.rules")
+            continue
+        if r.severity not in SEVERITIES:
+            out.append(f"{r.id}: bad severity {r.severity!r}")
+        out += _params(fmt, r) + _wording(fmt, r)
     for check in fmt.checks:
-        if check.rule.severity not in ("error", "warning", "info"):
-            out.append(f"{check.rule.id}: bad severity {check.rule.severity!r}")
+        if check.rule.kind not in KINDS:
+            continue
         for i in _rule_ids(check):
             if i not in known:
                 out.append(f"{check.rule.id} ({check.label}): unknown id {i!r}")
@@ -60,6 +64,110 @@ def _rules(fmt: Format) -> list[str]:
         table = total.split(".")[0]
         out += [f"total {total} sums {p} of another table" for p in parts if not p.startswith(table + ".")]
     return out
+
+
+def _params(fmt: Format, rule) -> list[str]:
+    """The rule's parameters against its kind's schema: none unknown, none missing, each of
+    its type."""
+    from .rules.registry import COMMON, KINDS
+
+    kind = KINDS[rule.kind]
+    given = {k: v for k, v in rule.params.items()}
+    out = [f"{rule.id}: unknown parameter {k!r} for kind {kind.name} (it takes "
+           f"{', '.join(sorted(kind.params)) or 'none'})" for k in given if k not in COMMON | set(kind.params)]
+    out += [f"{rule.id}: kind {kind.name} needs the parameter {k!r}" for k, p in kind.params.items()
+            if p.required and k not in given]
+    for k, p in kind.params.items():
+        if k in given:
+            why = _type_problem(fmt, p.type, given[k])
+            if why:
+                out.append(f"{rule.id}: parameter {k!r} {why}")
+    return out
+
+
+def _type_problem(fmt: Format, kind: str, v) -> str | None:
+    """Why ``v`` is not a value of the parameter type ``kind`` (None when it is)."""
+    def strs(x):
+        return isinstance(x, (list, tuple)) and all(isinstance(y, str) and y for y in x)
+
+    if kind in ("role", "parts", "str", "datapoint", "text", "regex") and not isinstance(v, str):
+        return "must be a string"
+    if kind in ("roles", "datapoints", "texts", "words", "kinds") and not strs(v):
+        return "must be a list of strings"
+    if kind == "datapoint" and v not in fmt.datapoints:
+        return f"names no data point: {v!r}"
+    if kind == "datapoints" and set(v) - set(fmt.datapoints):
+        return f"names no data point: {sorted(set(v) - set(fmt.datapoints))}"
+    if kind == "text" and v not in fmt.texts:
+        return f"names no text: {v!r}"
+    if kind == "texts" and set(v) - set(fmt.texts):
+        return f"names no text: {sorted(set(v) - set(fmt.texts))}"
+    if kind == "kinds" and set(v) - set(fmt.org_kinds):
+        return f"names kinds of body the format does not have: {sorted(set(v) - set(fmt.org_kinds))}"
+    if kind == "over" and not isinstance(v, dict):
+        return "must map placeholders to axes"
+    if kind == "int" and (not isinstance(v, int) or isinstance(v, bool)):
+        return "must be a whole number"
+    if kind == "decimal":
+        try:
+            Decimal(str(v))
+        except ArithmeticError:
+            return "must be a decimal number"
+    if kind == "regex":
+        return _regex_problem(v, 0)
+    if kind == "patterns":
+        if not isinstance(v, list) or not all(isinstance(x, dict) and set(x) == {"regex", "value"} for x in v):
+            return "must be a list of {regex, value}"
+        return next((f"{x['regex']!r}: {why}" for x in v for why in (
+            _regex_problem(x["regex"], 1),
+            None if x["value"] in fmt.datapoints else f"names no data point: {x['value']!r}") if why), None)
+    return None
+
+
+def _regex_problem(text: str, groups: int | None) -> str | None:
+    try:
+        compiled = re.compile(text)
+    except re.error as exc:
+        return f"is not a regular expression ({exc})"
+    if groups and compiled.groups != groups:
+        return f"must have {groups} group(s)"
+    return None
+
+
+def _wording(fmt: Format, rule) -> list[str]:
+    """The rule's finding: its templates use only fields its kind supplies, and its code has
+    one wording across every format and the codes declared in code."""
+    from .findings import catalogue, rules_of
+    from .rules.registry import KINDS, template_fields, wording
+
+    w, kind = wording(rule), KINDS[rule.kind]
+    if w is None:
+        return []
+    out = [f"{rule.id}: message uses {sorted(template_fields(t) - set(kind.fields))}, which kind "
+           f"{kind.name} does not supply ({', '.join(kind.fields)})"
+           for t in (w.zh, w.en) if template_fields(t) - set(kind.fields)]
+    if not re.match(r"^[A-Z][A-Z0-9_]*$", w.code):
+        out.append(f"{rule.id}: code {w.code!r} is not of the form RULE_NAME")
+    for other_rule, other in _other_wordings(fmt, rule):
+        if other.code == w.code and (other.zh, other.en, other.hint) != (w.zh, w.en, w.hint):
+            out.append(f"{rule.id}: code {w.code} is worded otherwise for {other_rule}; give {rule.id} "
+                       "its own \"code\"")
+            break
+    declared = {c for c in catalogue() if not rules_of(c)}
+    if w.code in declared:
+        out.append(f"{rule.id}: code {w.code} is a code of nianbao's own checks")
+    return out
+
+
+def _other_wordings(fmt: Format, rule):
+    from .rules.registry import KINDS, wording
+    from .spec import available_formats, get_format
+
+    earlier = fmt.rules[:fmt.rules.index(rule)]  # a clash within the format is said once
+    others = [r for f in available_formats() if f != fmt.id for r in get_format(f).rules]
+    for r in earlier + tuple(others):
+        if r.kind in KINDS and KINDS[r.kind].wording is not None:
+            yield f"{r.id}", wording(r)
 
 
 def _placement(format_id: str) -> list[str]:

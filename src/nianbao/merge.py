@@ -16,28 +16,15 @@ user chose so, and the output says so"). The summary's own rules R1–R4 are run
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from decimal import Decimal
 
 from .findings import Finding, code
-from .layout import PROPERTY_PREFIX, layout_for
-from .report import SUMMARY_KIND, build_report, typed_values
-from .rules import Context, evaluate, recompute_totals
+from .identity import SUMMARY_KIND
+from .layout import layout_for
+from .report import build_report, typed_values
+from .rules import Context, evaluate, recompute_totals, summary_rules
 from .spec import Format, get_format
-
-# Rules about what a body writes itself (its texts, the sections of its published report) say
-# nothing about a summary: its texts are empty by design, as the county writes its own report.
-TEXT_RULE_KINDS = frozenset({"text_numbers", "text_mentions", "text_none", "sections_present",
-                             "text_required", "text_length", "text_repeat"})
-# A member of a summary, as listed in summary JSON ``members`` and on the summary workbook's
-# identity sheet: below the identity rows and a blank row, a header row (MEMBERS_HEADER and these
-# fields), then one row per member (MEMBER_ROW and the fields); their digest is the document
-# property MEMBERS_PROPERTY.
-MEMBER_FIELDS = ("code", "name", "kind", "sha256")
-MEMBERS_HEADER, MEMBER_ROW = "members", "member"
-MEMBERS_PROPERTY = PROPERTY_PREFIX + "members_sha256"
 
 LEFT_OUT = code(
     "MERGE_LEFT_OUT", "warning", "{who}未计入汇总：{reason}",
@@ -69,21 +56,6 @@ def who(org: dict) -> str:
 
 def is_summary(report: dict) -> bool:
     return (report.get("org") or {}).get("kind") == SUMMARY_KIND and "members" in report
-
-
-def summary_rules(fmt: Format) -> list:
-    """The rules that apply to a summary: the data rules, not those about a body's own texts,
-    nor those limited to kinds of body a summary is not (R17)."""
-    return [r for r in fmt.rules if r.kind not in TEXT_RULE_KINDS
-            and SUMMARY_KIND in r.params.get("kinds", (SUMMARY_KIND,))]
-
-
-def members_digest(members) -> str:
-    """sha256 of a member list (order and every field count): stored beside the list in a
-    summary workbook, so that an edited or truncated list is noticed."""
-    rows = [[str(m.get(k) or "") for k in MEMBER_FIELDS] for m in members]
-    return hashlib.sha256(json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-                          .encode("utf-8")).hexdigest()
 
 
 def members_of(report: dict) -> list[dict]:

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .layout import layout_for
-from .report import SUMMARY_KIND, typed_values
+from .identity import SUMMARY_KIND
+from .report import typed_values
 from .spec import Format, get_format
 from .values import json_value
 

@@ -12,12 +12,12 @@ from decimal import Decimal
 
 from . import GENERATOR
 from .findings import Finding
+from .identity import SUMMARY_KIND
 from .spec import Format, get_format
 from .values import from_json, json_value
 
 # The kinds of body, from the format data (the same in every format), and "" for unknown.
 ORG_KINDS = get_format("gb2021").org_kinds + ("",)
-SUMMARY_KIND = "汇总"  # the kind of a merged report (spec §9); one of ORG_KINDS
 
 
 def build_report(fmt: Format, *, year: int | None, org: dict, values: dict, texts: dict,

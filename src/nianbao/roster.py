@@ -84,7 +84,7 @@ def summary_name(orgs) -> tuple[str, dict] | None:
 
 def body_kinds(fmt_id: str = "gb2021") -> tuple[str, ...]:
     """Kinds a reporting body can have (the format's org kinds, except 汇总 — a summary)."""
-    from .report import SUMMARY_KIND
+    from .identity import SUMMARY_KIND
     from .spec import get_format
 
     return tuple(k for k in get_format(fmt_id).org_kinds if k != SUMMARY_KIND)

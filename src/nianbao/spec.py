@@ -12,7 +12,7 @@ import importlib
 import itertools
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 FORMAT_IDS = ("gb2021", "gb2019")
 
@@ -158,14 +158,15 @@ class Format:
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
 
-    def checks_of(self, kind: str) -> tuple[Check, ...]:
-        return tuple(c for c in self.checks if c.rule.kind == kind)
-
-    @property
+    @cached_property
     def computed(self) -> dict[str, tuple[str, ...]]:
-        """Totals: data point -> the inputs it sums (from the first ``sum`` rule naming it)."""
+        """Totals: data point -> the parts it sums (from the first rule naming it whose kind
+        defines totals, the ``sum`` kind). The rule kinds are asked here, when a format is
+        built, not when this module is imported: they are implemented against this model."""
+        from .rules.registry import checks_with
+
         out: dict[str, tuple[str, ...]] = {}
-        for check in self.checks_of("sum"):
+        for check in checks_with(self, "totals"):
             out.setdefault(check.ids["total"], check.ids["parts"])
         return out
 

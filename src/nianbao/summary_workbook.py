@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from .merge import effective_values, who
 from .findings import SEVERITY_ZH
-from .report import SUMMARY_KIND, typed_values
+from .identity import SUMMARY_KIND
+from .report import typed_values
 from .spec import get_format
 from .layout import a1
 from .template import write_number

@@ -28,7 +28,8 @@ from . import layout as L
 from .spec import Format
 from .values import cell_number, from_json
 from .workbook_formulas import Formulas, Live, bad_cell, longest_status, runs
-from .merge import MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, members_digest
+from .identity import MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, members_digest
+from .rules import checks_with
 from .workbook_instructions import instruction_lines, summary_instruction_lines
 from .workbook_print import MAX_ROW_PT, NORMAL_FONT, one_page_fits, page_setup
 from .workbook_styles import MARK_FAIL, MARKS, make_styles, wrapped_lines
@@ -71,12 +72,13 @@ def meta(fmt_id: str, year: int, org: dict | None, kind: str = "template") -> di
 
 
 def carried_values(fmt: Format, previous: dict | None) -> dict:
-    """Prefill from last year's report: this year's 上年结转 = last year's 结转下年度 (R7)."""
+    """Prefill from last year's report: what a rule carries from one year to the next (R7: this
+    year's 上年结转 = last year's 结转下年度)."""
     if not previous:
         return {}
     last = previous.get("values") or {}
     out = {}
-    for c in fmt.checks_of("carry"):
+    for c in checks_with(fmt, "prefill"):
         v = from_json(last.get(c.ids["last"]), fmt.datapoints[c.ids["last"]].kind)
         if v is not None:
             out[c.ids["this"]] = v
@@ -369,9 +371,10 @@ class _Writer:
                                                    "format": self.st["mark:" + MARK_FAIL]})
 
     def stock(self, previous: dict):
-        """Last year's 现行有效件数 beside table 二, and an R8 mark per row (locked)."""
+        """Last year's 现行有效件数 beside table 二, and an R8 mark per row (locked): the checks
+        shown live beside their table when last year's report is known."""
         last = previous.get("values") or {}
-        checks = [c for c in self.fmt.checks_of("stock")
+        checks = [c for c in checks_with(self.fmt, "live", "beside")
                   if from_json(last.get(c.ids["last"]), "count") is not None]
         if not checks:
             return

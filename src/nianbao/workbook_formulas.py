@@ -20,7 +20,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from .layout import Layout, Place, a1, layout_for
-from .rules import recompute_totals, text_sections
+from .rules import checks_with, recompute_totals, text_sections
 from .workbook_styles import MARK_FAIL, MARK_PASS, MARK_WARN
 
 PENDING = "待填写"
@@ -200,7 +200,7 @@ class _Plan:
         self.by_id, self.computed = layout.by_id, fmt.computed
         self.totals = {i: layout.total_formula(i) for i in self.computed}
         self.checks, self.rules = {}, {}
-        for c in fmt.checks_of("balance"):
+        for c in checks_with(fmt, "live", "mark"):
             lhs, rhs = c.ids["lhs"], c.ids["rhs"]
             need = [x for i in lhs + rhs for x in leaves(fmt, i)]
             count = "COUNT(" + ",".join(runs([self.by_id[i] for i in need])) + ")"

@@ -2,14 +2,15 @@
 in a summary workbook, what the summary is, what its sheets hold, by when it goes up a level.
 
 The sheet list and the rule lines are generated from the layout and the Format's rules (for a
-summary, the rules that apply to a summary, :func:`nianbao.merge.summary_rules`), so the
+summary, the rules that apply to a summary, :func:`nianbao.rules.summary_rules`), so the
 instructions always match the tables and checks of the workbook they are in.
 """
 
 from __future__ import annotations
 
 from . import layout as L
-from .merge import SUMMARY_KIND, summary_rules
+from .identity import SUMMARY_KIND
+from .rules import kind_of, summary_rules
 from .workbook_formulas import cover_texts
 from .workbook_styles import PREFILL_WORD
 
@@ -18,10 +19,11 @@ SEVERITY_WORDS = {
     "warning": "应当满足，不满足时请核实，必要时在文字部分说明",
     "info": "提示，请核实",
 }
-# How a rule kind shows up in the workbook itself (others are checked when the file is imported).
-LIVE_WORDS = {"balance": "（本表实时校验）", "sum": "（由公式自动计算，无需填写）",
-              "value_type": "（填写时即校验）"}
-SUMMARY_LIVE_WORDS = {"balance": "（本表实时校验）", "sum": "（由公式自动计算）"}
+# How a rule shows up in the workbook itself, by its kind's ``live`` trait (the others are
+# checked when the file is imported).
+LIVE_WORDS = {"mark": "（本表实时校验）", "formula": "（由公式自动计算，无需填写）",
+              "validation": "（填写时即校验）"}
+SUMMARY_LIVE_WORDS = {"mark": "（本表实时校验）", "formula": "（由公式自动计算）"}
 # Spec §1: a body reports by 1月31日; the summaries go up a level by these dates.
 BODY_DEADLINE = "1月31日"
 SUMMARY_DEADLINES = (("县级", "2月20日"), ("设区的市级", "3月10日"), ("省级", "3月31日"))
@@ -37,7 +39,7 @@ def _sheet_line(layout, sl) -> str:
 
 
 def _rule_lines(rules, live: dict) -> list[tuple[str, str]]:
-    return [("para", f"{r.id}　{r.title}——{SEVERITY_WORDS[r.severity]}{live.get(r.kind, '')}")
+    return [("para", f"{r.id}　{r.title}——{SEVERITY_WORDS[r.severity]}{live.get(kind_of(r).live or '', '')}")
             for r in rules]
 
 

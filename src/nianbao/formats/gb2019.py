@@ -75,7 +75,10 @@ RULES = [copy.deepcopy(_BY_ID[i]) for i in ("R1", "R2", "R3", "R4", "R5", "R6", 
                                             "R13")]
 RULES += [
     {"id": "R15", "severity": "warning", "kind": "format_year",
-     "title": "2021年及以后的报告应使用2021年格式", "max_year": 2020},
+     "title": "2021年及以后的报告应使用2021年格式", "max_year": 2020, "code": "RULE_OLD_FORMAT",
+     "message": "{year}年度报告使用了2019年试行格式，应使用2021年格式（国办公开办函〔2021〕30号）",
+     "message_en": "a {year} report laid out in the 2019 trial format; use the 2021 format",
+     "hint": "按2021年格式重新编制表格。"},
     copy.deepcopy(_BY_ID["R16"]),
     {**copy.deepcopy(_BY_ID["R17"]),
      "values": ["t2.regulations.made", "t2.regulations.published", "t2.regulations.published_total"]},
