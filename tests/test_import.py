@@ -59,20 +59,20 @@ def _quiet():
 
 
 COUNT_BAD = [  # (what is typed, given the value v that was there) -> codes expected at the cell
+    # one problem, one finding: a value that cannot be read is its cell's finding alone (not also
+    # R6's count of missing values)
     (lambda v: f"{v}件", {"VALUE_NORMALISED"}), (lambda v: _fw(v), {"VALUE_NORMALISED"}),
     (lambda v: f" {v} ", {"VALUE_NORMALISED"}), (lambda v: f"{v}.0", set()),
-    (lambda v: v + 0.5, {"VALUE_NOT_INTEGER", "RULE_INCOMPLETE"}),
-    (lambda v: -v - 1, {"VALUE_NEGATIVE", "RULE_INCOMPLETE"}),
-    (lambda v: "十二", {"VALUE_NOT_NUMBER", "RULE_INCOMPLETE"}),
-    (lambda v: f"约{v}", {"VALUE_NOT_NUMBER", "RULE_INCOMPLETE"}),
-    (lambda v: None, {"VALUE_BLANK", "RULE_INCOMPLETE"}), (lambda v: "/", {"VALUE_BLANK", "RULE_INCOMPLETE"}),
-    (lambda v: "无", {"VALUE_BLANK", "RULE_INCOMPLETE"}), (lambda v: "—", {"VALUE_BLANK", "RULE_INCOMPLETE"}),
-    (lambda v: f"={v}+0", {"VALUE_FORMULA_UNCALCULATED", "RULE_INCOMPLETE"}),
-    (lambda v: True, {"VALUE_NOT_NUMBER", "RULE_INCOMPLETE"}),
+    (lambda v: v + 0.5, {"VALUE_NOT_INTEGER"}), (lambda v: -v - 1, {"VALUE_NEGATIVE"}),
+    (lambda v: "十二", {"VALUE_NOT_NUMBER"}), (lambda v: f"约{v}", {"VALUE_NOT_NUMBER"}),
+    (lambda v: None, {"VALUE_BLANK"}), (lambda v: "/", {"VALUE_BLANK"}),
+    (lambda v: "无", {"VALUE_BLANK"}), (lambda v: "—", {"VALUE_BLANK"}),
+    (lambda v: f"={v}+0", {"VALUE_FORMULA_UNCALCULATED"}), (lambda v: True, {"VALUE_NOT_NUMBER"}),
 ]
+MISSING = {"VALUE_NOT_INTEGER", "VALUE_NEGATIVE", "VALUE_NOT_NUMBER", "VALUE_BLANK",
+           "VALUE_FORMULA_UNCALCULATED", "VALUE_WRONG_UNIT"}  # the value is recorded as missing
 AMOUNT_BAD = {"9,116.36": {"VALUE_NORMALISED"}, "9116.36万元": {"VALUE_NORMALISED"},
-              "251000元": {"VALUE_WRONG_UNIT", "RULE_INCOMPLETE"}, -1: {"VALUE_NEGATIVE", "RULE_INCOMPLETE"},
-              "": {"VALUE_BLANK", "RULE_INCOMPLETE"}}
+              "251000元": {"VALUE_WRONG_UNIT"}, -1: {"VALUE_NEGATIVE"}, "": {"VALUE_BLANK"}}
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,37 @@ def test_single_cell_corruption_is_found_at_that_cell(quiet_file, tmp_path, data
     result = imp(fill(quiet_file, tmp_path / "c.xlsx", {item: typed(before)}))
     assert where(result) == {(c, *at(item)) for c in expected}, (item, typed(before))
     value = result.report["values"][item]
-    assert value == (None if "RULE_INCOMPLETE" in expected else before)
+    assert value == (None if expected & MISSING else before)
+    # the one finding of a missing value is an error: the report is incomplete (R6)
+    assert {f.severity for f in result.findings if f.code in MISSING} <= {"error"}
+
+
+def test_a_few_blank_cells_are_one_error_each_and_no_second_finding(quiet_file, tmp_path):
+    """Issue 8 item 7: a blank or "无" was an R16 warning and again in R6's error; now it is
+    one finding, at its cell, at error level (the report is incomplete)."""
+    cells = ["t2.licensing.decisions", "t3.received.commercial", "t3.granted.research"]
+    result = imp(fill(quiet_file, tmp_path / "b.xlsx", {cells[0]: None, cells[1]: "无", cells[2]: "/"}))
+    assert [(f.code, f.rule, f.severity, f.sheet, f.cell) for f in result.findings] == [
+        ("VALUE_BLANK", "R16", "error", *at(i)) for i in cells]
+    assert "填的是“无”" in result.findings[1].message()
+
+
+def test_a_blank_template_checked_is_one_finding_per_table(tmp_path):
+    """Issue 8 item 7: the blank template checked gave 3 errors and 167 warnings; now the blanks
+    of a table are one finding that says how many and where they start."""
+    from nianbao.template import template_bytes
+
+    path = tmp_path / "blank.xlsx"
+    path.write_bytes(template_bytes(year=2026, org=None))
+    found = imp(path).findings
+    blanks = [f for f in found if f.code == "VALUE_BLANKS"]
+    assert [(f.rule, f.severity, f.sheet, f.params["n"]) for f in blanks] == [
+        ("R16", "error", "二、主动公开", 10), ("R16", "error", "三、依申请公开", 144),
+        ("R16", "error", "四、复议诉讼", 12)]
+    assert blanks[0].message().startswith("二、主动公开政府信息情况中有10项数字未填写") and "B6、C6、D6" in \
+        blanks[0].message()
+    assert not {"VALUE_BLANK", "RULE_INCOMPLETE"} & {f.code for f in found}
+    assert len(found) < 12
 
 
 def _fw(n: int) -> str:
@@ -111,7 +141,7 @@ def _fw(n: int) -> str:
 def test_amount_corruptions(quiet_file, tmp_path, raw):
     result = imp(fill(quiet_file, tmp_path / "a.xlsx", {"t2.fees.amount": raw}))
     assert where(result) == {(c, *at("t2.fees.amount")) for c in AMOUNT_BAD[raw]}
-    if "RULE_INCOMPLETE" not in AMOUNT_BAD[raw]:
+    if not AMOUNT_BAD[raw] & MISSING:
         assert result.report["values"]["t2.fees.amount"] == "9116.36"
 
 

@@ -29,7 +29,7 @@ from .identity import (MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPER
                        members_digest)
 from .report import ORG_KINDS, build_report, source_info, typed_values
 from .rules import Context, evaluate, sections_present, summary_rules  # shared with the cover
-from .rules.cells import settle
+from .rules.cells import cell_findings
 from .spec import available_formats
 
 NOT_REGULAR = code(
@@ -287,7 +287,7 @@ def _contents(layout, sheets, year, org, previous) -> tuple[dict, dict, list[Fin
     fmt = layout.format
     findings = [UNPROTECTED(sheet=n, tab=n) for n in sheets if not sheets[n].protected]
     values, value_findings = cells.read_values(layout, sheets)
-    value_findings = settle(fmt, value_findings)
+    value_findings, explained = cell_findings(fmt, value_findings, values)
     totals, total_findings = cells.check_totals(layout, sheets, values)
     values.update(totals)
     texts = cells.read_texts(layout, sheets)
@@ -297,7 +297,7 @@ def _contents(layout, sheets, year, org, previous) -> tuple[dict, dict, list[Fin
         prev_ctx = {"values": typed_values(previous), "texts": previous.get("texts") or {}}
         findings += _previous_findings(previous, org, year)
     ctx = Context(values, texts, year, org["kind"], prev_ctx, sections_present(fmt, texts),
-                  cells.plan_for(fmt.id).where.get)
+                  cells.plan_for(fmt.id).where.get, explained)
     # a summary has no texts of its own (the county writes them): only the data rules apply
     only = {r.id for r in summary_rules(fmt)} if org["kind"] == SUMMARY_KIND else None
     findings += evaluate(fmt, ctx, only=only)

@@ -18,6 +18,9 @@ rules or kinds:
 * ``totals`` -- its checks define the totals (``total`` = sum of ``parts``);
 * ``cells`` -- enforced while a value is read from its cell (the kind's ``codes`` are the findings
   of that reading), not by :func:`~nianbao.rules.engine.evaluate`;
+* ``gaps`` -- counts the values that are missing (R6): a value whose cell has a finding saying
+  why it is missing is that finding alone, at this rule's severity when that is higher (one
+  problem, one finding);
 * ``summary`` -- whether a rule of this kind applies to a summary (a function of the rule).
 
 This module imports nothing of nianbao but the findings: the format model (``nianbao.spec``)
@@ -100,6 +103,7 @@ class RuleKind:
     prefill: bool = False
     totals: bool = False
     cells: bool = False
+    gaps: bool = False
     for_summary: Callable[["RuleKind", "Rule"], bool] = _not_text
 
     def applies_to_summary(self, rule: "Rule") -> bool:

@@ -70,7 +70,8 @@ register(RuleKind(
     fields=("n", "first"),
     wording=Wording("RULE_INCOMPLETE", "有{n}项数据未填写或无法读取（如“{first}”），报表不完整",
                     "{n} data points are blank or unreadable (e.g. “{first}”); the report is incomplete",
-                    "逐项填写所有数字，没有的填 0。")))
+                    "逐项填写所有数字，没有的填 0。"),
+    gaps=True))
 
 
 def _cells(fmt, check, ctx):  # enforced while reading values (nianbao.rules.cells)
@@ -86,7 +87,7 @@ register(RuleKind(
 
 register(RuleKind(
     "blank_values", _cells, "a blank or a placeholder (/, —, 无 …) where a number belongs",
-    codes=("VALUE_BLANK",), cells=True))
+    codes=("VALUE_BLANK", "VALUE_BLANKS"), cells=True))
 
 
 def _share(fmt, check, ctx):
