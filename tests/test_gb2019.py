@@ -5,7 +5,11 @@ from __future__ import annotations
 from nianbao.lint import lint
 from nianbao.rules import Context, evaluate
 from nianbao.spec import format_for_year, get_format
-from nianbao.values import read_value
+from nianbao.values import read_value as read
+
+
+def read_value(raw, kind, label=""):
+    return read(raw, get_format("gb2019").value_kinds[kind], label)
 
 
 def test_lint_is_clean():

@@ -62,7 +62,8 @@ COUNT_BAD = [  # (what is typed, given the value v that was there) -> codes expe
     # one problem, one finding: a value that cannot be read is its cell's finding alone (not also
     # R6's count of missing values)
     (lambda v: f"{v}件", {"VALUE_NORMALISED"}), (lambda v: _fw(v), {"VALUE_NORMALISED"}),
-    (lambda v: f" {v} ", {"VALUE_NORMALISED"}), (lambda v: f"{v}.0", set()),
+    (lambda v: f" {v} ", {"VALUE_NORMALISED"}), (lambda v: f"{v}.0", {"VALUE_TEXT_NUMBER"}),
+    (lambda v: str(v), {"VALUE_TEXT_NUMBER"}), (lambda v: 10**10 + v, {"VALUE_TOO_LARGE"}),
     (lambda v: v + 0.5, {"VALUE_NOT_INTEGER"}), (lambda v: -v - 1, {"VALUE_NEGATIVE"}),
     (lambda v: "十二", {"VALUE_NOT_NUMBER"}), (lambda v: f"约{v}", {"VALUE_NOT_NUMBER"}),
     (lambda v: None, {"VALUE_BLANK"}), (lambda v: "/", {"VALUE_BLANK"}),
@@ -70,9 +71,11 @@ COUNT_BAD = [  # (what is typed, given the value v that was there) -> codes expe
     (lambda v: f"={v}+0", {"VALUE_FORMULA_UNCALCULATED"}), (lambda v: True, {"VALUE_NOT_NUMBER"}),
 ]
 MISSING = {"VALUE_NOT_INTEGER", "VALUE_NEGATIVE", "VALUE_NOT_NUMBER", "VALUE_BLANK",
-           "VALUE_FORMULA_UNCALCULATED", "VALUE_WRONG_UNIT"}  # the value is recorded as missing
+           "VALUE_FORMULA_UNCALCULATED", "VALUE_WRONG_UNIT", "VALUE_TOO_LARGE", "VALUE_TOO_PRECISE"}  # the value is recorded as missing
 AMOUNT_BAD = {"9,116.36": {"VALUE_NORMALISED"}, "9116.36万元": {"VALUE_NORMALISED"},
-              "251000元": {"VALUE_WRONG_UNIT"}, -1: {"VALUE_NEGATIVE"}, "": {"VALUE_BLANK"}}
+              "251000元": {"VALUE_WRONG_UNIT"}, -1: {"VALUE_NEGATIVE"}, "": {"VALUE_BLANK"},
+              "9116.36": {"VALUE_TEXT_NUMBER"}, Decimal("12.1234567"): {"VALUE_TOO_PRECISE"},
+              Decimal("1E+9"): {"VALUE_TOO_LARGE"}}
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +106,26 @@ def test_single_cell_corruption_is_found_at_that_cell(quiet_file, tmp_path, data
     assert value == (None if expected & MISSING else before)
     # the one finding of a missing value is an error: the report is incomplete (R6)
     assert {f.severity for f in result.findings if f.code in MISSING} <= {"error"}
+
+
+def test_values_out_of_bounds_or_stored_as_text(quiet_file, tmp_path):
+    """Issue 8 items 20 and 27: 1E+308 and an 18-digit ID number imported as counts, a fee with 7
+    decimals was accepted (the format's max_decimals unread), a count stored as text "12" passed
+    with no finding (spec §7 asks for one)."""
+    typed = {"t2.licensing.decisions": 1e308, "t2.penalties.decisions": 110101199003078888,
+             "t2.fees.amount": 12.1234567, "t3.received.natural_person": "5"}
+    result = imp(fill(quiet_file, tmp_path / "v.xlsx", typed))
+    found = {f.datapoints[0]: f for f in result.findings}
+    assert {i: (f.code, f.severity) for i, f in found.items()} == {
+        "t2.licensing.decisions": ("VALUE_TOO_LARGE", "error"),
+        "t2.penalties.decisions": ("VALUE_TOO_LARGE", "error"),
+        "t2.fees.amount": ("VALUE_TOO_PRECISE", "error"),
+        "t3.received.natural_person": ("VALUE_TEXT_NUMBER", "info")}
+    assert result.report["values"]["t3.received.natural_person"] == 5
+    assert all(result.report["values"][i] is None for i in list(typed)[:3])
+    assert "应小于100亿" in found["t2.licensing.decisions"].message()
+    assert "有7位小数，金额最多6位小数" in found["t2.fees.amount"].message()
+    assert "“5”是以文字格式存放的数字，已读作 5" in found["t3.received.natural_person"].message()
 
 
 def test_a_few_blank_cells_are_one_error_each_and_no_second_finding(quiet_file, tmp_path):

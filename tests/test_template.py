@@ -137,12 +137,13 @@ def test_every_input_has_the_right_validation(which, org, request, layout, fmt):
         assert dv.showErrorMessage and dv.errorStyle in (None, "stop"), p.id
         assert dv.showInputMessage and dv.prompt and dv.error, p.id
         assert any("\u4e00" <= ch <= "\u9fff" for ch in dv.error + dv.prompt), p.id
+        # the bounds of the format's kinds (issue 8 item 20: 1E+308 passed the validation)
         if p.kind == "count":
-            assert (dv.type, dv.operator, dv.formula1) == ("whole", "greaterThanOrEqual", "0"), p.id
-            assert "整数" in dv.error and "负数" in dv.error
+            assert (dv.type, dv.operator, dv.formula1, dv.formula2) == ("whole", None, "0", "9999999999"), p.id
+            assert "整数" in dv.error and "负数" in dv.error and "100亿" in dv.error
         elif p.kind == "amount":
-            assert (dv.type, dv.operator, dv.formula1) == ("decimal", "greaterThanOrEqual", "0")
-            assert "万元" in dv.prompt
+            assert (dv.type, dv.operator, dv.formula1, dv.formula2) == ("decimal", None, "0", "999999999.999999")
+            assert "万元" in dv.prompt and "10亿" in dv.error
         elif p.kind == "text":
             assert (dv.type, dv.operator) == ("textLength", "lessThanOrEqual")
             assert dv.formula1 == str(fmt.kinds["text"]["max_length"])
@@ -317,7 +318,7 @@ def test_inputs_the_importer_rejects_turn_red(blank, layout):
         for p in s.places:
             if p.role == "input":
                 formula, first, fill = red[p.ref]
-                assert formula == bad_cell(p.kind, first), p.id
+                assert formula == bad_cell(layout.format.value_kinds[p.kind], first), p.id
                 assert fill.endswith("FFC7CE"), p.id
 
 

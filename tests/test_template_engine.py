@@ -74,6 +74,7 @@ def engine(tmp_path_factory, fmt, layout):
                             "t4.review.other": -2.5,
                             "t4.suit_direct.other": " ", "t2.fees.amount": -3.5,
                             "t2.regulations.issued": "无", "t2.regulations.repealed": "-1",
+                            "t2.licensing.decisions": 10**10,  # above the format's bound
                             "t3.received.research": good["t3.received.research"] + 0.5,
                             "t3.carried_over.other_org": None})
     written = {i: (Decimal(str(v)) if isinstance(v, float) else v) for i, v in invalid.items()}
@@ -92,6 +93,7 @@ def engine(tmp_path_factory, fmt, layout):
         "summary": workbook_bytes(year=2026, org=COUNTY, values=good, texts={}, kind="summary"),
         "typed_invalid": template_bytes(year=2026, org=ORG),
         "pre_invalid": template_bytes(year=2026, org=ORG, prefill=written),
+        "typed_precise": template_bytes(year=2026, org=ORG),
     }
     paths = {}
     for name, data in files.items():
@@ -102,6 +104,7 @@ def engine(tmp_path_factory, fmt, layout):
     _fill(paths["typed_no_s1"], {**good, **no_s1}, layout)
     _fill(paths["typed_half"], half, layout)
     _fill(paths["typed_invalid"], invalid, layout)
+    _fill(paths["typed_precise"], {**good, **texts, "t2.fees.amount": 12.1234567}, layout)
     out = recalc(list(paths.values()), tmp_path_factory.mktemp("out"))
     return {"in": paths, "out": dict(zip(paths, out)), "good": good, "bad": bad, "prev": prev}
 
@@ -117,6 +120,13 @@ def _formula_cells(path):
             for c in row:
                 if isinstance(c.value, str) and c.value.startswith("="):
                     yield ws.title, c.coordinate
+
+
+def test_an_amount_with_more_decimals_than_the_format_allows_is_counted(engine, layout):
+    """max_decimals (6 for 万元) in the workbook too: 12.1234567 is red and counted, 12.35 is not."""
+    wb = _values(engine["out"]["typed_precise"])
+    assert _at(wb, layout, "status.t2") == "× 本表有1格不是有效的数（件数应为不小于0的整数，金额不小于0）"
+    assert _at(wb, layout, "status.t3") == "√ 本表全部校验通过"
 
 
 @pytest.mark.parametrize("name", ["blank", "pre_good", "pre_bad", "pre_no_s1", "pre_prev",
@@ -171,11 +181,11 @@ def test_inputs_the_importer_rejects_are_counted(engine, name, layout):
     good = engine["good"]
     rest = good["t4.review.pending"]
     assert _at(wb, layout, "t4.review.total") == -1 + rest  # 2.5 - 1 - 2.5 + …: fractions stay
-    assert _at(wb, layout, "status.t4") == "× 本表有4格不是不小于0的整数"
-    assert _at(wb, layout, "status.t2") == "× 本表有3格不是不小于0的数（件数须为整数）"
-    assert _at(wb, layout, "status.t3") == "× 本表有1格不是不小于0的整数，勾稽关系不符1列，还有1项未填写"
+    assert _at(wb, layout, "status.t4") == "× 本表有4格不是有效的件数（应为不小于0的整数）"
+    assert _at(wb, layout, "status.t2") == "× 本表有4格不是有效的数（件数应为不小于0的整数，金额不小于0）"
+    assert _at(wb, layout, "status.t3") == "× 本表有1格不是有效的件数（应为不小于0的整数），勾稽关系不符1列，还有1项未填写"
     assert _at(wb, layout, L.COVER_STATUS) == (
-        "× 有8格不是不小于0的数（件数须为整数），勾稽关系不符1处，还有1项未填写，"
+        "× 有9格不是有效的数（件数应为不小于0的整数，金额不小于0），勾稽关系不符1处，还有1项未填写，"
         "文字部分“一、总体情况”、“五、存在的主要问题及改进情况”、“六（1）信息处理费收取情况”未填写，"
         "请查看各表顶部的校验状态")
     t3 = {p.id: wb[p.sheet][p.ref].value for p in layout.places if p.role == "check"}

@@ -6,6 +6,7 @@ import html
 import io
 import re
 import zipfile
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -58,7 +59,10 @@ def test_runs_make_rectangles():
 @settings(max_examples=30, deadline=None)
 @given(st.dictionaries(st.sampled_from(sorted(FMT.inputs)),
                        st.one_of(st.none(), st.integers(-3, 3),
-                                 st.decimals(-3, 3, places=2, allow_nan=False)), min_size=0))
+                                 st.decimals(-3, 3, places=2, allow_nan=False),
+                                 # the format's bounds and max_decimals (issue 8 items 20, 27)
+                                 st.sampled_from([10**10, 10**10 - 1, 10**9, Decimal("1.1234567"),
+                                                  Decimal("1.123456")])), min_size=0))
 def test_statuses_count_what_the_importer_rejects(changes):
     """A status counts an input as bad exactly when the importer's read_value rejects it."""
     values = {i: 0 for i in FMT.inputs}
@@ -68,7 +72,7 @@ def test_statuses_count_what_the_importer_rejects(changes):
     for sheet in f.plan.tables:
         ids = f.plan.tables[sheet][0]
         bad = sum(1 for i in ids if values[i] is not None
-                  and read_value(values[i], FMT.datapoints[i].kind)[0] is None)
+                  and read_value(values[i], FMT.value_kinds[FMT.datapoints[i].kind])[0] is None)
         blank = sum(1 for i in ids if values[i] is None)
         total_bad += bad
         text = f.table_status(sheet).value

@@ -6,7 +6,15 @@ from decimal import Decimal
 
 import pytest
 
-from nianbao.values import canonical_amount, from_json, json_value, read_value
+from nianbao.spec import get_format
+from nianbao.values import canonical_amount, from_json, json_value
+from nianbao.values import read_value as read
+
+KINDS = get_format("gb2021").value_kinds
+
+
+def read_value(raw, kind, label=""):
+    return read(raw, KINDS[kind], label)
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -35,6 +35,10 @@ NAME_MOVED = code(
 CELL_ERROR = code(
     "VALUE_CELL_ERROR", "error", "{label}：单元格显示错误值“{raw}”，无法读取；请改为直接填写数字",
     "{label}: the cell shows the error “{raw}”", "删除公式或错误内容，直接填写数字。", "R5")
+TEXT_NUMBER = code(
+    "VALUE_TEXT_NUMBER", "info", "{label}：“{raw}”是以文字格式存放的数字，已读作 {value}",
+    "{label}: “{raw}” is a number stored as text; read as {value}",
+    "无需处理；今后请直接填写数字（单元格格式为“文本”时，改为“常规”后重新输入）。", "R5")
 INPUT_FORMULA = code(
     "VALUE_FORMULA", "info", "{label}：填的是公式“={formula}”，已读取其计算结果 {value}",
     "{label}: holds the formula “={formula}”; its result {value} was read",
@@ -200,10 +204,11 @@ def _raw(cell: Cell | None):
 def read_values(layout: Layout, sheets: dict) -> tuple[dict, list[Finding]]:
     """The typed inputs (int / Decimal / None) with a finding per cell that needed one."""
     values, out = {}, []
+    kinds = layout.format.value_kinds
     for sheet, ref, item_id, kind, label in plan_for(layout.format.id).inputs:
         cell = sheets[sheet].cells.get(ref)
         if cell is not None and cell.t == "n" and cell.f is None and kind == "count" \
-                and cell.v.isdigit():  # the common case, exact without further ado
+                and cell.v.isdigit() and len(cell.v) < 10:  # the common case, exact as it is
             values[item_id] = int(cell.v)
             continue
         at = {"sheet": sheet, "cell": ref, "datapoints": [item_id]}
@@ -215,7 +220,7 @@ def read_values(layout: Layout, sheets: dict) -> tuple[dict, list[Finding]]:
             values[item_id] = None
             out.append(FORMULA_UNCALCULATED(**at, label=label, formula=cell.f))
             continue
-        value, finding = read_value(_raw(cell), kind, label)
+        value, finding = read_value(_raw(cell), kinds[kind], label)
         values[item_id] = value
         if finding is not None:
             finding.sheet, finding.cell, finding.datapoints = sheet, ref, [item_id]
@@ -223,6 +228,8 @@ def read_values(layout: Layout, sheets: dict) -> tuple[dict, list[Finding]]:
             out.append(finding)
         elif cell is not None and cell.f is not None:
             out.append(INPUT_FORMULA(**at, label=label, formula=cell.f, value=value))
+        elif cell is not None and cell.t == "s":  # spec §7: text "12" is read, and that is said
+            out.append(TEXT_NUMBER(**at, label=label, raw=cell.v, value=value))
     return values, out
 
 

@@ -96,6 +96,25 @@ class DataPoint:
 
 
 @dataclass(frozen=True)
+class ValueKind:
+    """A kind of value of the format's data (``kinds`` in the data): how it is typed, read,
+    bounded and explained. ``count`` (件), ``amount`` (万元, exact decimals), ``signed`` (a change
+    that may be negative)."""
+
+    name: str
+    unit: str
+    label: str  # what a message calls such a value: 件数, 金额
+    decimal: bool = False  # exact decimals (JSON strings); else whole numbers
+    signed: bool = False  # may be negative
+    below: int = 10**10  # every value is less than this (and, if signed, more than its negative)
+    below_text: str = "100亿"  # ``below`` as a message says it
+    max_decimals: int | None = None
+    suffixes: tuple[str, ...] = ()  # units typed after a number and read away (12件, 25.1万元)
+    wrong_units: tuple[str, ...] = ()  # units refused with a hint (元 where 万元 belongs)
+    validation: dict = field(default_factory=dict, hash=False, compare=False)  # the workbook's
+
+
+@dataclass(frozen=True)
 class TextField:
     id: str
     section: str  # "一" … "六"
@@ -143,7 +162,7 @@ class Format:
     first_year: int
     last_year: int | None
     org_kinds: tuple[str, ...]
-    kinds: dict = field(hash=False, compare=False)
+    kinds: dict = field(hash=False, compare=False)  # the data's ``kinds``, as written
     detect: dict = field(hash=False, compare=False)
     sections: tuple[Section, ...] = ()
     tables: tuple[Table, ...] = ()
@@ -151,6 +170,11 @@ class Format:
     datapoints: dict = field(default_factory=dict, hash=False, compare=False)
     texts: dict = field(default_factory=dict, hash=False, compare=False)
     checks: tuple[Check, ...] = ()
+
+    @cached_property
+    def value_kinds(self) -> dict[str, ValueKind]:
+        """The kinds of value (every kind of the data but ``text``)."""
+        return {name: _value_kind(name, d) for name, d in self.kinds.items() if name != "text"}
 
     def table(self, table_id: str) -> Table:
         return next(t for t in self.tables if t.id == table_id)
@@ -177,6 +201,13 @@ class Format:
 
     def covers_year(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
+
+
+def _value_kind(name: str, d: dict) -> ValueKind:
+    fields = ("unit", "label", "decimal", "signed", "below", "below_text", "max_decimals")
+    return ValueKind(name, **{k: d[k] for k in fields if k in d},
+                     suffixes=tuple(d.get("suffixes", ())), wrong_units=tuple(d.get("wrong_units", ())),
+                     validation=dict(d.get("validation", {})))
 
 
 def _node(d: dict) -> Node:

@@ -291,7 +291,7 @@ class _Writer:
                                {**_validation(self.fmt, key, self.year), "multi_range": _sqref(places)})
         if marks:
             self._marks(ws, marks)
-        for kind in ("count", "signed", "amount"):
+        for kind in self.fmt.value_kinds:
             places = checks.get(kind, []) + checks.get(kind + PREFILLED, [])
             if places:
                 self._bad_marks(ws, kind, places)
@@ -367,7 +367,7 @@ class _Writer:
             r0, c0 = L.parse_a1(first)
             r1, c1 = L.parse_a1(last or first)
             ws.conditional_format(r0, c0, r1, c1, {"type": "formula",
-                                                   "criteria": "=" + bad_cell(kind, first),
+                                                   "criteria": "=" + bad_cell(self.fmt.value_kinds[kind], first),
                                                    "format": self.st["mark:" + MARK_FAIL]})
 
     def stock(self, previous: dict):
@@ -631,32 +631,23 @@ def _sqref(places) -> str:
 
 
 def _validation(fmt: Format, key: str, year: int) -> dict:
-    """Data validation of one kind of input, with Chinese prompts and error messages."""
+    """Data validation of one kind of input, with the format's Chinese prompts and messages:
+    a kind of value (its bounds), the texts (their length), a cover field."""
     if key.endswith(PREFILLED):  # the same check; the prompt says it was pre-filled
         return {**_validation(fmt, key[:-len(PREFILLED)], year), "input_title": "已预填上年结转",
                 "input_message": PREFILL_NOTE.format(year=year - 1)}
     err = {"error_type": "stop", "error_title": "输入有误", "ignore_blank": True}
-    if key == "count":
-        return {**err, "validate": "integer", "criteria": ">=", "value": 0,
-                "input_title": "填写件数",
-                "input_message": "请填写不小于0的整数（件）。没有的填0，不要空着，也不要填“/”或“无”。",
-                "error_message": "这里只能填写不小于0的整数（件），不能填负数、小数或文字。没有的请填0。"}
-    if key == "signed":
-        return {**err, "validate": "integer", "criteria": "between", "minimum": -10**9,
-                "maximum": 10**9, "input_title": "填写增减数",
-                "input_message": "请填写整数，减少的填负数。",
-                "error_message": "这里只能填写整数（减少的填负数），不能填小数或文字。"}
-    if key == "amount":
-        return {**err, "validate": "decimal", "criteria": ">=", "value": 0,
-                "input_title": "填写金额（万元）",
-                "input_message": "请填写不小于0的数，单位为万元，可带小数（例如 25.1 表示25.1万元）。没有的填0。",
-                "error_message": "这里只能填写不小于0的数（单位：万元），不能填负数或文字，也不要带“元”“万元”等单位。"}
+    if key in fmt.value_kinds:
+        kind = fmt.value_kinds[key]
+        # the largest value the importer reads (it refuses ``below`` and more)
+        top = kind.below - (10 ** -(kind.max_decimals or 6) if kind.decimal else 1)
+        bounds = {"validate": "decimal" if kind.decimal else "integer", "criteria": "between",
+                  "minimum": -top if kind.signed else 0, "maximum": top}
+        return {**err, **bounds, **kind.validation}
     if key == "text":
         limit = fmt.kinds["text"]["max_length"]
-        return {**err, "validate": "length", "criteria": "<=", "value": limit,
-                "input_title": "填写文字",
-                "input_message": f"直接在此格输入或粘贴文字，不超过{limit}字；格内换行请按 Alt+Enter。",
-                "error_message": f"文字超过{limit}字，请精简后再填。"}
+        texts = {k: v.format(max_length=limit) for k, v in fmt.kinds["text"]["validation"].items()}
+        return {**err, "validate": "length", "criteria": "<=", "value": limit, **texts}
     if key == "org.kind":
         from .roster import body_kinds
 

@@ -13,6 +13,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from .findings import Finding, code
+from .spec import ValueKind
 
 NORMALISED = code(
     "VALUE_NORMALISED", "info", "{label}：已将“{raw}”读作 {value}",
@@ -25,19 +26,26 @@ NEGATIVE = code(
     "VALUE_NEGATIVE", "error", "{label}：“{raw}”是负数，应为不小于0的数",
     "{label}: “{raw}” is negative; it must be 0 or more", "改为不小于 0 的数。", "R5")
 NOT_INTEGER = code(
-    "VALUE_NOT_INTEGER", "error", "{label}：“{raw}”不是整数，件数应为整数",
+    "VALUE_NOT_INTEGER", "error", "{label}：“{raw}”不是整数，{kind_label}应为整数",
     "{label}: “{raw}” is not a whole number; counts must be whole numbers",
     "件数只能填整数。", "R5")
 NOT_NUMBER = code(
     "VALUE_NOT_NUMBER", "error", "{label}：“{raw}”不是数字，无法读取",
     "{label}: “{raw}” is not a number", "只填阿拉伯数字，不要填文字、约数或公式。", "R5")
 WRONG_UNIT = code(
-    "VALUE_WRONG_UNIT", "error", "{label}：“{raw}”的单位不对，金额单位为万元（例如 25.1 表示25.1万元）",
-    "{label}: “{raw}” has the wrong unit; amounts are in 万元 (10,000 yuan)",
+    "VALUE_WRONG_UNIT", "error", "{label}：“{raw}”的单位不对，{kind_label}单位为{unit}（例如 25.1 表示25.1{unit}）",
+    "{label}: “{raw}” has the wrong unit; the unit is {unit}",
     "把金额换算为万元后只填数字。", "R5")
+TOO_LARGE = code(
+    "VALUE_TOO_LARGE", "error", "{label}：“{raw}”大得不合常理（{kind_label}应小于{below}），可能误粘贴了证件号码等其他数字",
+    "{label}: “{raw}” is implausibly large (must be below {below}); another number pasted here?",
+    "核对该数字，改为实际的数。", "R5")
+TOO_PRECISE = code(
+    "VALUE_TOO_PRECISE", "error", "{label}：“{raw}”有{n}位小数，{kind_label}最多{max}位小数（{unit}）",
+    "{label}: “{raw}” has {n} decimals; at most {max} are allowed ({unit})",
+    "减少小数位数（金额以万元为单位时，6位小数即精确到0.01元）。", "R5")
 
 PLACEHOLDERS = {"/", "／", "—", "——", "-", "－", "–", "无", "不适用", "空", "N/A", "n/a", "NA"}
-_COUNT_UNITS = ("件", "个", "条", "份", "起", "次")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")  # plain digits only: no "1e3" in text
 
@@ -57,19 +65,16 @@ def canonical_amount(d: Decimal) -> str:
     return "0" if s in ("", "-0") else s
 
 
-def _parse_text(s: str, kind: str, label: str):
+def _parse_text(s: str, kind: ValueKind, label: str):
     """A string cell: strip, fold full-width, drop a unit suffix. Returns (Decimal|None, text)."""
     t = unicodedata.normalize("NFKC", s).strip()
-    if kind == "amount":
-        if t.endswith("万元"):
-            t = t[:-2].strip()
-        elif t.endswith("元"):
-            return None, WRONG_UNIT(label=label, raw=s)
+    for unit in kind.suffixes:
+        if t.endswith(unit):
+            t = t[: -len(unit)].strip()
+            break
     else:
-        for unit in _COUNT_UNITS:
-            if t.endswith(unit):
-                t = t[: -len(unit)].strip()
-                break
+        if any(t.endswith(u) for u in kind.wrong_units):
+            return None, WRONG_UNIT(label=label, raw=s, kind_label=kind.label, unit=kind.unit)
     if _THOUSANDS.match(t):  # "9,116.36": separators in their places only; "12,5" is refused
         t = t.replace(",", "")
     if not _NUMBER.match(t):
@@ -77,8 +82,8 @@ def _parse_text(s: str, kind: str, label: str):
     return Decimal(t), None
 
 
-def read_value(raw, kind: str, label: str = ""):
-    """Read one typed value. Returns ``(value, finding or None)``.
+def read_value(raw, kind: ValueKind, label: str = ""):
+    """Read one typed value of a kind of the format. Returns ``(value, finding or None)``.
 
     ``raw`` may be None, int, float, Decimal, bool or str (as a reader gives it; a reader that
     has the cell's exact text should pass the text, so amounts never touch a binary float).
@@ -106,13 +111,19 @@ def read_value(raw, kind: str, label: str = ""):
         return None, NOT_NUMBER(label=label, raw=str(raw))
     if not num.is_finite():
         return None, NOT_NUMBER(label=label, raw=str(raw))
-    if num < 0 and kind != "signed":  # "signed": a change (2019 本年增/减), may be negative
+    if num < 0 and not kind.signed:  # signed: a change (2019 本年增/减), may be negative
         return None, NEGATIVE(label=label, raw=str(raw))
-    if kind == "amount":
+    if abs(num) >= kind.below:
+        return None, TOO_LARGE(label=label, raw=str(raw), kind_label=kind.label, below=kind.below_text)
+    if kind.decimal:
         value = canonical_amount(num)
+        places = len(value.partition(".")[2])
+        if kind.max_decimals is not None and places > kind.max_decimals:
+            return None, TOO_PRECISE(label=label, raw=str(raw), n=places, kind_label=kind.label,
+                                     max=kind.max_decimals, unit=kind.unit)
         return Decimal(value), (NORMALISED(label=label, raw=raw, value=value) if normalised else None)
     if num != num.to_integral_value():
-        return None, NOT_INTEGER(label=label, raw=str(raw))
+        return None, NOT_INTEGER(label=label, raw=str(raw), kind_label=kind.label)
     value = int(num)
     return value, (NORMALISED(label=label, raw=raw, value=value) if normalised else None)
 

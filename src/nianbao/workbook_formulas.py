@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from .layout import Layout, Place, a1, layout_for
 from .rules import checks_with, recompute_totals, text_sections
+from .spec import ValueKind
 from .workbook_styles import MARK_FAIL, MARK_PASS, MARK_WARN
 
 PENDING = "待填写"
@@ -50,39 +51,46 @@ SPACES = (" ", "\u3000", "\u00a0")
 
 
 def bad_words(kinds) -> tuple[str, str]:
-    """How a status names the inputs it rejects, from the kinds of input it covers."""
+    """How a status names the inputs it rejects, from the names of the kinds of input it covers
+    (a rejected value may also be too large, or an amount too precise: "not valid")."""
     kinds = set(kinds)
     if kinds <= {"count"}:
-        return ("有", "格不是不小于0的整数")
+        return ("有", "格不是有效的件数（应为不小于0的整数）")
     if kinds <= {"count", "amount"}:
-        return ("有", "格不是不小于0的数（件数须为整数）")
-    return ("有", "格不是有效的数（件数须为不小于0的整数，金额不能为负）")
+        return ("有", "格不是有效的数（件数应为不小于0的整数，金额不小于0）")
+    return ("有", "格不是有效的数（件数应为不小于0的整数，金额不能为负）")
 
 
-def bad_number(kind: str, ref: str) -> str:
-    """True for a number the importer rejects in an input of this kind (``ref``: one cell, or a
-    range inside SUMPRODUCT, which evaluates it element-wise)."""
-    if kind == "amount":
-        return f"{ref}<0"
-    if kind == "signed":
-        return f"{ref}<>INT({ref})"
-    return f"{ref}<>ABS(INT({ref}))"  # negative or a fraction
+def bad_number(kind: ValueKind, ref: str) -> str:
+    """Non-zero for a number the importer rejects in an input of this kind (``ref``: one cell,
+    or a range inside SUMPRODUCT, which evaluates it element-wise): negative where the kind is
+    not signed, a fraction where it is whole, more decimals than it allows, or not below its
+    bound. The tests are added (OR would not work element-wise)."""
+    tests = []
+    if not kind.decimal:
+        tests.append(f"{ref}<>INT({ref})" if kind.signed else f"{ref}<>ABS(INT({ref}))")
+    elif not kind.signed:
+        tests.append(f"{ref}<0")
+    if kind.decimal and kind.max_decimals is not None:
+        tests.append(f"ROUND({ref},{kind.max_decimals})<>{ref}")
+    tests.append(f"ABS({ref})>={kind.below}" if kind.signed else f"{ref}>={kind.below}")
+    return "+".join(f"({t})" for t in tests)
 
 
-def bad_cell(kind: str, ref: str) -> str:
+def bad_cell(kind: ValueKind, ref: str) -> str:
     """The conditional-format test of one input: a rejected number, or anything else that is
     not blank (text, even a space, which the importer would not read as a number either)."""
     return f'IF(ISNUMBER({ref}),{bad_number(kind, ref)},{ref}<>"")'
 
 
-def bad_numbers(kind: str, ref: str) -> str:
+def bad_numbers(kind: ValueKind, ref: str) -> str:
     """How many numbers in range ``ref`` the importer rejects, in an ordinary formula.
 
     SUMPRODUCT evaluates its arguments element-wise in every Excel version, WPS and LibreOffice
     without an array (CSE) formula -- but not IF inside it before Excel 365, so text is kept out
-    without IF: INT of text is #VALUE!, and ISNUMBER(1/test) is TRUE only for a TRUE test (1/1)
-    and FALSE for FALSE (1/0) or an error. ISNUMBER(ref) leaves out booleans (Excel's INT(TRUE)
-    is 1), which COUNTA-COUNT counts already; each cell is counted once, negative or fraction.
+    without IF: INT of text is #VALUE!, and ISNUMBER(1/test) is TRUE only for a non-zero test
+    and FALSE for 0 (1/0) or an error. ISNUMBER(ref) leaves out booleans (Excel's INT(TRUE)
+    is 1), which COUNTA-COUNT counts already; each cell is counted once, whatever its faults.
     """
     return f"SUMPRODUCT(ISNUMBER({ref})*ISNUMBER(1/({bad_number(kind, ref)})))"
 
@@ -95,18 +103,19 @@ def is_blank(value) -> bool:
     return value is None or value == ""  # an empty string is written as a blank cell
 
 
-def is_bad(kind: str, value) -> bool:
+def is_bad(kind: ValueKind, value) -> bool:
     """The Python twin of the status's count of rejected inputs, for a value as written (a
     sample workbook may carry text as a person typed it; blank is not bad)."""
     if is_blank(value):
         return False
     if not is_number(value):
         return True
-    if kind == "amount":
-        return value < 0
-    if kind == "signed":
+    if not kind.signed and value < 0 or abs(value) >= kind.below:
+        return True
+    if not kind.decimal:
         return value != int(value)
-    return value < 0 or value != int(value)
+    places = -Decimal(str(value)).normalize().as_tuple().exponent
+    return kind.max_decimals is not None and places > kind.max_decimals
 
 
 def text_blank(texts: list) -> bool:
@@ -214,7 +223,7 @@ class _Plan:
         ms, fs, bs, kinds = [], [], [], set()
         for sl in layout.sheets:
             if sl.table:
-                self.tables[sl.name] = self._table(sl)
+                self.tables[sl.name] = self._table(sl, fmt.value_kinds)
                 mq, fq, bq = self.tables[sl.name][3]
                 ms.append(mq)
                 bs.append(bq)
@@ -232,7 +241,7 @@ class _Plan:
         self.overall_texts = _status_formula(m, f, b, "overall", bad_words(kinds), names or None)
 
     @staticmethod
-    def _table(sl):
+    def _table(sl, value_kinds):
         inputs = [p for p in sl.places if p.role == "input"]
         checks = [p for p in sl.places if p.role == "check"]
         kinds = sorted({p.kind for p in inputs})
@@ -244,7 +253,8 @@ class _Plan:
             every = ",".join(runs(inputs, q))
             bad = [f"COUNTA({every})-COUNT({every})"]
             for kind in kinds:
-                bad += [bad_numbers(kind, r) for r in runs([p for p in inputs if p.kind == kind], q)]
+                bad += [bad_numbers(value_kinds[kind], r)
+                        for r in runs([p for p in inputs if p.kind == kind], q)]
             f = ("(" + "+".join(f'SUMPRODUCT(--(LEFT({r},1)="{MARK_FAIL}"))'
                                 for r in runs(checks, q)) + ")") if checks else None
             return f"({len(inputs)}-COUNTA({every}))", f, "(" + "+".join(bad) + ")"
@@ -355,7 +365,7 @@ class Formulas:
             kind = self.plan.by_id
             missing = sum(1 for i in inputs if is_blank(self.values.get(i)))
             fails = sum(1 for c in checks if self.check(c).value.startswith(MARK_FAIL))
-            bad = sum(1 for i in inputs if is_bad(kind[i].kind, self.values.get(i)))
+            bad = sum(1 for i in inputs if is_bad(self.fmt.value_kinds[kind[i].kind], self.values.get(i)))
             self._opened[sheet] = missing, fails, bad
         return self._opened[sheet]
 

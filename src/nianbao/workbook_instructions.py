@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from . import layout as L
 from .identity import SUMMARY_KIND
-from .rules import kind_of, summary_rules
+from .rules import checks_with, kind_of, summary_rules
 from .workbook_formulas import cover_texts
 from .workbook_styles import PREFILL_WORD
 
@@ -50,7 +50,7 @@ def _basis(fmt) -> tuple[str, str]:
 def _prefilled_line(layout, year: int) -> str:
     """What the pre-filled fill means: which rows carry what from last year (the R7 pairs)."""
     fmt = layout.format
-    c = fmt.checks_of("carry")[0]
+    c = checks_with(fmt, "prefill")[0]
     this, last = (fmt.datapoints[c.ids[k]].label.partition("·")[0] for k in ("this", "last"))
     return (f"{PREFILL_WORD}格子已按本单位{year - 1}年度报告预填：“{layout.by_id[c.ids['this']].sheet}”的“{this}”"
             f"即上年的“{last}”（选中格子时有提示）。请核对，有出入的直接改正。")

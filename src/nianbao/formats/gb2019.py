@@ -96,7 +96,12 @@ FORMAT = {
     "detect": {"t2_headers": ["本年新制作数量"], "t3_result_rows": 19},
     "org_kinds": list(gb2021.FORMAT["org_kinds"]),
     "kinds": {**copy.deepcopy(gb2021.FORMAT["kinds"]),
-              "signed": {"unit": "项", "label": "增减数"}},
+              "signed": {"unit": "项", "label": "增减数", "signed": True, "below": 10**9,
+                         "below_text": "10亿",
+                         "validation": {
+                             "input_title": "填写增减数",
+                             "input_message": "请填写整数，减少的填负数。",
+                             "error_message": "这里只能填写整数（减少的填负数），不能填小数或文字。"}}},
     "sections": SECTIONS,
     "tables": [TABLE2, TABLE3, copy.deepcopy(TABLE4)],
     "rules": RULES,

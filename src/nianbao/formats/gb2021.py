@@ -294,6 +294,33 @@ RULES = [
      "message_en": "section 五 is identical to last year's", "hint": "结合本年实际重新撰写，不得年年雷同。"},
 ]
 
+# The kinds of value: the unit, how a value may be typed (unit suffixes read away, units refused),
+# its bounds (a sane upper bound: a count of 100亿 is an ID number pasted into the cell, and a
+# county's or a province's sums stay far below it and exact in a spreadsheet's 15 digits) and the
+# workbook's data validation texts.
+KINDS = {
+    "count": {
+        "unit": "件", "label": "件数", "below": 10**10, "below_text": "100亿",
+        "suffixes": ["件", "个", "条", "份", "起", "次"],
+        "validation": {
+            "input_title": "填写件数",
+            "input_message": "请填写不小于0的整数（件）。没有的填0，不要空着，也不要填“/”或“无”。",
+            "error_message": "这里只能填写不小于0的整数（件），不能填负数、小数或文字，也不能大于100亿。没有的请填0。"}},
+    "amount": {
+        "unit": "万元", "label": "金额", "decimal": True, "max_decimals": 6,
+        "below": 10**9, "below_text": "10亿", "suffixes": ["万元"], "wrong_units": ["元"],
+        "validation": {
+            "input_title": "填写金额（万元）",
+            "input_message": "请填写不小于0的数，单位为万元，可带小数（最多6位，例如 25.1 表示25.1万元）。没有的填0。",
+            "error_message": "这里只能填写不小于0的数（单位：万元，小于10亿），不能填负数或文字，也不要带“元”“万元”等单位。"}},
+    "text": {
+        "max_length": 30000,
+        "validation": {
+            "input_title": "填写文字",
+            "input_message": "直接在此格输入或粘贴文字，不超过{max_length}字；格内换行请按 Alt+Enter。",
+            "error_message": "文字超过{max_length}字，请精简后再填。"}},
+}
+
 FORMAT = {
     "id": "gb2021",
     "name": "中华人民共和国政府信息公开工作年度报告格式",
@@ -302,11 +329,7 @@ FORMAT = {
     "last_year": None,
     "detect": {"t2_headers": ["本年制发件数"], "t3_result_rows": 21},
     "org_kinds": ["乡镇", "街道", "县级政府", "政府办公室", "部门", "汇总"],
-    "kinds": {
-        "count": {"unit": "件", "label": "件数"},
-        "amount": {"unit": "万元", "label": "金额", "max_decimals": 6},
-        "text": {"max_length": 30000},
-    },
+    "kinds": KINDS,
     "sections": SECTIONS,
     "tables": [TABLE2, TABLE3, TABLE4],
     "rules": RULES,

@@ -311,7 +311,7 @@ class _TableReader:
             self.known[i] = as_number(text) if text else None
             self.places[i] = {"where": place, "raw": text}
             return
-        value, finding = read_value(text, dp.kind, dp.label)
+        value, finding = read_value(text, self.fmt.value_kinds[dp.kind], dp.label)
         if finding is not None:
             finding.datapoints = [i]
             self.findings.append(finding)

@@ -53,7 +53,7 @@ def read_cell(fmt: Format, datapoint: str, raw: Any) -> tuple[Any, Finding | Non
     """Read the value of one data point as typed (a cell's value or text) under the format:
     ``(value, finding or None)``, the finding settled (see :func:`settle`)."""
     dp = fmt.datapoints[datapoint]
-    value, found = read_value(raw, dp.kind, dp.label)
+    value, found = read_value(raw, fmt.value_kinds[dp.kind], dp.label)
     if found is not None:
         found.datapoints = [datapoint]
         settle(fmt, [found])
