@@ -63,7 +63,7 @@ def prepare(folder: Path, sizes: list[int], jobs: int) -> None:
     from nianbao.layout import layout_for
 
     # workbooks of another template version would be timed as layout errors: key the cache on it
-    books, n = folder / f"books-{__version__}-{layout_for().fingerprint}", max(sizes)
+    books, n = folder / f"books-{__version__}-{layout_for('gb2021').fingerprint}", max(sizes)
     t = time.perf_counter()
     with ProcessPoolExecutor(jobs) as pool:
         list(pool.map(_make, [(i, str(books)) for i in range(n)], chunksize=20))

@@ -163,7 +163,7 @@ def main() -> None:
 
     from nianbao.roster import read_roster
 
-    rows, findings = read_roster(ROOT / "samples" / "roster.csv")
+    rows, findings = read_roster(ROOT / "samples" / "roster.csv", get_format("gb2021"))
     if findings:
         raise SystemExit(f"roster problems: {findings}")
     from nianbao.collect import org_of

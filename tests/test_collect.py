@@ -293,7 +293,7 @@ def test_the_readme_demo_inbox_still_tells_its_story(tmp_path):
     res = runner.invoke(app, ["collect", str(ROOT / "samples" / "inbox"), "--roster",
                               str(ROOT / "samples" / "roster.csv"), "--year", str(YEAR), "-o", str(tmp_path)])
     assert res.exit_code == 1, res.output
-    rows, _ = read_roster(ROOT / "samples" / "roster.csv")
+    rows, _ = read_roster(ROOT / "samples" / "roster.csv", get_format("gb2021"))
     plan = ms.sample_inbox([ms_org(r) for r in rows], YEAR, tmp_path / "regenerated")
     board = list(csv.DictReader(io.StringIO((tmp_path / "status.csv").read_text(encoding="utf-8-sig"))))
     status = {"valid": "已通过", "resubmitted": "已通过", "errors": "有错误", "warning": "仅有警告",

@@ -10,13 +10,14 @@ from nianbao.collect import (SUPERSEDED, USED, assemble, classify_entries, colle
 from nianbao.collect_write import outputs
 from nianbao.importer import find_workbooks, import_workbook
 from nianbao.roster import read_roster
+from nianbao.spec import get_format
 
 ROOT = Path(__file__).resolve().parents[1]
 INBOX = ROOT / "samples" / "inbox"
 
 
 def _imported():
-    rows, roster_findings = read_roster(ROOT / "samples" / "roster.csv")
+    rows, roster_findings = read_roster(ROOT / "samples" / "roster.csv", get_format("gb2021"))
     books = set(find_workbooks([INBOX]))
     workbooks, others = gather(INBOX, lambda p: p in books)
     return rows, roster_findings, [import_workbook(p) for p in workbooks], others

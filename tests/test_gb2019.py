@@ -50,3 +50,22 @@ def test_years_and_r15():
     assert [x.rule for x in evaluate(f, Context(year=2022, **ctx), only={"R15"})] == ["R15"]
     assert evaluate(f, Context(year=2020, **ctx), only={"R15"}) == []
     assert f.rule("R14") is None and f.rule("R11") is None
+
+
+def test_the_2019_instructions_are_the_2019_formats():
+    """Issue 9: a gb2019 template for 2020 said fees are in 万元 and that 六 must state the
+    信息处理费 (the 2021 format's words, in code); the words are each format's data now."""
+    import io
+
+    import openpyxl
+
+    from nianbao.template import template_bytes
+
+    def instructions(year):
+        wb = openpyxl.load_workbook(io.BytesIO(template_bytes(year=year, org=None)))
+        return "\n".join(str(c.value) for c in wb["填报说明"]["A"] if c.value)
+
+    y2020, y2026 = instructions(2020), instructions(2026)
+    assert "行政事业性收费金额的单位是万元" in y2026 and "必须写明信息处理费收取情况" in y2026
+    assert "行政事业性收费金额" not in y2020 and "信息处理费" not in y2020
+    assert "本年增/减" in y2020 and "国办公开办函〔2019〕60号" in y2020

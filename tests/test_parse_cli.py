@@ -8,7 +8,6 @@ import copy
 import json
 import random
 import sys
-import types
 import zipfile
 from pathlib import Path
 
@@ -177,22 +176,17 @@ def test_board_needs_a_folder_and_an_empty_folder_cannot_run(tmp_path):
 # ---- a format added as data ------------------------------------------------------------------
 
 @pytest.fixture
-def third_format(monkeypatch):
+def third_format():
     """A test-only format (from 2027, one more row in table 三) registered as data only."""
-    from nianbao import spec
-    from nianbao.formats import gb2021
+    from nianbao.formats import gb2021, register, unregister
 
     data = copy.deepcopy(gb2021.FORMAT)
     data.update(id="gbtest", name="测试格式", notice="测试〔2027〕1号", first_year=2027, last_year=None)
     results = next(t for t in data["tables"] if t["id"] == "t3")["blocks"][0]["rows"][2]["children"]
     results.insert(len(results) - 1, gb2021.node("（八）移送其他机关处理", "transferred", tags=["result"]))
-    module = types.ModuleType("nianbao.formats.gbtest")
-    module.FORMAT = data
-    monkeypatch.setitem(sys.modules, "nianbao.formats.gbtest", module)
-    monkeypatch.setattr(spec, "FORMAT_IDS", spec.FORMAT_IDS + ("gbtest",))
-    spec.get_format.cache_clear()
+    register(data)
     yield get_format("gbtest")
-    spec.get_format.cache_clear()
+    unregister("gbtest")
 
 
 def test_the_format_is_chosen_by_its_distinguishing_labels_with_a_third_format(third_format):

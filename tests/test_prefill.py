@@ -8,9 +8,9 @@ import json
 import openpyxl
 from typer.testing import CliRunner
 
-from nianbao.rules import checks_with
 from nianbao.cli import app
 from nianbao.layout import layout_for
+from nianbao.rules import checks_with
 from test_collect import ORGS, YEAR, ms
 
 runner = CliRunner()
@@ -145,7 +145,7 @@ def test_only_valid_reports_prefill_and_the_clerk_is_told_which_and_why(tmp_path
     ]
     assert res.stdout.rstrip().endswith("其中1个已按上年报告预填")
     layout = layout_for("gb2021")
-    carried = [c.ids["this"] for c in layout.format.checks_of("carry") if not c.ids["this"].endswith(".total")]
+    carried = [c.ids["this"] for c in checks_with(layout.format, "prefill") if not c.ids["this"].endswith(".total")]
     wb = openpyxl.load_workbook(tmp_path / "next" / f"2023_{a['code']}_{a['name']}.xlsx")
     for n, this in enumerate(carried):
         sheet, ref = layout.where(this)

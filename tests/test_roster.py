@@ -9,6 +9,7 @@ import xlsxwriter
 
 from nianbao.findings import catalogue
 from nianbao.roster import load_previous, read_roster
+from nianbao.spec import get_format
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = "code,name,kind\n140521100,中村镇人民政府,乡镇\n140521011,青山县教育局,部门\n"
@@ -22,7 +23,7 @@ def codes(findings):
 def test_csv_encodings(tmp_path, encoding):
     p = tmp_path / "r.csv"
     p.write_bytes(TEXT.replace("\n", "\r\n").encode(encoding))
-    rows, findings = read_roster(p)
+    rows, findings = read_roster(p, get_format("gb2021"))
     assert findings == []
     assert [(r["row"], r["code"], r["name"], r["kind"]) for r in rows] == [
         (2, "140521100", "中村镇人民政府", "乡镇"), (3, "140521011", "青山县教育局", "部门")]
@@ -32,7 +33,7 @@ def test_chinese_headers_any_column_order_and_blank_lines(tmp_path):
     p = tmp_path / "r.csv"
     p.write_text("单位类型,单位名称,单位代码,备注\n乡镇, 中村镇人民政府 ,140521100,x\n,,,\n部门,青山县教育局,140521011,\n",
                  encoding="utf-8")
-    rows, findings = read_roster(p)
+    rows, findings = read_roster(p, get_format("gb2021"))
     assert findings == []
     assert [(r["row"], r["code"], r["name"]) for r in rows] == [
         (2, "140521100", "中村镇人民政府"), (4, "140521011", "青山县教育局")]
@@ -46,7 +47,7 @@ def test_xlsx_roster_with_numeric_codes(tmp_path):
                              [140521001.0, "城关街道办事处", "街道"]]):
         ws.write_row(r, 0, row)
     wb.close()
-    rows, findings = read_roster(p)
+    rows, findings = read_roster(p, get_format("gb2021"))
     assert findings == []
     assert [r["code"] for r in rows] == ["140521100", "140521001"]
 
@@ -65,7 +66,7 @@ def test_bad_rows_named_and_left_out(tmp_path):
                  "7,辛局?,部门\n"            # 10: bad character
                  "8," + "长" * 61 + ",部门\n",  # 11: too long
                  encoding="utf-8")
-    rows, findings = read_roster(p)
+    rows, findings = read_roster(p, get_format("gb2021"))
     assert [r["row"] for r in rows] == [8, 9]
     assert codes(findings) == [
         ("ROSTER_DUPLICATE_CODE", 3), ("ROSTER_BAD_NAME", 4), ("ROSTER_EMPTY_FIELD", 5),
@@ -87,7 +88,7 @@ def test_bad_rows_named_and_left_out(tmp_path):
 def test_unusable_rosters(tmp_path, content, code):
     p = tmp_path / "r.csv"
     p.write_bytes(content)
-    rows, findings = read_roster(p)
+    rows, findings = read_roster(p, get_format("gb2021"))
     assert rows == [] and [f.code for f in findings] == [code]
     assert findings[0].severity == "error"
 
@@ -96,13 +97,13 @@ def test_unreadable_xlsx_and_old_xls(tmp_path):
     for name in ("r.xlsx", "r.xls"):
         p = tmp_path / name
         p.write_bytes(b"not a workbook")
-        rows, findings = read_roster(p)
+        rows, findings = read_roster(p, get_format("gb2021"))
         assert rows == [] and findings[0].code == "ROSTER_UNREADABLE"
     assert "另存为" in findings[0].message()
 
 
 def test_sample_roster_is_clean():
-    rows, findings = read_roster(ROOT / "samples" / "roster.csv")
+    rows, findings = read_roster(ROOT / "samples" / "roster.csv", get_format("gb2021"))
     assert findings == [] and 10 <= len(rows) <= 15
     assert {"code": "140521100", "name": "中村镇人民政府", "kind": "乡镇"}.items() <= rows[2].items() or \
         any(r["code"] == "140521100" and r["name"] == "中村镇人民政府" for r in rows)
@@ -137,7 +138,7 @@ def test_tab_separated_rosters(tmp_path, encoding):
     p.write_bytes(text.encode(encoding))
     if encoding == "utf-16":
         assert p.read_bytes()[:2] == b"\xff\xfe"
-    rows, findings = read_roster(p)
+    rows, findings = read_roster(p, get_format("gb2021"))
     assert findings == []
     assert [(r["code"], r["name"], r["kind"]) for r in rows] == [
         ("140521100", "中村镇人民政府", "乡镇"), ("140521011", "青山县教育局,体育局", "部门")]

@@ -120,11 +120,10 @@ def test_lint_catches_a_rule_kind_the_engine_does_not_know():
 
 
 def test_org_kinds_come_from_the_format_data(fmt):
-    from nianbao.report import ORG_KINDS, SUMMARY_KIND
-    from nianbao.roster import body_kinds
+    from nianbao.identity import SUMMARY_KIND
 
-    assert ORG_KINDS == fmt.org_kinds + ("",) and SUMMARY_KIND in fmt.org_kinds
-    assert SUMMARY_KIND not in body_kinds() and len(body_kinds()) == len(fmt.org_kinds) - 1
+    assert SUMMARY_KIND in fmt.org_kinds
+    assert SUMMARY_KIND not in fmt.body_kinds and len(fmt.body_kinds) == len(fmt.org_kinds) - 1
 
 
 def test_units_come_from_the_format_data(fmt):

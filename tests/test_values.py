@@ -68,9 +68,9 @@ def test_amount_in_yuan_is_refused_with_a_hint():
 
 
 def test_json_round_trip_keeps_amount_exact():
-    assert json_value(Decimal("0.1") + Decimal("0.2"), "amount") == "0.3"
-    assert from_json("9116.36", "amount") == Decimal("9116.36")
-    assert json_value(None, "count") is None and from_json(3, "count") == 3
+    assert json_value(Decimal("0.1") + Decimal("0.2"), KINDS["amount"]) == "0.3"
+    assert from_json("9116.36", KINDS["amount"]) == Decimal("9116.36")
+    assert json_value(None, KINDS["count"]) is None and from_json(3, KINDS["count"]) == 3
 
 
 @pytest.mark.parametrize("raw, kind, expected", [

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .findings import code
 from .merge import LEFT_OUT, is_summary, merge_reports, who
-from .spec import FORMAT_IDS, get_format
+from .spec import available_formats, get_format
 
 BY_COVER = code(
     "COLLECT_BY_COVER", "warning",
@@ -214,7 +214,7 @@ def entry_of(result, rel: str, mtime: float) -> Entry:
 def _compact(report: dict | None) -> dict | None:
     """The report with its value and text keys shared with the format's own id strings (a
     report from a worker process brings 200 fresh copies), so that many reports stay small."""
-    if report is None or report.get("format") not in FORMAT_IDS:
+    if report is None or report.get("format") not in available_formats():
         return report
     fmt = get_format(report["format"])
     values, texts = report.get("values") or {}, report.get("texts") or {}

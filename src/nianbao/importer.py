@@ -27,10 +27,10 @@ from .layout import (COVER_FIELDS, META_KEYS, META_SHEET, PROPERTY_PREFIX, col_l
                      parse_a1)
 from .identity import (MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, SUMMARY_KIND,
                        members_digest)
-from .report import ORG_KINDS, build_report, source_info, typed_values
+from .report import build_report, source_info, typed_values
 from .rules import Context, evaluate, sections_present, summary_rules  # shared with the cover
 from .rules.cells import cell_findings
-from .spec import available_formats
+from .spec import Format, available_formats, format_for_year
 
 NOT_REGULAR = code(
     "FILE_NOT_REGULAR", "error", "这不是普通文件，而是{what}，无法读取；请提交 Excel 工作簿（.xlsx）文件本身",
@@ -202,7 +202,7 @@ def identity(wb: reader.Workbook) -> dict:
     return meta
 
 
-def summary_members(wb: reader.Workbook) -> tuple[list[dict] | None, list[Finding]]:
+def summary_members(wb: reader.Workbook, fmt: Format) -> tuple[list[dict] | None, list[Finding]]:
     """A summary workbook's members (rows below the identity on the identity sheet), checked
     against their digest; None (and a finding) when they are missing or do not match."""
     rows = wb.sheet(META_SHEET).cells if META_SHEET in wb.sheets else {}
@@ -220,7 +220,7 @@ def summary_members(wb: reader.Workbook) -> tuple[list[dict] | None, list[Findin
     if digest != members_digest(members):
         return None, [MEMBERS_CHANGED()]
     for m in members:  # a kind no report may have is blanked, as on a cover
-        m["kind"] = m["kind"] if m["kind"] in ORG_KINDS else ""
+        m["kind"] = m["kind"] if m["kind"] in fmt.org_kinds else ""
     return members, []
 
 
@@ -236,9 +236,7 @@ def _import(wb, path, sha, fmt_id, year, previous, lang) -> ImportResult:
         return _unreadable(path, sha, UNKNOWN_FORMAT(found=found_fmt), meta, saved_at)
     if found_fmt and fmt_id and found_fmt != fmt_id:
         return _unreadable(path, sha, FORMAT_MISMATCH(found=found_fmt, asked=fmt_id), meta, saved_at)
-    layout = layout_for(found_fmt or fmt_id or "gb2021")
-    sheets = {name: wb.sheet(name) for name in (s.name for s in layout.sheets) if name in wb.sheets}
-    mismatch = cells.verify_layout(layout, sheets, wb)
+    layout, sheets, mismatch = _layout(wb, found_fmt or fmt_id, year)
     findings: list[Finding] = []
     if not meta:
         if mismatch is not None:
@@ -265,13 +263,35 @@ def _import(wb, path, sha, fmt_id, year, previous, lang) -> ImportResult:
     findings += org_findings
     members = None
     if meta.get("kind") == "summary" and org["kind"] == SUMMARY_KIND:
-        members, more = summary_members(wb)
+        members, more = summary_members(wb, layout.format)
         findings += more
     values, texts, more = _contents(layout, sheets, wb_year, org, previous)
     findings += more
     report = build_report(layout.format, values=values, texts=texts, findings=findings,
                           members=members, **head)
     return ImportResult(path, report, findings, True, sha, meta, saved_at)
+
+
+def _layout(wb, format_id: str | None, year: int | None):
+    """The layout to read the workbook with, its sheets, and the first difference from it: the
+    format the workbook (or the caller) names; else the format of the year asked for; else, for
+    a workbook without identity, the newest format whose layout it has."""
+    if format_id:
+        candidates = [format_id]
+    else:
+        try:
+            candidates = [format_for_year(year).id] if year is not None else available_formats()
+        except KeyError:
+            candidates = available_formats()
+    first = None
+    for f in candidates:
+        layout = layout_for(f)
+        sheets = {name: wb.sheet(name) for name in (s.name for s in layout.sheets) if name in wb.sheets}
+        found = (layout, sheets, cells.verify_layout(layout, sheets, wb))
+        if found[2] is None:
+            return found
+        first = first or found
+    return first
 
 
 def _source(path: Path, sha: str, meta: dict) -> dict:
@@ -315,7 +335,7 @@ def _org(layout, meta: dict, cover: dict) -> tuple[dict, list[Finding]]:
     """The body: from the template identity when it names one, else from the typed cover."""
     if meta.get("org_name") or meta.get("org_code"):
         return {"code": meta.get("org_code", ""), "name": meta.get("org_name", ""),
-                "kind": meta.get("org_kind", "") if meta.get("org_kind", "") in ORG_KINDS else ""}, []
+                "kind": meta.get("org_kind", "") if meta.get("org_kind", "") in layout.format.org_kinds else ""}, []
     org = {k: cover.get(f"org.{k}", "") for k in ("code", "name", "kind")}
     where, out = cells.plan_for(layout.format.id).where, []
     for key, make in (("name", ORG_MISSING), ("code", ORG_FIELD_MISSING), ("kind", ORG_FIELD_MISSING)):
@@ -323,11 +343,9 @@ def _org(layout, meta: dict, cover: dict) -> tuple[dict, list[Finding]]:
             sheet, ref = where[f"org.{key}"]
             label = next(lab for fid, lab, _ in COVER_FIELDS if fid == f"org.{key}")
             out.append(make(sheet=sheet, cell=ref, at=f"{sheet} {ref}", label=label))
-    if org["kind"] and org["kind"] not in ORG_KINDS:
+    if org["kind"] and org["kind"] not in layout.format.org_kinds:
         sheet, ref = where["org.kind"]
-        from .roster import body_kinds
-
-        kinds = "、".join(body_kinds(layout.format.id))
+        kinds = "、".join(layout.format.body_kinds)
         out.append(ORG_KIND_INVALID(sheet=sheet, cell=ref, kind=org["kind"], kinds=kinds))
         org["kind"] = ""
     return org, out

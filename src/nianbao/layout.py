@@ -311,7 +311,7 @@ def _cover_sheet() -> SheetLayout:
 
 
 @lru_cache(maxsize=None)
-def layout_for(format_id: str = "gb2021") -> Layout:
+def layout_for(format_id: str) -> Layout:
     fmt = get_format(format_id)
     sheets = [_cover_sheet()]
     texts = _text_sheets(fmt)

@@ -19,7 +19,7 @@ _ID = re.compile(r"^[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*)+$")
 _ROLES = ("lhs", "rhs", "total", "parts", "this", "last", "plus", "minus", "value")
 
 
-def lint(format_id: str = "gb2021") -> list[str]:
+def lint(format_id: str) -> list[str]:
     """Problems found in a format's data (empty when the format is sound)."""
     fmt = get_format(format_id)
     return _ids(fmt) + _rules(fmt) + _placement(format_id) + _labels(fmt)

@@ -24,7 +24,7 @@ from .identity import SUMMARY_KIND
 from .layout import layout_for
 from .report import build_report, typed_values
 from .rules import Context, evaluate, recompute_totals, summary_rules
-from .spec import Format, get_format
+from .spec import Format, available_formats, format_for_year, get_format
 
 LEFT_OUT = code(
     "MERGE_LEFT_OUT", "warning", "{who}未计入汇总：{reason}",
@@ -91,7 +91,7 @@ def _reason(errors: int, missing: list[str]) -> tuple[str, str]:
 def effective_values(report: dict, fmt: Format) -> dict:
     """Typed values with missing inputs as 0 and missing totals recomputed from those inputs."""
     vals = typed_values(report)
-    zero = {i: (Decimal(0) if fmt.datapoints[i].kind == "amount" else 0) for i in fmt.datapoints}
+    zero = {i: (Decimal(0) if dp.value_kind.decimal else 0) for i, dp in fmt.datapoints.items()}
     filled = {i: (zero[i] if v is None and i not in fmt.computed else v) for i, v in vals.items()}
     totals = recompute_totals(fmt, filled)
     return {i: (totals[i] if v is None else v) for i, v in filled.items()}
@@ -150,9 +150,9 @@ def merge_reports(reports, *, include_invalid: bool = False, year: int | None = 
     with errors or missing values are left out with a finding each.
     """
     reports = list(reports)
-    fmt = fmt or get_format(reports[0]["format"] if reports else "gb2021")
     year = pick_year(reports) if year is None else year
-    totals = {i: (Decimal(0) if dp.kind == "amount" else 0) for i, dp in fmt.datapoints.items()}
+    fmt = fmt or _format_of(reports, year)
+    totals = {i: (Decimal(0) if dp.value_kind.decimal else 0) for i, dp in fmt.datapoints.items()}
     members: list[dict] = []
     seen: dict[str, str] = {}
     findings: list[Finding] = []
@@ -174,6 +174,18 @@ def merge_reports(reports, *, include_invalid: bool = False, year: int | None = 
     summary = build_report(fmt, year=year, org=org, values=totals, texts={},
                            source=source or {}, findings=findings, members=members)
     return summary, findings
+
+
+def _format_of(reports: list[dict], year: int | None) -> Format:
+    """The format of a summary: that of the reports of its year (the first such report's), else
+    the format in force for the year, else (nothing to merge, no year) the newest format."""
+    of_year = [r for r in reports if year is None or r.get("year") == year]
+    if of_year:
+        return get_format(of_year[0]["format"])
+    try:
+        return format_for_year(year) if year is not None else get_format(available_formats()[0])
+    except KeyError:
+        return get_format(available_formats()[0])
 
 
 def summary_rule_findings(fmt: Format, values: dict) -> list[Finding]:

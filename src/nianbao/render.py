@@ -21,7 +21,7 @@ from pathlib import Path
 from .layout import layout_for
 from .identity import SUMMARY_KIND
 from .report import typed_values
-from .spec import Format, get_format
+from .spec import Format, ValueKind, get_format
 from .values import json_value
 
 TITLE_SUFFIX = "年政府信息公开工作年度报告"
@@ -76,7 +76,7 @@ def normal_text(text: str | None) -> str:
     return "\n".join(paragraphs(text))
 
 
-def value_text(value, kind: str) -> str:
+def value_text(value, kind: ValueKind) -> str:
     """A value as printed: counts as digits, amounts exactly, missing as an empty cell."""
     v = json_value(value, kind)
     return "" if v is None else str(v)
@@ -94,7 +94,7 @@ def grid_of(fmt: Format, table_id: str, values: dict) -> Grid:
     grid = Grid(table_id, width, [[] for _ in range(last - top + 1)], tuple(sheet.widths[:width]))
     for p in sorted(places, key=lambda p: (p.row, p.col)):
         if p.role in ("input", "total"):
-            cell = Cell(value_text(values.get(p.id), fmt.datapoints[p.id].kind), "value",
+            cell = Cell(value_text(values.get(p.id), fmt.datapoints[p.id].value_kind), "value",
                         p.rows, p.cols, p.id)
         else:
             cell = Cell(p.text or "", p.role, p.rows, p.cols)
@@ -116,7 +116,7 @@ def _fill_holes(grid: Grid) -> None:
 
 def document(report: dict) -> list[Block]:
     """The report as blocks, in publishing order."""
-    fmt = get_format(report.get("format") or "gb2021")
+    fmt = get_format(report["format"])
     values, texts = typed_values(report), report.get("texts") or {}
     blocks = [Block("title", title_of(report))]
     note = summary_note(report)

@@ -16,8 +16,6 @@ from .identity import SUMMARY_KIND
 from .spec import Format, get_format
 from .values import from_json, json_value
 
-# The kinds of body, from the format data (the same in every format), and "" for unknown.
-ORG_KINDS = get_format("gb2021").org_kinds + ("",)
 
 
 def build_report(fmt: Format, *, year: int | None, org: dict, values: dict, texts: dict,
@@ -29,7 +27,7 @@ def build_report(fmt: Format, *, year: int | None, org: dict, values: dict, text
         "year": year,
         "org": {"code": org.get("code") or "", "name": org.get("name") or "",
                 "kind": org.get("kind") or ""},
-        "values": {i: json_value(values.get(i), dp.kind) for i, dp in fmt.datapoints.items()},
+        "values": {i: json_value(values.get(i), dp.value_kind) for i, dp in fmt.datapoints.items()},
         "texts": {i: texts.get(i) or "" for i in fmt.texts},
     }
     if contact:
@@ -45,17 +43,17 @@ def typed_values(report: dict) -> dict:
     """A report's values as int / Decimal / None (the rules' and the merge's input)."""
     fmt = get_format(report["format"])
     vals = report.get("values") or {}
-    return {i: from_json(vals.get(i), dp.kind) for i, dp in fmt.datapoints.items()}
+    return {i: from_json(vals.get(i), dp.value_kind) for i, dp in fmt.datapoints.items()}
 
 
 def problem(report) -> str | None:
     """Why a loaded JSON is not a usable report (a Chinese phrase), or None when it is: every
     loader checks this first, so a hand-edited file is named instead of failing later."""
-    from .spec import FORMAT_IDS
+    from .spec import available_formats
 
     if not isinstance(report, dict) or not isinstance(report.get("values"), dict):
         return "不是报告 JSON（缺少 values）"
-    if report.get("format") not in FORMAT_IDS:
+    if report.get("format") not in available_formats():
         return f"格式“{report.get('format')}”不认识"
     if not isinstance(report.get("org"), dict):
         return "缺少单位信息（org）"
@@ -65,15 +63,16 @@ def problem(report) -> str | None:
     for i, dp in fmt.datapoints.items():
         v = report["values"].get(i)
         try:
-            ok = v is None or (isinstance(v, str) if dp.kind == "amount" else
+            kind = dp.value_kind
+            ok = v is None or (isinstance(v, str) if kind.decimal else
                                isinstance(v, int) and not isinstance(v, bool)
-                               and (v >= 0 or dp.kind == "signed"))
+                               and (v >= 0 or kind.signed))
             if ok:
-                from_json(v, dp.kind)
+                from_json(v, kind)
         except ArithmeticError:
             ok = False
         if not ok:
-            return f"数据项 {i} 的值“{v}”不是{'金额字符串' if dp.kind == 'amount' else '不小于0的整数'}"
+            return f"数据项 {i} 的值“{v}”不是{'金额字符串' if dp.value_kind.decimal else '不小于0的整数'}"
     return None
 
 
@@ -136,13 +135,14 @@ _FINDING = {
         "file": {"type": "string"},
     },
 }
-_ORG = {"type": "object", "required": ["code", "name", "kind"],
-        "properties": {"code": {"type": "string"}, "name": {"type": "string"},
-                       "kind": {"enum": list(ORG_KINDS)}}}
+def _org(fmt: Format) -> dict:
+    return {"type": "object", "required": ["code", "name", "kind"],
+            "properties": {"code": {"type": "string"}, "name": {"type": "string"},
+                           "kind": {"enum": [*fmt.org_kinds, ""]}}}
 
 
 def _schema_of(fmt: Format) -> dict:
-    values = {i: {"amount": _AMOUNT, "signed": _SIGNED}.get(dp.kind, _COUNT)
+    values = {i: _AMOUNT if dp.value_kind.decimal else _SIGNED if dp.value_kind.signed else _COUNT
               for i, dp in fmt.datapoints.items()}
     texts = {i: {"type": "string"} for i in fmt.texts}
     return {
@@ -151,7 +151,7 @@ def _schema_of(fmt: Format) -> dict:
         "properties": {
             "format": {"const": fmt.id},
             "year": {"type": ["integer", "null"], "minimum": 2000, "maximum": 2100},
-            "org": _ORG,
+            "org": _org(fmt),
             "values": {"type": "object", "properties": values, "required": list(values),
                        "additionalProperties": False},
             "texts": {"type": "object", "properties": texts, "required": list(texts),
@@ -160,8 +160,8 @@ def _schema_of(fmt: Format) -> dict:
             "source": {"type": "object", "properties": {
                 "file": {"type": "string"}, "sha256": {"type": "string"},
                 "template": {"type": ["object", "null"]}}},
-            "members": {"type": "array", "items": {**_ORG, "properties": {
-                **_ORG["properties"], "sha256": {"type": "string"}}}},
+            "members": {"type": "array", "items": {**_org(fmt), "properties": {
+                **_org(fmt)["properties"], "sha256": {"type": "string"}}}},
             "findings": {"type": "array", "items": _FINDING},
         },
         "additionalProperties": False,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .findings import Finding, code
+from .spec import Format
 
 UNREADABLE = code("ROSTER_UNREADABLE", "error", "名册“{file}”无法读取：{reason}",
                   "the roster “{file}” cannot be read: {reason}",
@@ -82,15 +83,7 @@ def summary_name(orgs) -> tuple[str, dict] | None:
     return short, govs[0]
 
 
-def body_kinds(fmt_id: str = "gb2021") -> tuple[str, ...]:
-    """Kinds a reporting body can have (the format's org kinds, except 汇总 — a summary)."""
-    from .identity import SUMMARY_KIND
-    from .spec import get_format
-
-    return tuple(k for k in get_format(fmt_id).org_kinds if k != SUMMARY_KIND)
-
-
-def check_org(org: dict, row: int | None = None, fmt_id: str = "gb2021") -> list[Finding]:
+def check_org(org: dict, row: int | None, fmt: Format) -> list[Finding]:
     """Findings for one body's code, name and kind (empty when it can name a template file)."""
     out = []
     at = {"row": row, "where": f"第{row}行：" if row else "",
@@ -108,7 +101,7 @@ def check_org(org: dict, row: int | None = None, fmt_id: str = "gb2021") -> list
             out.append(TOO_LONG(**at, field=FIELD_ZH[key], field_en=key, n=len(value),
                                 limit=MAX_CHARS))
     kind = org.get("kind", "")
-    kinds = body_kinds(fmt_id)
+    kinds = fmt.body_kinds
     if not kind:
         out.append(NO_KIND(**at))
     elif kind not in kinds:
@@ -180,7 +173,7 @@ def _columns(header: list[str]) -> dict[str, int]:
     return cols
 
 
-def read_roster(path, fmt_id: str = "gb2021") -> tuple[list[dict], list[Finding]]:
+def read_roster(path, fmt: Format) -> tuple[list[dict], list[Finding]]:
     """Usable rows ``{"row", "code", "name", "kind"}`` and findings (bad rows named by number)."""
     path = Path(path)
     try:
@@ -207,7 +200,7 @@ def read_roster(path, fmt_id: str = "gb2021") -> tuple[list[dict], list[Finding]
             i = cols.get(key)
             return r[i] if i is not None and i < len(r) else ""
         org = {"row": n, "code": get("code"), "name": get("name"), "kind": get("kind")}
-        found = check_org(org, n, fmt_id)
+        found = check_org(org, n, fmt)
         findings += found
         if not any(f.severity == "error" for f in found):
             rows.append(org)
@@ -249,7 +242,7 @@ def prefill_problem(report: dict) -> str | None:
         rules = "、".join(dict.fromkeys(f.get("rule") or f.get("code") or "" for f in errors))
         return f"有{len(errors)}条错误（{rules}）"
     values = report.get("values") or {}
-    missing = [i for i in get_format(report.get("format") or "gb2021").datapoints if values.get(i) is None]
+    missing = [i for i in get_format(report["format"]).datapoints if values.get(i) is None]
     return f"缺少{len(missing)}项数据" if missing else None
 
 

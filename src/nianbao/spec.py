@@ -1,6 +1,6 @@
 """The report format as an object model, built from the data in ``nianbao.formats``.
 
-``get_format("gb2021")`` returns a :class:`Format`: the sections, tables, data points (in their
+``get_format("gb2021")`` (or ``format_for_year(2026)``) returns a :class:`Format`: the sections, tables, data points (in their
 canonical order), text fields and the rules expanded into concrete :class:`Check` objects. It is
 the single source that the template writer, the reader, the rules, the merge and the renderer
 use. A new format version is a new module in ``nianbao.formats``; nothing here names a label.
@@ -8,14 +8,10 @@ use. A new format version is a new module in ``nianbao.formats``; nothing here n
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-
-FORMAT_IDS = ("gb2021", "gb2019")
-
+from functools import cached_property
 
 @dataclass(frozen=True)
 class Node:
@@ -87,7 +83,12 @@ class DataPoint:
     computed: bool = False  # a total: a formula in the workbook, recomputed on import
 
     name: str = ""  # a readable Chinese name: row labels·column labels (see _name)
-    unit: str = ""  # from the format's kinds: 件, 万元, 项
+    value_kind: ValueKind | None = None  # the format's kind of value named by ``kind``
+
+    @property
+    def unit(self) -> str:
+        """From the format's kinds: 件, 万元, 项."""
+        return self.value_kind.unit if self.value_kind else ""
 
     @property
     def label(self) -> str:
@@ -163,6 +164,7 @@ class Format:
     last_year: int | None
     org_kinds: tuple[str, ...]
     kinds: dict = field(hash=False, compare=False)  # the data's ``kinds``, as written
+    value_kinds: dict = field(hash=False, compare=False)  # name -> ValueKind (all kinds but text)
     detect: dict = field(hash=False, compare=False)
     sections: tuple[Section, ...] = ()
     tables: tuple[Table, ...] = ()
@@ -170,11 +172,14 @@ class Format:
     datapoints: dict = field(default_factory=dict, hash=False, compare=False)
     texts: dict = field(default_factory=dict, hash=False, compare=False)
     checks: tuple[Check, ...] = ()
+    instructions: dict = field(default_factory=dict, hash=False, compare=False)  # 填报说明 prose
 
-    @cached_property
-    def value_kinds(self) -> dict[str, ValueKind]:
-        """The kinds of value (every kind of the data but ``text``)."""
-        return {name: _value_kind(name, d) for name, d in self.kinds.items() if name != "text"}
+    @property
+    def body_kinds(self) -> tuple[str, ...]:
+        """The kinds a reporting body can have: the org kinds but a summary's."""
+        from .identity import SUMMARY_KIND
+
+        return tuple(k for k in self.org_kinds if k != SUMMARY_KIND)
 
     def table(self, table_id: str) -> Table:
         return next(t for t in self.tables if t.id == table_id)
@@ -230,7 +235,7 @@ def dp_id(table: str, row_key: str, col_key: str) -> str:
     return ".".join(k for k in (table, row_key, col_key) if k)
 
 
-def _build_datapoints(tables, kinds: dict) -> dict[str, DataPoint]:
+def _build_datapoints(tables, kinds: dict[str, ValueKind]) -> dict[str, DataPoint]:
     out: dict[str, DataPoint] = {}
     for t in tables:
         for b_i, b in enumerate(t.blocks):
@@ -241,7 +246,7 @@ def _build_datapoints(tables, kinds: dict) -> dict[str, DataPoint]:
                         raise ValueError(f"data point {i} placed twice")
                     kind = c.node.kind or b.kind
                     out[i] = DataPoint(i, t.id, b_i, kind, r, c, name=_name(b, r, c),
-                                       unit=kinds[kind]["unit"])
+                                       value_kind=kinds[kind])
     return out
 
 
@@ -345,37 +350,44 @@ def build_format(data: dict) -> Format:
                        {k: v for k, v in r.items() if k not in ("id", "severity", "kind", "title")})
                   for r in data["rules"])
     checks = tuple(c for r in rules for c in _expand(r, tables))
-    dps = _build_datapoints(tables, data["kinds"])
+    value_kinds = {name: _value_kind(name, d) for name, d in data["kinds"].items() if name != "text"}
+    dps = _build_datapoints(tables, value_kinds)
     fmt = Format(data["id"], data["name"], data["notice"], data["first_year"], data["last_year"],
-                 tuple(data["org_kinds"]), data["kinds"], data["detect"], sections, tables, rules,
-                 dps, {f.id: f for s in sections for f in s.fields}, checks)
+                 tuple(data["org_kinds"]), data["kinds"], value_kinds, data["detect"], sections, tables, rules,
+                 dps, {f.id: f for s in sections for f in s.fields}, checks,
+                 dict(data.get("instructions", {})))
     for i in fmt.computed:
         if i in dps:
             dps[i] = DataPoint(**{**dps[i].__dict__, "computed": True})
     return fmt
 
 
-@lru_cache(maxsize=None)
-def get_format(format_id: str = "gb2021") -> Format:
-    if format_id not in FORMAT_IDS:
-        raise KeyError(f"unknown format {format_id!r}")
-    module = importlib.import_module(f"nianbao.formats.{format_id}")
-    return build_format(module.FORMAT)
+_BUILT: dict[str, Format] = {}
+
+
+def get_format(format_id: str) -> Format:
+    """The format of that id (built once per process)."""
+    if format_id not in _BUILT:
+        from .formats import data_of
+
+        _BUILT[format_id] = build_format(data_of(format_id))
+    return _BUILT[format_id]
+
+
+def forget(format_id: str) -> None:
+    """Drop a built format (one removed with ``nianbao.formats.unregister``)."""
+    _BUILT.pop(format_id, None)
 
 
 def available_formats() -> list[str]:
-    out = []
-    for f in FORMAT_IDS:
-        try:
-            importlib.import_module(f"nianbao.formats.{f}")
-            out.append(f)
-        except ImportError:
-            pass
-    return out
+    """Every format's id, the newest first."""
+    from .formats import format_ids
+
+    return list(format_ids())
 
 
 def format_for_year(year: int) -> Format:
-    """The format in force for a report year."""
+    """The format in force for a report year: the newest format whose years cover it."""
     for f in available_formats():
         fmt = get_format(f)
         if fmt.covers_year(year):

@@ -73,11 +73,11 @@ def _height(row, widths) -> float:
 def _total_styles(wb, fmt) -> dict:
     """The 合计 column's style per data-point kind: the total look with the number format of
     that kind's values (an amount keeps its decimals: 31.12, not 31)."""
-    from .workbook_styles import _BASE, STYLES
+    from .workbook_styles import _BASE, STYLES, value_style
 
     kinds = sorted({dp.kind for dp in fmt.datapoints.values()})
-    return {k: wb.add_format({**_BASE, **STYLES["total"],
-                              "num_format": STYLES.get(f"{k}_value", {}).get("num_format", "General")})
+    return {k: wb.add_format({**_BASE, **STYLES["total"], "num_format": STYLES.get(
+                f"{value_style(fmt.value_kinds[k])}_value", {}).get("num_format", "General")})
             for k in kinds}
 
 
@@ -115,7 +115,7 @@ def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
     for c, text in enumerate(heads):  # a body's name, and its code below it
         ws.write_string(0, c, text, f["header"])
     ws.set_row(0, min(MAX_ROW_PT, max(wrapped_lines(x, BREAKDOWN_BODY_WIDTH) for x in heads[1:-1]) * LINE_PT + 4))
-    styles = {i: f["amount_value" if dp.kind == "amount" else "count_value"] for i, dp in fmt.datapoints.items()}
+    styles = {i: f["amount_value" if dp.value_kind.decimal else "count_value"] for i, dp in fmt.datapoints.items()}
     totals, total_style = typed_values(summary), _total_styles(wb, fmt)
     counted = [effective_values(rep, fmt) if any((rep.get("values") or {}).get(i) is None for i in fmt.datapoints)
                else None for rep in members]

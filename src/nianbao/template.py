@@ -32,7 +32,7 @@ from .identity import MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERT
 from .rules import checks_with
 from .workbook_instructions import instruction_lines, summary_instruction_lines
 from .workbook_print import MAX_ROW_PT, NORMAL_FONT, one_page_fits, page_setup
-from .workbook_styles import MARK_FAIL, MARKS, make_styles, wrapped_lines
+from .workbook_styles import MARK_FAIL, MARKS, make_styles, value_style, wrapped_lines
 
 KINDS = ("template", "summary")
 LINE_PT = 16  # height of one wrapped line of 11 pt CJK text
@@ -51,6 +51,17 @@ PREFILL_NOTE = "已按本单位{year}年度报告预填（上年的“结转下�
 # The Normal style sets the unit of column widths: see workbook_print (LibreOffice does not
 # shrink a single too-wide column to fit the page).
 DEFAULT_FONT = NORMAL_FONT
+
+
+def format_id_for(year: int) -> str:
+    """The id of the format in force for a report year (a ValueError names the year when no
+    format covers it)."""
+    from .spec import format_for_year
+
+    try:
+        return format_for_year(year).id
+    except KeyError:
+        raise ValueError(f"no format covers report year {year}") from None
 
 
 def template_id(fmt_id: str, year: int, org: dict | None) -> str:
@@ -79,15 +90,17 @@ def carried_values(fmt: Format, previous: dict | None) -> dict:
     last = previous.get("values") or {}
     out = {}
     for c in checks_with(fmt, "prefill"):
-        v = from_json(last.get(c.ids["last"]), fmt.datapoints[c.ids["last"]].kind)
+        v = from_json(last.get(c.ids["last"]), fmt.datapoints[c.ids["last"]].value_kind)
         if v is not None:
             out[c.ids["this"]] = v
     return out
 
 
-def template_bytes(*, year: int, org: dict | None, fmt_id: str = "gb2021",
+def template_bytes(*, year: int, org: dict | None, fmt_id: str | None = None,
                    prefill: dict | None = None, previous: dict | None = None) -> bytes:
-    """The template a body fills in. ``org`` None gives the blank template (identity as inputs)."""
+    """The template a body fills in. ``org`` None gives the blank template (identity as inputs).
+    ``fmt_id`` None: the format in force for ``year``."""
+    fmt_id = fmt_id or format_id_for(year)
     if org and not prefill and not previous:
         fast = _patched(year, org, fmt_id)
         if fast is not None:
@@ -172,7 +185,7 @@ def _write_job(job: tuple) -> str:
     return str(path)
 
 
-def write_templates(orgs, outdir, *, year: int, fmt_id: str = "gb2021",
+def write_templates(orgs, outdir, *, year: int, fmt_id: str | None = None,
                     previous: dict | None = None, workers: int | None = None):
     """Write one template per body into ``outdir``, yielding each path as it is written.
 
@@ -182,6 +195,7 @@ def write_templates(orgs, outdir, *, year: int, fmt_id: str = "gb2021",
     import os
 
     previous = previous or {}
+    fmt_id = fmt_id or format_id_for(year)
     jobs = [(str(outdir), {"year": year, "fmt_id": fmt_id,
                            "org": {k: o.get(k, "") for k in ("code", "name", "kind")},
                            "previous": previous.get(o.get("code"))}) for o in orgs]
@@ -198,7 +212,7 @@ def write_templates(orgs, outdir, *, year: int, fmt_id: str = "gb2021",
             yield Path(p)
 
 
-def workbook_bytes(*, year: int, org: dict | None, fmt_id: str = "gb2021",
+def workbook_bytes(*, year: int, org: dict | None, fmt_id: str | None = None,
                    values: dict | None = None, texts: dict | None = None,
                    kind: str = "template", extra: Callable | None = None,
                    previous: dict | None = None, members: list | None = None,
@@ -216,6 +230,7 @@ def workbook_bytes(*, year: int, org: dict | None, fmt_id: str = "gb2021",
     """
     if kind not in KINDS:
         raise ValueError(f"unknown workbook kind {kind!r}")
+    fmt_id = fmt_id or format_id_for(year)
     layout = L.layout_for(fmt_id)
     fmt = layout.format
     if not fmt.covers_year(year):
@@ -314,13 +329,14 @@ class _Writer:
             return _put(ws, p, p.text, st[style])
         if role == "input":
             v = self.values.get(p.id)
+            style = value_style(self.fmt.value_kinds[p.kind])
             if self.locked:
-                return _put(ws, p, v, st[p.kind + "_value"])
+                return _put(ws, p, v, st[style + "_value"])
             if p.id in self.prefilled:  # its own fill, and its prompt says where the value is from
                 checks.setdefault(p.kind + PREFILLED, []).append(p)
-                return _put(ws, p, v, st[p.kind + PREFILLED])
+                return _put(ws, p, v, st[style + PREFILLED])
             checks.setdefault(p.kind, []).append(p)
-            return _put(ws, p, v, st[p.kind])
+            return _put(ws, p, v, st[style])
         if role == "total":
             return _put(ws, p, self.f.total(p.id), st["total"])
         if role in ("check", "status"):
@@ -375,7 +391,8 @@ class _Writer:
         shown live beside their table when last year's report is known."""
         last = previous.get("values") or {}
         checks = [c for c in checks_with(self.fmt, "live", "beside")
-                  if from_json(last.get(c.ids["last"]), "count") is not None]
+                  if from_json(last.get(c.ids["last"]), self.fmt.datapoints[c.ids["last"]].value_kind)
+                  is not None]
         if not checks:
             return
         anchor = self.layout.by_id[checks[0].ids["this"]]
@@ -389,7 +406,7 @@ class _Writer:
         places = []
         for c in checks:
             row = self.layout.by_id[c.ids["this"]].row
-            v = from_json(last.get(c.ids["last"]), "count")
+            v = from_json(last.get(c.ids["last"]), self.fmt.datapoints[c.ids["last"]].value_kind)
             write_number(ws, row, col, v, self.st["count_value"])
             live = self.f.stock(c, L.a1(row, col), v)
             ws.write_formula(row, col + 1, "=" + live.formula, self.st["check"], live.value)
@@ -649,9 +666,7 @@ def _validation(fmt: Format, key: str, year: int) -> dict:
         texts = {k: v.format(max_length=limit) for k, v in fmt.kinds["text"]["validation"].items()}
         return {**err, "validate": "length", "criteria": "<=", "value": limit, **texts}
     if key == "org.kind":
-        from .roster import body_kinds
-
-        kinds = list(body_kinds(fmt.id))
+        kinds = list(fmt.body_kinds)
         return {**err, "validate": "list", "source": kinds, "input_title": "单位类型",
                 "input_message": "请从下拉列表中选择本单位的类型。",
                 "error_message": "请从下拉列表中选择：" + "、".join(kinds) + "。"}

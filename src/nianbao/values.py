@@ -143,17 +143,18 @@ def cell_number(value):
     return f if isinstance(value, Decimal) else value
 
 
-def json_value(value, kind: str):
-    """A value as it goes into the report JSON: counts as int, amounts as exact strings."""
+def json_value(value, kind: ValueKind):
+    """A value as it goes into the report JSON: whole numbers as int, decimals (amounts) as
+    exact strings."""
     if value is None:
         return None
-    if kind == "amount":
+    if kind.decimal:
         return canonical_amount(Decimal(value))
     return int(value)
 
 
-def from_json(value, kind: str):
+def from_json(value, kind: ValueKind):
     """The inverse of :func:`json_value`."""
     if value is None:
         return None
-    return Decimal(str(value)) if kind == "amount" else int(value)
+    return Decimal(str(value)) if kind.decimal else int(value)

@@ -51,12 +51,12 @@ SPACES = (" ", "\u3000", "\u00a0")
 
 
 def bad_words(kinds) -> tuple[str, str]:
-    """How a status names the inputs it rejects, from the names of the kinds of input it covers
-    (a rejected value may also be too large, or an amount too precise: "not valid")."""
-    kinds = set(kinds)
-    if kinds <= {"count"}:
+    """How a status names the inputs it rejects, from the kinds of value it covers (a rejected
+    value may also be too large, or an amount too precise: "not valid")."""
+    kinds = list(kinds)
+    if not any(k.decimal or k.signed for k in kinds):
         return ("有", "格不是有效的件数（应为不小于0的整数）")
-    if kinds <= {"count", "amount"}:
+    if not any(k.signed for k in kinds):
         return ("有", "格不是有效的数（件数应为不小于0的整数，金额不小于0）")
     return ("有", "格不是有效的数（件数应为不小于0的整数，金额不能为负）")
 
@@ -231,14 +231,15 @@ class _Plan:
                 kinds |= {p.kind for p in sl.places if p.role == "input"}
         m, f, b = ("(" + "+".join(ms) + ")", "(" + "+".join(fs or ["0"]) + ")",
                    "(" + "+".join(bs) + ")")
-        self.overall = _status_formula(m, f, b, "overall", bad_words(kinds))
+        words = bad_words(fmt.value_kinds[k] for k in sorted(kinds))
+        self.overall = _status_formula(m, f, b, "overall", words)
         # R13's text sections and R14's required texts: (name, field ids), and the cover's
         # status that names them
         self.texts = cover_texts(fmt)
         names = "&".join(
             f'IF({text_filled([_sheet_ref(layout.by_id[i]) for i in ids])},"","'
             f'{TEXT_WORDS[1]}“{h}”")' for h, ids in self.texts)
-        self.overall_texts = _status_formula(m, f, b, "overall", bad_words(kinds), names or None)
+        self.overall_texts = _status_formula(m, f, b, "overall", words, names or None)
 
     @staticmethod
     def _table(sl, value_kinds):
@@ -259,8 +260,9 @@ class _Plan:
                                 for r in runs(checks, q)) + ")") if checks else None
             return f"({len(inputs)}-COUNTA({every}))", f, "(" + "+".join(bad) + ")"
         m, f, b = parts(None)
-        status = _status_formula(m, f, b, "table", bad_words(kinds))
-        return [p.id for p in inputs], [p.id for p in checks], status, parts(sl.name), kinds
+        used = [value_kinds[k] for k in kinds]
+        status = _status_formula(m, f, b, "table", bad_words(used))
+        return [p.id for p in inputs], [p.id for p in checks], status, parts(sl.name), used
 
 
 def _sheet_ref(p: Place) -> str:

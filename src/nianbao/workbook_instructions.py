@@ -84,14 +84,11 @@ def instruction_lines(layout, year: int, org: dict | None, prefilled: bool = Fal
         ("para", f"请于{year + 1}年{BODY_DEADLINE}前填好本表，与本单位{year}年度政府信息公开工作年度报告"
                  "一并报送本县（市、区）政府信息公开工作主管部门。"),
         ("para", ""), ("para_bold", "三、怎样填"),
-        ("para", "1. 件数只填不小于0的整数（单位：件）。没有的填0，不要空着，也不要填“/”“—”“无”。"),
-        ("para", "2. 行政事业性收费金额的单位是万元，可带小数（例如 25.1 表示25.1万元），不要带“元”字。"),
-        ("para", f"3. 表二的数字为截至{year}年12月31日的情况；（五）（六）的处理决定数量包括公开的和依法不公开的。"),
-        ("para", "4. 表三中每件办结的申请只计入一种办理结果；“部分公开”的只计部分公开，不计其他情形。"),
-        ("para", "5. 表四中复议机关作为共同被告的行政诉讼案件，只由原行为机关统计。"),
-        ("para", "6. 文字部分直接在浅黄色大格内输入或粘贴，格内换行按 Alt+Enter。"
-                 "文字较长、格内显示不全时，双击该行行号的下边线即可自动调整行高（打印前请调整，以免打印不全）。"
-                 "六、其他需要报告的事项必须写明信息处理费收取情况，没有收取的也要写明。"),
+    ]
+    # how to fill in this format's tables and texts: the format's own words (its data)
+    out += [("para", f"{n}. {line.format(year=year)}")
+            for n, line in enumerate(fmt.instructions.get("how", ()), 1)]
+    out += [
         ("para", ""), ("para_bold", "四、校验规则（勾稽关系）"),
         ("para", "表格顶部和“封面”显示校验状态：绿色“√”为通过，红色“×”为未通过，灰色“待填写”表示还有格子没填。"
                  f"“封面”还会指出尚未填写的文字部分（{texts}）。"

@@ -65,6 +65,12 @@ MARKS = {
 }
 
 
+def value_style(kind) -> str:
+    """The style of an input of a kind of value (a ``spec.ValueKind``): decimals keep their
+    places, a signed kind its minus; the locked look of a summary is this + ``_value``."""
+    return "amount" if kind.decimal else "signed" if kind.signed else "count"
+
+
 def make_styles(workbook) -> dict:
     """The xlsxwriter formats of one workbook: role -> Format, and "mark:<c>" for the marks."""
     out = {name: workbook.add_format({**_BASE, **props}) for name, props in STYLES.items()}

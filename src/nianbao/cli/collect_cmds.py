@@ -63,6 +63,15 @@ def _same_year_output(out: Path, year: int) -> None:
         fail(f"输出文件夹 {out} 中是{found}年度的收集结果，收集{year}年度会覆盖它；请换一个输出文件夹")
 
 
+def _format_of(year: int):
+    from ..spec import format_for_year
+
+    try:
+        return format_for_year(year)
+    except KeyError:
+        fail(f"没有适用于{year}年度的报告格式")
+
+
 def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet, previous) -> int:
     from ..collect import collect, gather
     from ..collect_write import write_outputs
@@ -77,7 +86,7 @@ def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet,
     from ..outdir import hold
 
     hold(out)  # a second collect into OUT stops here, before reading anything, while this one runs
-    rows, roster_findings = read_roster(roster, "gb2021", "未收集")
+    rows, roster_findings = read_roster(roster, _format_of(year), "未收集")
     name = _summary_name(name, rows, "名册")
     if name is None:
         note(f"警告：{NO_NAME.format(where='名册')}，汇总表的单位名称空着；请加 --name 指定，如 --name 青山县")

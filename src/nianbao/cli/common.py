@@ -207,7 +207,7 @@ def check_format(fmt: str | None) -> None:
         fail(f"不认识的格式“{fmt}”；可用的格式：{'、'.join(available_formats())}")
 
 
-def read_roster(path: Path, fmt: str, stopped: str):
+def read_roster(path: Path, fmt, stopped: str):
     """The roster's usable rows and its findings, for template and collect alike. Bad rows are
     named (``名册 r.csv 第3行：…，该行已跳过``) and the others used; a roster with no usable row
     stops the command with one message ending in ``stopped`` (what was not done)."""

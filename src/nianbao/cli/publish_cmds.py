@@ -87,7 +87,9 @@ def parse_cmd(source: Path = typer.Argument(..., metavar="文件或文件夹", h
               debug: bool = DEBUG) -> None:
     """读取已发布的年度报告（网页、PDF、Word 或文字），输出报告 JSON 和校验结果；给文件夹时逐个读取，可生成检查情况表。"""
     with guard(debug):
-        from ..report import ORG_KINDS
+        from ..spec import available_formats, get_format
+
+        ORG_KINDS = tuple(dict.fromkeys(k for f in available_formats() for k in get_format(f).org_kinds))
 
         if not source.exists():
             fail(f"找不到文件 {source}")

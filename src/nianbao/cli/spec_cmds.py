@@ -11,17 +11,23 @@ from .common import DEBUG, EXIT_FINDINGS, FORMAT_METAVAR, check_format, guard, s
 
 
 @app.command("spec-lint")
-def spec_lint(fmt: str = typer.Option("gb2021", "--format", metavar=FORMAT_METAVAR, help="格式编号"), debug: bool = DEBUG) -> None:
+def spec_lint(fmt: str = typer.Option(None, "--format", metavar=FORMAT_METAVAR,
+                                      help="格式编号（默认：全部格式）"),
+              debug: bool = DEBUG) -> None:
     """检查格式定义（数据项编号、规则、版面）本身是否自洽。"""
     from ..lint import lint
+    from ..spec import available_formats
 
     check_format(fmt)
-    with guard(debug):
-        problems = lint(fmt)
-    for p in problems:
-        say(f"- {p}")
-    say(f"{fmt}：{'发现' + str(len(problems)) + '个问题' if problems else '格式定义无问题'}")
-    if problems:
+    bad = 0
+    for f in [fmt] if fmt else available_formats():
+        with guard(debug):
+            problems = lint(f)
+        for p in problems:
+            say(f"- {p}")
+        say(f"{f}：{'发现' + str(len(problems)) + '个问题' if problems else '格式定义无问题'}")
+        bad += len(problems)
+    if bad:
         raise typer.Exit(EXIT_FINDINGS)
 
 

@@ -31,7 +31,8 @@ def template(
                                          help="输出文件，或以 / 结尾的文件夹；用名册时为输出文件夹"),
     previous: Optional[List[Path]] = typer.Option(
         None, "--previous", metavar="路径", help="上年报告：collect 输出文件夹（读其中 reports/*.json）或报告 JSON 文件，可重复；只用没有错误、没有缺数的报告"),
-    fmt: str = typer.Option("gb2021", "--format", metavar=FORMAT_METAVAR, help="格式编号"),
+    fmt: Optional[str] = typer.Option(None, "--format", metavar=FORMAT_METAVAR,
+                                      help="格式编号（默认：该年度适用的格式）"),
     jobs: int = JOBS,
     debug: bool = DEBUG,
 ) -> None:
@@ -50,9 +51,14 @@ def _out(output: str | None) -> tuple[Path | None, bool]:
 
 
 def _template(year, org_name, org_code, org_kind, roster, output, previous, fmt, jobs) -> None:
-    from ..spec import get_format
+    from ..spec import format_for_year, get_format
 
     check_format(fmt)
+    if fmt is None:
+        try:
+            fmt = format_for_year(year).id
+        except KeyError:
+            fail(f"没有适用于{year}年度的报告格式")
     if not get_format(fmt).covers_year(year):
         fail(f"{fmt} 格式不适用于{year}年度")
     given = [x for x in (org_name, org_code, org_kind) if x is not None]
@@ -98,10 +104,11 @@ def _say_prefill(rows, found: dict, year: int) -> None:
 
 def _single(org, output, folder, year, fmt, found) -> None:
     from ..roster import check_org
+    from ..spec import get_format
     from ..template import template_filename, write_template
 
     if org:
-        problems = check_org(org, None, fmt)
+        problems = check_org(org, None, get_format(fmt))
         for f in problems:
             (fail if f.severity == "error" else lambda m: note(f"警告：{m}"))(f.message())
     path = output or Path(template_filename(year, org))
@@ -123,9 +130,10 @@ def _single(org, output, folder, year, fmt, found) -> None:
 
 
 def _roster(roster: Path, output, year, fmt, found, jobs) -> None:
+    from ..spec import get_format
     from ..template import write_templates
 
-    rows, findings = read_roster(roster, fmt, "未生成任何模板")
+    rows, findings = read_roster(roster, get_format(fmt), "未生成任何模板")
     if found is not None:
         _say_prefill(rows, found, year)
     prev = _usable(found or {})

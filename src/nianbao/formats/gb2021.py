@@ -321,6 +321,21 @@ KINDS = {
             "error_message": "文字超过{max_length}字，请精简后再填。"}},
 }
 
+# The 填报说明 sheet's "三、怎样填": how to fill in this format's tables and texts ({year}: the
+# report year). The rest of the sheet is generated from the layout and the rules.
+INSTRUCTIONS = {
+    "how": [
+        "件数只填不小于0的整数（单位：件）。没有的填0，不要空着，也不要填“/”“—”“无”。",
+        "行政事业性收费金额的单位是万元，可带小数（例如 25.1 表示25.1万元），不要带“元”字。",
+        "表二的数字为截至{year}年12月31日的情况；（五）（六）的处理决定数量包括公开的和依法不公开的。",
+        "表三中每件办结的申请只计入一种办理结果；“部分公开”的只计部分公开，不计其他情形。",
+        "表四中复议机关作为共同被告的行政诉讼案件，只由原行为机关统计。",
+        "文字部分直接在浅黄色大格内输入或粘贴，格内换行按 Alt+Enter。"
+        "文字较长、格内显示不全时，双击该行行号的下边线即可自动调整行高（打印前请调整，以免打印不全）。"
+        "六、其他需要报告的事项必须写明信息处理费收取情况，没有收取的也要写明。",
+    ],
+}
+
 FORMAT = {
     "id": "gb2021",
     "name": "中华人民共和国政府信息公开工作年度报告格式",
@@ -333,4 +348,5 @@ FORMAT = {
     "sections": SECTIONS,
     "tables": [TABLE2, TABLE3, TABLE4],
     "rules": RULES,
+    "instructions": INSTRUCTIONS,
 }

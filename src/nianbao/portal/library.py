@@ -39,7 +39,7 @@ def read_roster(path: Path, name: str) -> tuple[list[dict], list[dict], list[str
     findings as sentences for the county's page."""
     from ..roster import read_roster as read, skipped
 
-    rows, findings = read(path)
+    rows, findings = read(path, _format())
     for f in findings:
         f.file = name
     return ([{k: r[k] for k in ("code", "name", "kind")} for r in rows], [f.to_dict() for f in findings],
@@ -50,13 +50,17 @@ def check_org(org: dict) -> list[str]:
     """Why a body cannot be added (empty when it can): the roster's own checks of one row."""
     from ..roster import check_org as check
 
-    return [f.message() for f in check(org) if f.severity == "error"]
+    return [f.message() for f in check(org, None, _format()) if f.severity == "error"]
 
 
 def body_kinds() -> tuple[str, ...]:
-    from ..roster import body_kinds as kinds
+    return _format().body_kinds
 
-    return kinds(FORMAT_FOR_YEAR)
+
+def _format():
+    from ..spec import get_format
+
+    return get_format(FORMAT_FOR_YEAR)
 
 
 def roster_csv(orgs: list[dict]) -> bytes:
