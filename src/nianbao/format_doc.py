@@ -46,7 +46,7 @@ def _axis(leaves: tuple[Leaf, ...], what: str) -> list[str]:
 
 def _block(fmt: Format, table: Table, i: int, block: Block) -> list[str]:
     n = len(block.row_leaves) * len(block.column_leaves)
-    unit = fmt.kinds[block.kind]["unit"]
+    unit = fmt.value_kinds[block.kind].unit
     head = f"#### Block {i + 1}" + (f": {_code(block.title)}" if block.title else "")
     out = [head, ""]
     if block.corner:
@@ -73,6 +73,16 @@ def _tables(fmt: Format) -> list[str]:
     return out
 
 
+def _kinds(fmt: Format) -> list[str]:
+    out = ["| kind | unit | values | below | typed with | refused units |", "|---|---|---|---|---|---|"]
+    for k in fmt.value_kinds.values():
+        what = ("decimals" + (f", at most {k.max_decimals} places" if k.max_decimals is not None else "")
+                if k.decimal else "whole numbers") + (", may be negative" if k.signed else ", 0 or more")
+        out.append(f"| `{k.name}` | {k.unit} | {what} | {k.below_text} | "
+                   f"{'、'.join(k.suffixes) or '—'} | {'、'.join(k.wrong_units) or '—'} |")
+    return out
+
+
 def _rules(fmt: Format) -> list[str]:
     out = ["| id | severity | kind | rule | checks |", "|---|---|---|---|---|"]
     for r in fmt.rules:
@@ -88,7 +98,8 @@ def format_markdown(fmt: Format) -> str:
              f"Report years {_years(fmt)}. {len(fmt.datapoints)} data points, {len(fmt.texts)} text "
              f"fields, {len(fmt.rules)} rules. Kinds of body (`org.kind`): {kinds}.", "",
              "### Sections", ""]
-    lines += _sections(fmt) + [""] + _tables(fmt) + ["### Rules", ""] + _rules(fmt) + [""]
+    lines += _sections(fmt) + [""] + ["### Kinds of value", ""] + _kinds(fmt) + [""] + _tables(fmt)
+    lines += ["### Rules", ""] + _rules(fmt) + [""]
     return "\n".join(lines)
 
 
