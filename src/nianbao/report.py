@@ -15,6 +15,8 @@ from .findings import Finding
 from .spec import Format, get_format
 from .values import from_json, json_value
 
+YEAR_MIN, YEAR_MAX = 2000, 2100  # report years a report may carry (the schema's bounds)
+
 # The kinds of body, from the format data (the same in every format), and "" for unknown.
 ORG_KINDS = get_format("gb2021").org_kinds + ("",)
 SUMMARY_KIND = "汇总"  # the kind of a merged report (spec §9); one of ORG_KINDS
@@ -150,7 +152,7 @@ def _schema_of(fmt: Format) -> dict:
         "required": ["format", "year", "org", "values", "texts", "source", "findings"],
         "properties": {
             "format": {"const": fmt.id},
-            "year": {"type": ["integer", "null"], "minimum": 2000, "maximum": 2100},
+            "year": {"type": ["integer", "null"], "minimum": YEAR_MIN, "maximum": YEAR_MAX},
             "org": _ORG,
             "values": {"type": "object", "properties": values, "required": list(values),
                        "additionalProperties": False},
