@@ -7,7 +7,6 @@ the schema."""
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,30 +15,12 @@ import jsonschema
 import pytest
 
 import zipkit as zk
+from zipkit import set_identity as hidden
 from nianbao.importer import import_workbook
-from nianbao.layout import META_KEYS
 from nianbao.report import schema
 
 SEED = zk.SEED.read_bytes()  # 中村镇人民政府 140521100, 2022
 NIANBAO = str(Path(sys.executable).with_name("nianbao"))
-
-
-def hidden(data: bytes, props: bool = True, sheet: bool = True, **values) -> bytes:
-    """The workbook with identity keys changed in the document properties and/or the sheet."""
-    if props:
-        def edit(xml: bytes) -> bytes:
-            text = xml.decode("utf-8")
-            for key, value in values.items():
-                text, n = re.subn(rf'(name="nianbao\.{key}"><vt:lpwstr>)[^<]*(</vt:lpwstr>)',
-                                  lambda m: m.group(1) + value + m.group(2), text)
-                assert n == 1, key
-            return text.encode("utf-8")
-        data = zk.rezip(data, {"docProps/custom.xml": edit})
-    if sheet:
-        for key, value in values.items():
-            row = META_KEYS.index(key) + 1
-            data = zk.set_cell(data, ("_nianbao", f"B{row}"), f"<is><t>{value}</t></is>", "inlineStr")
-    return data
 
 
 def _imp(tmp_path, data, name="x.xlsx"):
