@@ -30,7 +30,7 @@ SHEET_OF = {p.id: p.sheet for p in LAYOUT.places if p.id}
 INPUTS = [p.id for p in LAYOUT.places if p.role == "input"]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 MB = 2**20
-SETTINGS = settings(derandomize=True, max_examples=350, deadline=None, database=None,
+SETTINGS = settings(derandomize=True, max_examples=250, deadline=None, database=None,
                     suppress_health_check=list(HealthCheck))
 
 SNIPPETS = ["<!DOCTYPE x>", '<!ENTITY a "b">', "&#0;", "&#xD800;", "_xD800_", "_x001B_[2J", "&amp;", "</c>",

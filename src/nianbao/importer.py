@@ -143,31 +143,15 @@ def import_workbook(path, *, fmt_id: str | None = None, year: int | None = None,
 
 
 def read_file(path: Path) -> tuple[bytes, float]:
-    """The file's bytes and time, refusing what is not a regular file before opening it (a
-    named pipe would block forever, a device may never end), and opening without blocking so
-    that one swapped in meanwhile is refused too. Reads at most MAX_FILE bytes."""
-    import stat
+    """The file's bytes and time (:func:`files.read_regular`: what is not a regular file is
+    refused before it is opened, without blocking), at most MAX_FILE bytes."""
+    from .files import NotRegular, read_regular
 
-    from .files import kind_of
-
-    what = kind_of(path)
-    if what is not None:
-        raise reader.ReadError(NOT_REGULAR(what=what))
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise reader.ReadError(NOT_REGULAR(what="特殊文件"))
-        if st.st_size > reader.MAX_FILE:
-            raise reader.ReadError(reader.TOO_LARGE(what=f"文件大于 {reader.MAX_FILE // 2**20} MB",
-                                                    what_en="file too large"))
-        data = fh.read(st.st_size + 1)  # (asking for MAX_FILE would allocate it)
-        while st.st_size < len(data) <= reader.MAX_FILE:  # grown since: the rest, within bounds
-            more = fh.read(2**20)
-            if not more:
-                break
-            data += more
-    if len(data) > reader.MAX_FILE:  # grew while being read
+    try:
+        data, st = read_regular(path, reader.MAX_FILE)
+    except NotRegular as exc:
+        raise reader.ReadError(NOT_REGULAR(what=exc.what)) from None
+    if len(data) > reader.MAX_FILE:
         raise reader.ReadError(reader.TOO_LARGE(what=f"文件大于 {reader.MAX_FILE // 2**20} MB",
                                                 what_en="file too large"))
     return data, st.st_mtime

@@ -94,8 +94,9 @@ def _default(o):
 
 
 def load(path) -> dict:
-    with open(path, encoding="utf-8-sig") as fh:
-        return json.load(fh)
+    from .files import read_text  # never blocks on a named pipe given as a file
+
+    return json.loads(read_text(path, "utf-8-sig"))
 
 
 def source_info(file_name: str, sha256: str, template: dict | None = None) -> dict:
