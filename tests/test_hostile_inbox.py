@@ -15,7 +15,15 @@ import pytest
 
 import zipkit as zk
 from test_collect import YEAR, ms
-from test_collect_bad import ROSTER, _roster
+
+ROSTER = [("140521100", "中村镇人民政府", "乡镇"), ("140521101", "东岭镇人民政府", "乡镇"),
+          ("140521102", "西河乡人民政府", "乡镇")]
+
+
+def _roster(path: Path) -> Path:
+    path.write_text("单位代码,单位名称,单位类型\n" + "".join(f"{c},{n},{k}\n" for c, n, k in ROSTER), encoding="utf-8")
+    return path
+
 
 NIANBAO = str(Path(sys.executable).with_name("nianbao"))
 
