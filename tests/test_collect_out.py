@@ -198,3 +198,15 @@ def test_workers_exit_when_collect_is_killed(tmp_path, stage):
     alive = [w for w in workers if Path(f"/proc/{w}").exists()
              and Path(f"/proc/{w}/stat").read_text().split()[2] != "Z"]
     assert not alive, alive
+
+
+def test_out_given_as_a_link_to_a_folder_stays_a_link(tmp_path, inboxes):
+    old, _, refs = inboxes
+    target = tmp_path / "真正的文件夹"
+    target.mkdir()
+    link = tmp_path / "out"
+    link.symlink_to(target, target_is_directory=True)
+    for _ in range(2):
+        run = subprocess.run(_cmd(old, link), capture_output=True, text=True)
+        assert run.returncode in (0, 1), run.stderr
+    assert link.is_symlink() and _files(target) == refs["old"] and _beside(link) == []

@@ -15,7 +15,15 @@ import pytest
 
 import zipkit as zk
 from test_collect import YEAR, ms
-from test_collect_bad import ROSTER, _roster
+
+ROSTER = [("140521100", "中村镇人民政府", "乡镇"), ("140521101", "东岭镇人民政府", "乡镇"),
+          ("140521102", "西河乡人民政府", "乡镇")]
+
+
+def _roster(path: Path) -> Path:
+    path.write_text("单位代码,单位名称,单位类型\n" + "".join(f"{c},{n},{k}\n" for c, n, k in ROSTER), encoding="utf-8")
+    return path
+
 
 NIANBAO = str(Path(sys.executable).with_name("nianbao"))
 
@@ -205,3 +213,27 @@ def test_odd_entries_in_the_inbox_are_listed_with_a_reason(tmp_path):
     run = subprocess.run([NIANBAO, "check", str(inbox)], capture_output=True, text=True, timeout=60)
     for name in ("管道.xlsx", "断开的链接.xlsx", "设备.xlsx", "东岭镇人民政府.xlsx"):
         assert name in run.stdout, run.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["collect", "{inbox}", "--roster", "{fifo}.csv", "--year", "2026", "-o", "{tmp}/o1", "-q"],
+    ["collect", "{inbox}", "--roster", "{roster}", "--year", "2026", "-o", "{tmp}/o2", "-q", "--previous", "{fifo}.json"],
+    ["template", "--year", "2026", "--roster", "{fifo}.csv", "-o", "{tmp}/t/"],
+    ["check", "{seed}", "--previous", "{fifo}.json"],
+    ["merge", "{fifo}.json", "-o", "{tmp}/m.json"],
+    ["export", "{fifo}.json", "--csv", "{tmp}/e.csv"],
+    ["render", "{fifo}.json", "-o", "{tmp}/x.html"],
+    ["parse", "{fifo}.txt"],
+], ids=lambda a: " ".join(a[:1] + [x for x in a if x.startswith("--") and x not in ("--year",)][:1]))
+def test_a_named_pipe_never_blocks_a_command(tmp_path, args):
+    """Every file a command reads is refused before it is opened when it is not a regular file
+    (a reader of a named pipe waits forever for a writer)."""
+    root = Path(__file__).resolve().parents[1]
+    for suffix in (".csv", ".json", ".txt"):
+        os.mkfifo(tmp_path / f"管道{suffix}")
+    subst = {"inbox": str(root / "samples" / "inbox"), "roster": str(root / "samples" / "roster.csv"),
+             "seed": str(root / "samples" / "zhongcun-2022.xlsx"), "fifo": str(tmp_path / "管道"), "tmp": str(tmp_path)}
+    run = subprocess.run([NIANBAO, *(a.format(**subst) for a in args)], capture_output=True, text=True, timeout=60)
+    assert run.returncode in (1, 2), run.stderr
+    assert "命名管道" in run.stderr, run.stderr
+    assert "内部错误" not in run.stderr

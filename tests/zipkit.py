@@ -33,9 +33,15 @@ def members(data: bytes) -> list[tuple[zipfile.ZipInfo, bytes]]:
 
 def rezip(data: bytes, edits: dict | None = None, method: int = zipfile.ZIP_DEFLATED) -> bytes:
     """The package with members replaced (name -> bytes, or a callable old -> new bytes; None
-    removes the member); new names are appended."""
+    removes the member); new names are appended. The same inputs give the same bytes."""
     edits = dict(edits or {})
     buf = io.BytesIO()
+
+    def put(out, name, body):
+        info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+        info.compress_type = method
+        out.writestr(info, body)
+
     with zipfile.ZipFile(buf, "w", method) as out:
         for info, body in members(data):
             if info.filename in edits:
@@ -43,10 +49,10 @@ def rezip(data: bytes, edits: dict | None = None, method: int = zipfile.ZIP_DEFL
                 if edit is None:
                     continue
                 body = edit(body) if callable(edit) else edit
-            out.writestr(info.filename, body)
+            put(out, info.filename, body)
         for name, body in edits.items():
             if body is not None and not callable(body):
-                out.writestr(name, body)
+                put(out, name, body)
     return buf.getvalue()
 
 
@@ -82,6 +88,27 @@ def set_text(data: bytes, where, text: str) -> bytes:
     from xml.sax.saxutils import escape
 
     return set_cell(data, where, f'<is><t xml:space="preserve">{escape(text)}</t></is>', "inlineStr")
+
+
+def set_identity(data: bytes, props: bool = True, sheet: bool = True, **values) -> bytes:
+    """The workbook with identity keys changed in the document properties and/or the very
+    hidden identity sheet (``key=value``: nianbao.<key>)."""
+    from nianbao.layout import META_KEYS
+
+    if props:
+        def edit(xml: bytes) -> bytes:
+            text = xml.decode("utf-8")
+            for key, value in values.items():
+                text, n = re.subn(rf'(name="nianbao\.{key}"><vt:lpwstr>)[^<]*(</vt:lpwstr>)',
+                                  lambda m: m.group(1) + value + m.group(2), text)
+                assert n == 1, key
+            return text.encode("utf-8")
+        data = rezip(data, {"docProps/custom.xml": edit})
+    if sheet:
+        for key, value in values.items():
+            row = META_KEYS.index(key) + 1
+            data = set_cell(data, ("_nianbao", f"B{row}"), f"<is><t>{value}</t></is>", "inlineStr")
+    return data
 
 
 def raw_zip(entries, *, version_needed: int = 20, cd_version_needed: int | None = None) -> bytes:

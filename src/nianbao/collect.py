@@ -30,6 +30,11 @@ BY_COVER = code(
     "本表用空白模板填写，已按封面所填单位名称“{name}”和代码“{org_code}”对应到名册中的{who}",
     "filled from the blank template; matched to {who} by the name “{name}” and code “{org_code}” on its cover",
     "下次请使用为本单位生成的模板（已带单位名称和代码），以免对应错误。")
+NAME_DIFFERS = code(
+    "COLLECT_NAME_DIFFERS", "warning",
+    "模板中的单位名称“{name}”与名册中代码{org_code}的单位名称“{roster}”不同，已按单位代码对应；请核对是否是该单位的报告",
+    "the template names the body “{name}”, the roster “{roster}” for code {org_code}; matched by the code",
+    "核对名册或请该单位使用为其生成的模板；单位改名的，更新名册即可。")
 NOT_SUBMITTED = code(
     "COLLECT_NOT_SUBMITTED", "warning", "{who}尚未提交", "{who} has not submitted",
     "催报该单位。")
@@ -308,6 +313,9 @@ def _as_roster_body(report: dict, org: dict, by_cover: bool) -> dict:
     if by_cover:
         f = BY_COVER(name=typed.get("name") or "", org_code=typed.get("code") or "", who=who(org),
                      sheet=None)
+        out["findings"] = [f.to_dict()] + list(report.get("findings", ()))
+    elif typed.get("name") and _norm(typed["name"]) != _norm(org.get("name")):  # matched by code
+        f = NAME_DIFFERS(name=typed["name"], roster=org.get("name") or "", org_code=org.get("code") or "")
         out["findings"] = [f.to_dict()] + list(report.get("findings", ()))
     return out
 

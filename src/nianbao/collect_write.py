@@ -43,6 +43,7 @@ def write_outputs(col: Collection, out: Path, jobs: int | None = None) -> list[s
     from . import outdir
 
     out = Path(out)
+    outdir.usable(out)
     with outdir.locked(out):
         outdir.recover(out)
         new = outdir.building(out)

@@ -15,6 +15,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from .files import read_text
 from .report import problem
 from .spec import get_format
 
@@ -42,7 +43,7 @@ def find_reports(paths) -> tuple[list[tuple[Path, dict]], list[str]]:
     out, notes = [], []
     for f in files:
         try:
-            data = json.loads(f.read_text(encoding="utf-8-sig"))
+            data = json.loads(read_text(f, "utf-8-sig"))
         except (OSError, ValueError) as exc:
             from .files import os_reason
 

@@ -39,9 +39,20 @@ _HINTS = {errno.ENOSPC: "请腾出磁盘空间后重试", errno.EDQUOT: "请腾�
 _IN_USE = (32, 33)  # Windows: ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION (open in Excel/WPS)
 
 
+class NotRegular(OSError):
+    """A path given as a file that is not a regular file (a named pipe, a device, a folder, a
+    link that leads nowhere): refused before it is opened, so that reading never blocks."""
+
+    def __init__(self, path, what: str):
+        super().__init__(errno.EINVAL, what, os.fspath(path))
+        self.what = what
+
+
 def os_reason(exc: OSError, action: str = "读写") -> str:
     """Why an OS call failed, in Chinese (never the system's English text); ``action`` is what
     was attempted (读取, 写入) for a permission error."""
+    if isinstance(exc, NotRegular):
+        return f"这不是普通文件，而是{exc.what}"
     if getattr(exc, "winerror", None) in _IN_USE:
         return "文件正在被其他程序（如 Excel 或 WPS）打开，请关闭后重试"
     reason = _REASONS.get(exc.errno)
@@ -202,3 +213,37 @@ def _mode_name(mode: int, path) -> str:
     if stat.S_ISSOCK(mode):
         return "套接字"
     return "特殊文件"
+
+
+def read_regular(path, limit: int | None = None):
+    """(bytes, stat) of a regular file: anything else is refused before it is opened
+    (:class:`NotRegular`: a named pipe would block, a device may never end), and the file is
+    opened without blocking so that one swapped in meanwhile is refused too. With ``limit``,
+    a file longer than that gives ``limit + 1`` bytes (the caller refuses it) and no more."""
+    import stat
+
+    what = kind_of(path)
+    if what is not None:
+        raise NotRegular(path, what)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegular(path, "特殊文件")
+        cap = float("inf") if limit is None else limit
+        data = fh.read(int(min(st.st_size, cap)) + 1)  # one buffer of the file's own size
+        while st.st_size < len(data) <= cap:  # grown since it was looked at: the rest
+            more = fh.read(2**20)
+            if not more:
+                break
+            data += more
+    return data, st
+
+
+def read_bytes(path) -> bytes:
+    """A regular file's bytes (:func:`read_regular`); raises OSError (NotRegular) otherwise."""
+    return read_regular(path)[0]
+
+
+def read_text(path, encoding: str = "utf-8") -> str:
+    return read_bytes(path).decode(encoding)

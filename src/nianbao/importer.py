@@ -66,6 +66,15 @@ ORG_FIELD_MISSING = code(
 ORG_KIND_INVALID = code(
     "COVER_KIND_INVALID", "warning", "封面的单位类型“{kind}”不是以下之一：{kinds}；已按空白处理",
     "the cover's organisation kind “{kind}” is not one of: {kinds}", "从下拉列表中选择单位类型。")
+IDENTITY_CONFLICT = code(
+    "TEMPLATE_IDENTITY_CONFLICT", "error",
+    "文件中隐藏的模板标识与{where}不一致（{what}），已按封面所示读取，且不按隐藏标识对应单位；请核对这是哪个单位、哪个年度的报告（可能用了别的单位的模板，或文件被改动过）",
+    "the workbook's hidden template identity disagrees with {where_en} ({what}); read as its cover shows, not matched by the hidden identity",
+    "使用为本单位、本年度生成的模板重新填写；不要使用其他单位的模板，也不要改动文件的属性。")
+YEAR_INVALID = code(
+    "TEMPLATE_YEAR_INVALID", "error", "{where}的报告年度“{found}”不是有效的年份（应为{low}至{high}之间的四位数字），未采用",
+    "the report year “{found}” in {where_en} is not a valid year ({low}–{high}); not used",
+    "使用本年度下发的模板，封面的报告年度填四位数字，如 2026。")
 PREVIOUS_OTHER = code(
     "PREVIOUS_MISMATCH", "warning", "用于跨年度核对的上年报告{what}，跨年度核对结果可能无意义",
     "the previous-year report {what_en}; cross-year checks may be meaningless",
@@ -135,31 +144,15 @@ def import_workbook(path, *, fmt_id: str | None = None, year: int | None = None,
 
 
 def read_file(path: Path) -> tuple[bytes, float]:
-    """The file's bytes and time, refusing what is not a regular file before opening it (a
-    named pipe would block forever, a device may never end), and opening without blocking so
-    that one swapped in meanwhile is refused too. Reads at most MAX_FILE bytes."""
-    import stat
+    """The file's bytes and time (:func:`files.read_regular`: what is not a regular file is
+    refused before it is opened, without blocking), at most MAX_FILE bytes."""
+    from .files import NotRegular, read_regular
 
-    from .files import kind_of
-
-    what = kind_of(path)
-    if what is not None:
-        raise reader.ReadError(NOT_REGULAR(what=what))
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise reader.ReadError(NOT_REGULAR(what="特殊文件"))
-        if st.st_size > reader.MAX_FILE:
-            raise reader.ReadError(reader.TOO_LARGE(what=f"文件大于 {reader.MAX_FILE // 2**20} MB",
-                                                    what_en="file too large"))
-        data = fh.read(st.st_size + 1)  # (asking for MAX_FILE would allocate it)
-        while st.st_size < len(data) <= reader.MAX_FILE:  # grown since: the rest, within bounds
-            more = fh.read(2**20)
-            if not more:
-                break
-            data += more
-    if len(data) > reader.MAX_FILE:  # grew while being read
+    try:
+        data, st = read_regular(path, reader.MAX_FILE)
+    except NotRegular as exc:
+        raise reader.ReadError(NOT_REGULAR(what=exc.what)) from None
+    if len(data) > reader.MAX_FILE:
         raise reader.ReadError(reader.TOO_LARGE(what=f"文件大于 {reader.MAX_FILE // 2**20} MB",
                                                 what_en="file too large"))
     return data, st.st_mtime
@@ -189,17 +182,81 @@ def _os_reason(exc: OSError) -> str:
 
 def identity(wb: reader.Workbook) -> dict:
     """META_KEYS from the custom properties, completed from the hidden identity sheet."""
+    props, sheet = _hidden_copies(wb)
+    return {**sheet, **props}
+
+
+def _hidden_copies(wb: reader.Workbook) -> tuple[dict, dict]:
+    """The two hidden copies of the identity: (custom properties, identity sheet rows)."""
     props = wb.custom_properties()
-    meta = {k: props[PROPERTY_PREFIX + k] for k in META_KEYS if PROPERTY_PREFIX + k in props}
-    if META_SHEET in wb.sheets and len(meta) < len(META_KEYS):
+    props = {k: props[PROPERTY_PREFIX + k] for k in META_KEYS if PROPERTY_PREFIX + k in props}
+    sheet: dict = {}
+    if META_SHEET in wb.sheets:
         rows = wb.sheet(META_SHEET).cells
         for r in range(1, 200):
             key = cells.cell_text(rows.get(f"A{r}"))
             if not key:
                 break
             if key in META_KEYS:
-                meta.setdefault(key, cells.cell_text(rows.get(f"B{r}")))
-    return meta
+                sheet.setdefault(key, cells.cell_text(rows.get(f"B{r}")))
+    return props, sheet
+
+
+_SAME = (("year", "report.year", "报告年度"), ("org_code", "org.code", "单位代码"),
+         ("org_name", "org.name", "单位名称"), ("org_kind", "org.kind", "单位类型"))
+_IDENTITY = ("kind", "format", "year", "org_code", "org_name", "org_kind", "template_id")
+
+
+def valid_year(text) -> int | None:
+    """A report year as written (four ASCII digits within the schema's bounds), else None."""
+    from .report import YEAR_MAX, YEAR_MIN
+
+    text = str(text or "").strip()
+    if len(text) == 4 and text.isascii() and text.isdigit() and YEAR_MIN <= int(text) <= YEAR_MAX:
+        return int(text)
+    return None
+
+
+def check_identity(props: dict, sheet: dict, cover: dict) -> tuple[dict, list[Finding]]:
+    """The identity to trust and the findings about it. The hidden copies must agree with each
+    other, with their checksum (``template_id``: a digest of format, year and body) and with
+    what the cover shows; when they do not, the body and year are read from the cover (what a
+    person sees, prints and publishes) and the hidden ones are dropped, so that collect matches
+    the workbook by its cover, never by a hidden code that says another body. A year that is
+    not one (3000, -5, twenty digits) is refused wherever it is written."""
+    from .report import YEAR_MAX, YEAR_MIN
+    from .template import template_id
+
+    meta = {**sheet, **props}
+    problems = [f"两份隐藏标识的{key}不同（“{props[key]}”与“{sheet[key]}”）" for key in _IDENTITY
+                if key in props and key in sheet and props[key] != sheet[key]]
+    findings = []
+    for where, where_en, text in (("模板标识", "the template identity", meta.get("year")),
+                                  ("封面", "the cover", cover.get("report.year"))):
+        if text not in (None, "") and valid_year(text) is None:
+            findings.append(YEAR_INVALID(where=where, where_en=where_en, found=str(text)[:24],
+                                         low=YEAR_MIN, high=YEAR_MAX))
+    for key, cid, label in _SAME:
+        shown, kept = cover.get(cid), meta.get(key)
+        if key == "year" and (valid_year(shown) is None or valid_year(kept) is None):
+            continue  # said above
+        if shown and kept and cells.fold(shown) != cells.fold(kept):
+            problems.append(f"{label}：隐藏标识为“{kept}”，封面为“{shown}”")
+    if meta.get("template_id") and meta.get("format") and "year" in meta:
+        org = {"code": meta.get("org_code", ""), "name": meta.get("org_name", ""),
+               "kind": meta.get("org_kind", "")}
+        if template_id(meta["format"], meta["year"], org) != meta["template_id"]:
+            problems.append("隐藏标识的校验值不符，标识被改动过")
+    if valid_year(meta.get("year")) is None:
+        meta.pop("year", None)
+    if problems:
+        where = "封面" if any("封面" in p for p in problems) else "其自身"
+        findings.append(IDENTITY_CONFLICT(where=where, where_en="the cover" if where == "封面" else "itself",
+                                          what="；".join(problems[:4])))
+        for key in ("year", "org_code", "org_name", "org_kind"):
+            meta.pop(key, None)
+        meta["identity_conflict"] = True
+    return meta, findings
 
 
 def summary_members(wb: reader.Workbook, fmt: Format) -> tuple[list[dict] | None, list[Finding]]:
@@ -229,7 +286,8 @@ def _unreadable(path, sha, finding, meta=None, saved_at=None) -> ImportResult:
 
 
 def _import(wb, path, sha, fmt_id, year, previous, lang) -> ImportResult:
-    meta = identity(wb)
+    props, sheet = _hidden_copies(wb)
+    meta = {**sheet, **props}
     saved_at = wb.core_properties().get("modified") or None
     found_fmt = meta.get("format")
     if found_fmt and found_fmt not in available_formats():
@@ -249,8 +307,10 @@ def _import(wb, path, sha, fmt_id, year, previous, lang) -> ImportResult:
         findings.append(reader.MACROS())
     # nothing is read at positions the layout check could not confirm, the cover included
     cover = cells.read_cover(layout, sheets) if mismatch is None else {}
+    meta, more = check_identity(props, sheet, cover)
+    findings += more
     meta = {**meta, "cover": cover}
-    wb_year = _int(meta.get("year")) or _int(cover.get("report.year"))
+    wb_year = valid_year(meta.get("year")) or valid_year(cover.get("report.year"))
     if year is not None and wb_year is not None and wb_year != year:
         findings.append(YEAR_MISMATCH(found=wb_year, asked=year))
     org, org_findings = _org(layout, meta, cover)

@@ -61,10 +61,20 @@ def _temporary(name: str) -> bool:
     return name.startswith((".~", "~$")) or (name.startswith(".~lock.") and name.endswith("#"))
 
 
+def usable(out: Path) -> None:
+    """Raise CannotWrite unless OUT is a folder or does not exist yet (a file named like it is
+    never replaced: its content is the user's)."""
+    out = Path(out)
+    if os.path.lexists(out) and not os.path.isdir(out):
+        raise CannotWrite(f"无法写入 {out}：{out} 是文件，不是文件夹；请换一个文件夹")
+
+
 def whole(out: Path) -> bool:
     """Whether OUT can be swapped whole: it is not (above) the current folder, not a mount
     point, and holds nothing but nianbao's entries (and temp or Office lock files)."""
     out = Path(out)
+    if os.path.islink(out):  # the link is the user's: what it leads to is updated, not replaced
+        return False
     try:
         here, full = Path.cwd().resolve(), out.resolve()
         if full == here or full in here.parents:
@@ -266,6 +276,9 @@ def swap_in(new: Path, out: Path) -> None:
         _remove(entries)
         return
     ready = _beside(out, f"ready-{os.getpid()}")
+    if os.path.lexists(out) and not os.path.isdir(out):  # became a file meanwhile: never swapped
+        _remove(new)
+        usable(out)
     try:
         os.rename(new, ready)
         if not os.path.lexists(out):

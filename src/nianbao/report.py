@@ -16,6 +16,7 @@ from .identity import SUMMARY_KIND
 from .spec import Format, get_format
 from .values import from_json, json_value
 
+YEAR_MIN, YEAR_MAX = 2000, 2100  # report years a report may carry (the schema's bounds)
 
 
 def build_report(fmt: Format, *, year: int | None, org: dict, values: dict, texts: dict,
@@ -91,8 +92,9 @@ def _default(o):
 
 
 def load(path) -> dict:
-    with open(path, encoding="utf-8-sig") as fh:
-        return json.load(fh)
+    from .files import read_text  # never blocks on a named pipe given as a file
+
+    return json.loads(read_text(path, "utf-8-sig"))
 
 
 def source_info(file_name: str, sha256: str, template: dict | None = None) -> dict:
@@ -150,7 +152,7 @@ def _schema_of(fmt: Format) -> dict:
         "required": ["format", "year", "org", "values", "texts", "source", "findings"],
         "properties": {
             "format": {"const": fmt.id},
-            "year": {"type": ["integer", "null"], "minimum": 2000, "maximum": 2100},
+            "year": {"type": ["integer", "null"], "minimum": YEAR_MIN, "maximum": YEAR_MAX},
             "org": _org(fmt),
             "values": {"type": "object", "properties": values, "required": list(values),
                        "additionalProperties": False},

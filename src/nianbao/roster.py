@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .findings import Finding, code
+from .files import read_bytes, read_text
 from .spec import Format
 
 UNREADABLE = code("ROSTER_UNREADABLE", "error", "名册“{file}”无法读取：{reason}",
@@ -133,7 +134,7 @@ def _table(path: Path) -> list[list[str]]:
             wb.close()
     if suffix == ".xls":
         raise ValueError("不支持旧版 .xls 格式，请另存为 .xlsx 或 .csv")
-    text = _decode(path.read_bytes())
+    text = _decode(read_bytes(path))
     lines = [line for line in text.splitlines() if line.strip()]
     head = lines[0] if lines else ""
     tab = head.count("\t") > head.count(",")  # Excel's "Unicode 文本" and other TSV
@@ -264,7 +265,7 @@ def last_year(paths, year: int) -> tuple[dict[str, LastYear], list[Finding]]:
     findings = []
     for f in files:
         try:
-            report = json.loads(f.read_text(encoding="utf-8-sig"))
+            report = json.loads(read_text(f, "utf-8-sig"))
             why = problem(report)
             if why:
                 raise ValueError(why)

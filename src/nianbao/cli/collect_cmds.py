@@ -83,8 +83,9 @@ def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet,
     if out.resolve() == inbox.resolve() or inbox.resolve() in out.resolve().parents:
         fail("输出文件夹不能放在收件文件夹里面（否则下次会把汇总当作报送文件）")
     _same_year_output(out, year)
-    from ..outdir import hold
+    from ..outdir import hold, usable
 
+    usable(out)  # a file named like OUT: said before reading anything
     hold(out)  # a second collect into OUT stops here, before reading anything, while this one runs
     rows, roster_findings = read_roster(roster, _format_of(year), "未收集")
     name = _summary_name(name, rows, "名册")

@@ -147,6 +147,16 @@ def guard(debug: bool):
         fail(f"{what}；请加 --debug 重试，并把输出发给维护人员")
 
 
+def not_a_file(path) -> str:
+    """What a path that exists but is no regular file is (文件夹, 命名管道（FIFO）…)."""
+    from ..files import kind_of
+
+    try:
+        return kind_of(path) or "文件"
+    except OSError as exc:
+        return os_reason(exc, "读取")
+
+
 def os_message(exc: OSError) -> str:
     """``无法读写 <file>：<reason>`` for an OSError (never the system's English text)."""
     name = exc.filename
@@ -214,7 +224,7 @@ def read_roster(path: Path, fmt, stopped: str):
     from ..roster import read_roster as read, skipped
 
     if not path.is_file():
-        fail(f"找不到名册文件 {path}" if not path.exists() else f"名册 {path} 是文件夹，应为 .csv 或 .xlsx 文件")
+        fail(f"找不到名册文件 {path}" if not path.exists() else f"名册 {path} 不是文件，而是{not_a_file(path)}，应为 .csv 或 .xlsx 文件")
     rows, findings = read(path, fmt)
     for f in findings:
         if "row" in f.params:

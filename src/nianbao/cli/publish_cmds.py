@@ -12,7 +12,7 @@ import typer
 from . import app
 from ..files import atomic_write_bytes, atomic_write_text, os_reason
 from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, JOBS, SEVERITY_ZH, counts, fail, guard,
-                     note, progress, severity, year_option)
+                     note, progress, severity, year_option, not_a_file)
 
 
 def _load_report(path: Path) -> dict:
@@ -22,7 +22,7 @@ def _load_report(path: Path) -> dict:
     from ..spec import available_formats
 
     if not path.is_file():
-        fail(f"找不到文件 {path}")
+        fail(f"找不到文件 {path}" if not path.exists() else f"{path} 不是文件，而是{not_a_file(path)}")
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         from ..importer import import_workbook
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..report import typed_values
 from ..rules import Context, evaluate
+from ..files import read_bytes
 from ..spec import get_format
 from .detect import NotAReport
 from .lines import norm
@@ -56,7 +57,7 @@ def parse_one(path: Path, rel: str, year: int | None = None) -> Entry:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise NotAReport(f"文件过大（{size // (1024 * 1024)} MB），不像是一份年度报告")
-        entry.report = parse_published(path.read_bytes(), path.name, year=year)
+        entry.report = parse_published(read_bytes(path), path.name, year=year)
     except NotAReport as exc:
         entry.problem = str(exc)
     except OSError as exc:

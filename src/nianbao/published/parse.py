@@ -21,6 +21,7 @@ from .detect import NOTHING_FOUND, NotAReport, decode, detect_format, sniff
 from .lines import Line, norm, place_text
 from .page import html_lines
 from .segment import segment
+from ..files import read_bytes
 from .tables import read_table, table_labels
 from .text import markdown_lines, text_lines
 from .texts import NO_TITLE, PREAMBLE, drop_signature, find_title, read_texts, split_sections
@@ -94,4 +95,4 @@ def parse_published(data: bytes, name: str = "report.txt", *, year: int | None =
 
 def parse_file(path, **kw) -> dict:
     p = Path(path)
-    return parse_published(p.read_bytes(), p.name, **kw)
+    return parse_published(read_bytes(p), p.name, **kw)
