@@ -95,6 +95,8 @@ def parse_cmd(source: Path = typer.Argument(..., metavar="文件或文件夹", h
             fail(f"--org-kind 只能是 {'、'.join(k for k in ORG_KINDS if k)}，不能是“{org_kind}”")
         if source.is_dir():
             code = _parse_folder(source, out, board, explain, jobs)
+        elif not source.is_file():
+            fail(f"{source} 不是普通文件（是管道、设备或失效的链接），无法读取")
         else:
             if board is not None:
                 fail("--board 只用于文件夹：请给出装有多份报告的文件夹")

@@ -92,6 +92,12 @@ def parse_published(data: bytes, name: str = "report.txt", *, year: int | None =
                         findings=findings)
 
 
+MAX_BYTES = 64 * 1024 * 1024  # a published report is a few MB at most; more is not one
+
+
 def parse_file(path, **kw) -> dict:
     p = Path(path)
+    size = p.stat().st_size
+    if size > MAX_BYTES:
+        raise NotAReport(f"文件过大（{size // (1024 * 1024)} MB），不像是一份年度报告")
     return parse_published(p.read_bytes(), p.name, **kw)
