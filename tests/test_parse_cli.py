@@ -219,3 +219,17 @@ def test_the_seed_text_through_the_command_matches_the_sample(tmp_path):
     back = json.loads(_run("parse", rendered).stdout)
     assert back["values"] == sample["values"]
     assert dumps(back)  # serialisable with its places
+
+
+def test_options_of_one_report_are_refused_for_a_folder(tmp_path):
+    run = _run("parse", CORPUS, "--year", "2022", "--org-name", "某局")
+    assert run.exit_code == 2 and "--year、--org-name 只用于单个文件" in run.output
+
+
+def test_a_pipe_is_named_not_read(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    run = _run("parse", fifo)
+    assert run.exit_code == 2 and "不是普通文件" in run.output

@@ -96,7 +96,13 @@ def parse_cmd(source: Path = typer.Argument(..., metavar="文件或文件夹", h
         if org_kind is not None and org_kind not in ORG_KINDS:
             fail(f"--org-kind 只能是 {'、'.join(k for k in ORG_KINDS if k)}，不能是“{org_kind}”")
         if source.is_dir():
+            given = [o for o, v in (("--year", year), ("--org-name", org_name), ("--org-code", org_code),
+                                    ("--org-kind", org_kind)) if v is not None]
+            if given:
+                fail(f"{'、'.join(given)} 只用于单个文件：文件夹中各报告的单位和年度从各自的标题读出")
             code = _parse_folder(source, out, board, explain, jobs)
+        elif not source.is_file():
+            fail(f"{source} 不是普通文件（是管道、设备或失效的链接），无法读取")
         else:
             if board is not None:
                 fail("--board 只用于文件夹：请给出装有多份报告的文件夹")

@@ -25,15 +25,25 @@ ISSUE_WIDTHS = (24, 6, 28, 8, 6, 80, 24)
 PASSED, WARNINGS, ERRORS, UNREADABLE = "无问题", "有警告", "有错误", "无法读取"
 FILL = {PASSED: MARKS[MARK_PASS]["bg_color"], WARNINGS: MARKS[MARK_WARN]["bg_color"],
         ERRORS: MARKS[MARK_FAIL]["bg_color"], UNREADABLE: MARKS[MARK_FAIL]["bg_color"]}
-# which rules a column counts: within the report (the tables' identities), across years (they
-# need last year's report), and the text against the tables — by the rules' data, not by name
-WITHIN, TEXT = ("sum", "balance"), ("text_numbers", "text_none")
+WITHIN, TEXT = "within", "text"
 
 
 def _rule_kinds(report: dict) -> dict[str, str]:
+    """Which column of the board each rule counts in, from the rules' own data (not their ids
+    or kinds): an identity between data points (its checks have a total and parts, or two
+    sides) is 勾稽关系; a rule that reads texts and a table value is 正文与表格. Rules across years
+    are found by running them with and without last year's report (:mod:`.folder`)."""
     from ..spec import get_format
 
-    return {r.id: r.kind for r in get_format(report["format"]).rules}
+    out = {}
+    fmt = get_format(report["format"])
+    for check in fmt.checks:
+        roles, params = set(check.ids), check.rule.params
+        if {"total", "parts"} <= roles or {"lhs", "rhs"} <= roles:
+            out[check.rule.id] = WITHIN
+        elif "texts" in params and ({"value", "patterns", "when"} & set(params)):
+            out[check.rule.id] = TEXT
+    return out
 
 
 def status_of(entry: Entry) -> str:
@@ -56,9 +66,9 @@ def rows(entries: list[Entry]) -> list[dict]:
         kinds = _rule_kinds(r)
         findings = r["findings"]
         cross_keys = {(f["code"], f["message"]) for f in e.cross}
-        within = [f for f in findings if kinds.get(f["rule"]) in WITHIN]
+        within = [f for f in findings if kinds.get(f["rule"]) == WITHIN]
         cross = [f for f in findings if (f["code"], f["message"]) in cross_keys]
-        text = [f for f in findings if kinds.get(f["rule"]) in TEXT]
+        text = [f for f in findings if kinds.get(f["rule"]) == TEXT]
         read = sum(1 for v in r["values"].values() if v is not None)
         row.update({"单位名称": r["org"]["name"] or "（未读出）", "年度": r["year"] or "（未读出）", "格式": r["format"],
                     "形式": FORM_ZH.get((r.get("source") or {}).get("form"), ""),

@@ -18,12 +18,10 @@ from pathlib import Path
 
 from ..report import typed_values
 from ..rules import Context, evaluate
-from ..files import read_bytes
 from ..spec import get_format
 from .detect import NotAReport
 from .lines import norm
 
-MAX_BYTES = 64 * 1024 * 1024  # a published report is a few MB at most; more is not one
 SUFFIXES = {".html", ".htm", ".shtml", ".txt", ".text", ".md", ".markdown", ".pdf", ".docx"}
 
 
@@ -50,14 +48,11 @@ def files_in(folder: Path) -> list[tuple[Path, str]]:
 
 def parse_one(path: Path, rel: str, year: int | None = None) -> Entry:
     """One file, never raising: a file that cannot be read gets its reason."""
-    from .parse import parse_published
+    from .parse import parse_file
 
     entry = Entry(path, rel)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise NotAReport(f"文件过大（{size // (1024 * 1024)} MB），不像是一份年度报告")
-        entry.report = parse_published(read_bytes(path), path.name, year=year)
+        entry.report = parse_file(path, year=year)
     except NotAReport as exc:
         entry.problem = str(exc)
     except OSError as exc:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from ..files import read_bytes
 from ..report import build_report
 from ..rules import Context, evaluate
 from ..spec import available_formats, get_format
@@ -21,7 +22,6 @@ from .detect import NOTHING_FOUND, NotAReport, decode, detect_format, sniff
 from .lines import Line, norm, place_text
 from .page import html_lines
 from .segment import segment
-from ..files import read_bytes
 from .tables import read_table, table_labels
 from .text import markdown_lines, text_lines
 from .texts import NO_TITLE, PREAMBLE, drop_signature, find_title, read_texts, split_sections
@@ -93,6 +93,12 @@ def parse_published(data: bytes, name: str = "report.txt", *, year: int | None =
                         findings=findings)
 
 
+MAX_BYTES = 64 * 1024 * 1024  # a published report is a few MB at most; more is not one
+
+
 def parse_file(path, **kw) -> dict:
     p = Path(path)
+    size = p.stat().st_size
+    if size > MAX_BYTES:
+        raise NotAReport(f"文件过大（{size // (1024 * 1024)} MB），不像是一份年度报告")
     return parse_published(read_bytes(p), p.name, **kw)

@@ -37,6 +37,8 @@ def ideographs(text: str) -> str:
                    for ch in text)
 
 
+MAX_PAGES = 200  # a report has a handful; a 1,000-page file would take minutes to read
+
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]\s*[、.．]|[（(]\s*[一二三四五六七八九十]\s*[）)]|\d{1,2}\s*[、.．](?!\d))")
 _CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef“”‘’（）、，。；：]")
 
@@ -55,6 +57,8 @@ def pdf_lines(data: bytes) -> tuple[list[Line], str]:
     except (PDFSyntaxError, ValueError, TypeError, KeyError) as exc:
         raise NotAReport(f"这份 PDF 已损坏，无法读取（{type(exc).__name__}）") from None
     with pdf:
+        if len(pdf.pages) > MAX_PAGES:
+            raise NotAReport(f"这份 PDF 有{len(pdf.pages)}页，不像是一份年度报告（一般不超过{MAX_PAGES}页）")
         lines: list[Line] = []
         tables = 0
         for number, page in enumerate(pdf.pages, 1):
