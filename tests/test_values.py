@@ -82,3 +82,16 @@ def test_commas_only_as_thousands_separators(raw, kind, expected):
     value, finding = read_value(raw, kind)
     assert value == expected
     assert finding.code == ("VALUE_NORMALISED" if expected is not None else "VALUE_NOT_NUMBER")
+
+
+@pytest.mark.parametrize("raw", ["①", "²", "1²", "⑫", "٣", "１²", "¹²", "Ⅻ"])
+def test_digits_that_are_not_plain_digits_are_refused(raw):
+    """Only full-width forms fold to ASCII (an input method types ｜１２｜); a circled or
+    superscript digit, a Roman numeral or another script's digit is not read: "1²" is not 12."""
+    value, finding = read_value(raw, "count", "行政许可")
+    assert value is None and finding.code == "VALUE_NOT_NUMBER" and finding.severity == "error"
+
+
+@pytest.mark.parametrize("raw", ["Ｎ/Ａ", "　", "—　"])
+def test_full_width_placeholders_are_blanks(raw):
+    assert read_value(raw, "count")[1].code == "VALUE_BLANK"

@@ -9,7 +9,6 @@ that cannot be read exactly is ``None`` with an error, never 0.
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from .findings import Finding, code
@@ -46,8 +45,18 @@ TOO_PRECISE = code(
     "减少小数位数（金额以万元为单位时，6位小数即精确到0.01元）。", "R5")
 
 PLACEHOLDERS = {"/", "／", "—", "——", "-", "－", "–", "无", "不适用", "空", "N/A", "n/a", "NA"}
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")  # plain digits only: no "1e3" in text
+# ASCII digits only (re.ASCII): "1e3", "٣" (Arabic-Indic) and "²" are not read as numbers
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$", re.ASCII)
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
+# Full-width forms (１２, ．, ＋) and the ideographic space fold to ASCII, as a Chinese input
+# method types them; nothing else does: NFKC would also read "①" and "²" as 1 and 2, and "1²"
+# as 12 -- a number the cell does not say.
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def fold_width(s: str) -> str:
+    """Full-width ASCII forms and the ideographic space as their ASCII selves."""
+    return s.translate(_FULL_WIDTH)
 
 
 def _blank(raw, label) -> tuple[None, Finding]:
@@ -67,7 +76,7 @@ def canonical_amount(d: Decimal) -> str:
 
 def _parse_text(s: str, kind: ValueKind, label: str):
     """A string cell: strip, fold full-width, drop a unit suffix. Returns (Decimal|None, text)."""
-    t = unicodedata.normalize("NFKC", s).strip()
+    t = fold_width(s).strip()
     for unit in kind.suffixes:
         if t.endswith(unit):
             t = t[: -len(unit)].strip()
@@ -91,7 +100,7 @@ def read_value(raw, kind: ValueKind, label: str = ""):
     normalised = False
     if isinstance(raw, bool):
         return None, NOT_NUMBER(label=label, raw=str(raw))
-    if raw is None or (isinstance(raw, str) and raw.strip() in PLACEHOLDERS | {""}):
+    if raw is None or (isinstance(raw, str) and fold_width(raw).strip() in PLACEHOLDERS | {""}):
         return _blank(raw, label)
     if isinstance(raw, str):
         try:
@@ -100,8 +109,6 @@ def read_value(raw, kind: ValueKind, label: str = ""):
             num, bad = None, NOT_NUMBER(label=label, raw=raw)
         if bad:
             return None, bad
-        if unicodedata.normalize("NFKC", raw).strip() in PLACEHOLDERS:
-            return _blank(raw, label)
         normalised = raw != str(num) and raw.strip() != str(num) or raw != raw.strip()
     elif isinstance(raw, float):
         num = Decimal(repr(raw))
