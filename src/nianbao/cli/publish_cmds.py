@@ -102,7 +102,7 @@ def parse_cmd(source: Path = typer.Argument(..., metavar="文件或文件夹", h
                 fail(f"{'、'.join(given)} 只用于单个文件：文件夹中各报告的单位和年度从各自的标题读出")
             code = _parse_folder(source, out, board, explain, jobs)
         elif not source.is_file():
-            fail(f"{source} 不是普通文件（是管道、设备或失效的链接），无法读取")
+            fail(f"{source} 不是文件，而是{not_a_file(source)}")
         else:
             if board is not None:
                 fail("--board 只用于文件夹：请给出装有多份报告的文件夹")
