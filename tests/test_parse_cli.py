@@ -232,4 +232,9 @@ def test_a_pipe_is_named_not_read(tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     run = _run("parse", fifo)
-    assert run.exit_code == 2 and "不是普通文件" in run.output
+    assert run.exit_code == 2 and "命名管道" in run.output
+    (tmp_path / "folder").mkdir()
+    os.mkfifo(tmp_path / "folder" / "pipe.html")
+    (tmp_path / "folder" / "r.txt").write_bytes((CORPUS / "16_pingtan_gaj_2022.txt").read_bytes())
+    run = _run("parse", tmp_path / "folder", "--board", tmp_path / "out")
+    assert run.exit_code == 1 and "无法读取  pipe.html：不是文件，而是命名管道（FIFO）" in run.output

@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 
 from . import app
-from ..files import atomic_write_bytes, atomic_write_text, kind_of, os_reason
+from ..files import atomic_write_bytes, atomic_write_text, os_reason
 from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, JOBS, SEVERITY_ZH, counts, fail, guard,
                      note, progress, severity, year_option, not_a_file)
 
@@ -102,7 +102,7 @@ def parse_cmd(source: Path = typer.Argument(..., metavar="文件或文件夹", h
                 fail(f"{'、'.join(given)} 只用于单个文件：文件夹中各报告的单位和年度从各自的标题读出")
             code = _parse_folder(source, out, board, explain, jobs)
         elif not source.is_file():
-            fail(f"{source} 无法读取：这不是普通文件，而是{kind_of(source) or '特殊文件'}")
+            fail(f"{source} 不是文件，而是{not_a_file(source)}")
         else:
             if board is not None:
                 fail("--board 只用于文件夹：请给出装有多份报告的文件夹")

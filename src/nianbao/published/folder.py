@@ -36,11 +36,12 @@ class Entry:
 
 def files_in(folder: Path) -> list[tuple[Path, str]]:
     """(path, path relative to the folder) of every file under it, in a stable order;
-    hidden files and the editors' lock files (``~$x.docx``, ``.~lock``) left out."""
+    hidden files and the editors' lock files (``~$x.docx``, ``.~lock``) left out. A named pipe
+    or a link to nowhere is listed too: it gets its line on the board saying what it is."""
     out = []
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder)
-        if any(part.startswith((".", "~$")) for part in rel.parts) or not p.is_file():
+        if any(part.startswith((".", "~$")) for part in rel.parts) or p.is_dir():
             continue
         out.append((p, rel.as_posix()))
     return out
@@ -56,7 +57,10 @@ def parse_one(path: Path, rel: str, year: int | None = None) -> Entry:
     except NotAReport as exc:
         entry.problem = str(exc)
     except OSError as exc:
-        entry.problem = f"无法读取文件（{exc.strerror or type(exc).__name__}）"
+        from ..files import NotRegular, os_reason
+
+        entry.problem = (f"不是文件，而是{exc.what}" if isinstance(exc, NotRegular)
+                         else f"无法读取文件（{os_reason(exc, '读取')}）")
     except Exception as exc:  # noqa: BLE001 — one bad file must not stop a city's batch
         entry.problem = f"读取时出现意外错误（{type(exc).__name__}），请把该文件发给技术人员"
     return entry
