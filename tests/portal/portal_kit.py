@@ -178,6 +178,7 @@ class Portal:
                "--port", str(self.port)]
         if self.database:
             cmd += ["--database", self.database]
+        self.log.parent.mkdir(parents=True, exist_ok=True)
         self.logfile = open(self.log, "ab")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.logfile, env=env,
                                      start_new_session=True, preexec_fn=_die_with_parent)

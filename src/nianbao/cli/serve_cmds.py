@@ -39,7 +39,8 @@ def serve_cmd(
     database = database or os.environ.get("NIANBAO_DATABASE_URL", "")
     with guard(debug):
         try:
-            server.setup(data, database, url)
+            one_shot = new_admin_code or export is not None
+            server.setup(data, database, url, serve_at="" if one_shot else f"http://{host}:{port}/")
             if new_admin_code:
                 say(f"新的管理码（旧的已失效，只显示这一次）：{server.new_admin_code()}")
                 raise typer.Exit(EXIT_CLEAN)
