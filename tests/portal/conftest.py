@@ -66,8 +66,8 @@ def database(request):
 def portal_factory(tmp_path):
     started = []
 
-    def make(database: str = "", env: dict | None = None, data: Path | None = None) -> Portal:
-        p = Portal(data or tmp_path / f"data{len(started)}", database, env).start()
+    def make(database: str = "", env: dict | None = None, data: Path | None = None, args=()) -> Portal:
+        p = Portal(data or tmp_path / f"data{len(started)}", database, env, args).start()
         started.append(p)
         return p
 

@@ -60,10 +60,12 @@ class Client:
     base: str
     cookies: dict = field(default_factory=dict)
     csrf: str = ""
+    source: str = ""  # the address the requests come from (another loopback address: another PC)
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> Response:
         u = urlsplit(self.base)
-        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60,
+                                          source_address=(self.source, 0) if self.source else None)
         h = {"Host": f"{u.hostname}:{u.port}", **(headers or {})}
         if self.cookies:
             h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -164,8 +166,8 @@ def _die_with_parent() -> None:
 class Portal:
     """A ``nianbao serve`` process."""
 
-    def __init__(self, data: Path, database: str = "", env: dict | None = None):
-        self.data, self.database, self.env = Path(data), database, dict(env or {})
+    def __init__(self, data: Path, database: str = "", env: dict | None = None, args=()):
+        self.data, self.database, self.env, self.args = Path(data), database, dict(env or {}), list(args)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.admin_code = ""
@@ -178,6 +180,7 @@ class Portal:
                "--port", str(self.port)]
         if self.database:
             cmd += ["--database", self.database]
+        cmd += self.args
         self.log.parent.mkdir(parents=True, exist_ok=True)
         self.logfile = open(self.log, "ab")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.logfile, env=env,
@@ -198,8 +201,8 @@ class Portal:
         self.stop()
         raise RuntimeError("portal did not start:\n" + "".join(lines) + self.log.read_text(errors="replace")[-3000:])
 
-    def client(self) -> Client:
-        return Client(self.base)
+    def client(self, source: str = "") -> Client:
+        return Client(self.base, source=source)
 
     def county(self) -> Client:
         c = self.client()

@@ -150,13 +150,9 @@ def test_sign_in_is_rate_limited(portal):
         assert c.sign_in("140521100", "AAAA-AAAA-AAAA-AAAA").status == 401
     r = c.sign_in("140521100", codes["140521100"])  # right code, but the account is locked now
     assert r.status == 429 and "登录失败次数过多" in text_of(r.text)
-    # another body from the same address is not locked by A's failures
+    # another body from the same address is not locked by A's failures (the limit per address,
+    # and per account from other addresses: test_portal_signin)
     assert portal.client().sign_in("140521101", codes["140521101"]).status == 302
-    # the address: 30 failures over any accounts, then nothing from it
-    for i in range(20):
-        portal.client().sign_in(f"99999{i:04d}", "AAAA-AAAA-AAAA-AAAA")
-    r = portal.client().sign_in("140521102", codes["140521102"])
-    assert r.status == 429
     # the county's sign-in has its own limit
     for _ in range(10):
         assert portal.client().sign_in_county("AAAA-AAAA-AAAA-AAAA").status in (401, 429)
