@@ -88,8 +88,8 @@ class Client:
             self.csrf = m.group(1).decode()
         return resp
 
-    def get(self, path: str) -> Response:
-        return self.request("GET", path)
+    def get(self, path: str, headers: dict | None = None) -> Response:
+        return self.request("GET", path, headers=headers)
 
     def follow(self, path: str, limit: int = 5) -> Response:
         r = self.get(path)
@@ -98,13 +98,13 @@ class Client:
         return r
 
     def post(self, path: str, data: dict | None = None, files: dict | None = None, csrf: bool = True,
-             referer: bool = True) -> Response:
+             referer: bool = True, headers: dict | None = None) -> Response:
         data = dict(data or {})
         if csrf:
             if not self.csrf:
                 self.get("/login/")
             data.setdefault("csrfmiddlewaretoken", self.csrf)
-        headers = {"Referer": self.base + path} if referer else {}
+        headers = {**({"Referer": self.base + path} if referer else {}), **(headers or {})}
         if files:
             body, ctype = multipart(data, files)
         else:

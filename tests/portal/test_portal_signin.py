@@ -13,7 +13,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from portal_kit import ROSTER, create_collection, sample_orgs
+from portal_kit import ROSTER, create_collection, sample_orgs, workbook
 
 WRONG = "AAAA-AAAA-AAAA-AAAA"
 
@@ -173,3 +173,42 @@ def test_codes_and_the_secret_key_are_kept_safely(county_codes, portal_factory):
     assert again.admin_code == "" and (again.data / "secret_key").read_text() == key.read_text()
     county.base = again.base
     assert county.get("/county/").status == 200
+
+
+def test_behind_an_https_reverse_proxy(portal_factory):
+    """docs/portal.md: HTTPS by a reverse proxy in front, the portal on 127.0.0.1, started with
+    --url (the address bodies use) and --proxy (the proxy's address). Forms posted through it
+    work (the browser's Origin is https://…), and the sign-in limit sees each computer."""
+    portal = portal_factory(args=["--url", "https://nb.county.example/", "--proxy", "127.0.0.1"])
+    codes = create_collection(portal.county(), ROSTER)
+    org = sample_orgs()[2]
+
+    def via_proxy(computer: str, host: str = "nb.county.example") -> dict:
+        return {"Host": host, "Origin": "https://nb.county.example", "X-Forwarded-Proto": "https",
+                "X-Forwarded-For": computer}
+
+    for host in ("nb.county.example", f"127.0.0.1:{portal.port}"):  # the proxy keeps the Host, or not
+        c = portal.client()
+        c.get("/login/", headers=via_proxy("10.1.1.1", host))
+        r = c.post("/login/", {"org_code": org["code"], "access_code": codes[org["code"]]},
+                   headers={**via_proxy("10.1.1.1", host), "Referer": "https://nb.county.example/login/"})
+        assert r.status == 302, r.text[:300]
+        c.get("/my/", headers=via_proxy("10.1.1.1", host))
+        r = c.post("/my/upload/", files={"workbook": ("年报.xlsx", workbook(org))},
+                   headers={**via_proxy("10.1.1.1", host), "Referer": "https://nb.county.example/my/"})
+        assert r.status == 302, r.text[:300]
+    # a form from elsewhere is still refused
+    c = portal.client()
+    c.get("/login/", headers=via_proxy("10.1.1.1"))
+    r = c.post("/login/", {"org_code": org["code"], "access_code": codes[org["code"]]},
+               headers={**via_proxy("10.1.1.1"), "Origin": "https://evil.example"})
+    assert r.status == 403
+    # each computer behind the proxy has its own count
+    for _ in range(11):
+        c = portal.client()
+        c.get("/login/", headers=via_proxy("10.1.1.2"))
+        c.post("/login/", {"org_code": org["code"], "access_code": WRONG}, headers=via_proxy("10.1.1.2"))
+    c = portal.client()
+    c.get("/login/", headers=via_proxy("10.1.1.3"))
+    r = c.post("/login/", {"org_code": org["code"], "access_code": codes[org["code"]]}, headers=via_proxy("10.1.1.3"))
+    assert r.status == 302

@@ -25,22 +25,15 @@ def setup(data: Path, database: str = "", url: str = "", serve_at: str = "") -> 
     process is going to serve the folder, so it takes the folder's lock first (one server per
     folder) and empties the scratch folders; the one-shot commands (``--new-admin-code``,
     ``--export``) leave both alone, so that they can run beside a running server."""
-    data = Path(data).resolve()
-    if serve_at and os.name == "posix":
-        os.umask(0o077)  # the database, the uploads: readable by the portal's own user only
-    try:
-        data.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError as exc:
-        raise CannotStart(f"无法建立数据文件夹 {data}（{exc.strerror or exc}）") from None
-    if serve_at and not _LOCK:
-        from .lock import Held, hold
+    from .config import BadUrl, origin
 
-        try:
-            _LOCK.append(hold(data, serve_at))
-        except Held as exc:
-            raise CannotStart(str(exc)) from None
-        except OSError as exc:
-            raise CannotStart(f"无法使用数据文件夹 {data}（{exc.strerror or exc}）") from None
+    data = Path(data).resolve()
+    try:
+        if url:
+            origin(url)  # a bad --url stops the start, rather than every form later
+    except BadUrl as exc:
+        raise CannotStart(str(exc)) from None
+    _folder(data, serve_at)
     os.environ["NIANBAO_PORTAL_DATA"] = str(data)
     os.environ["NIANBAO_PORTAL_DATABASE"] = database or ""
     if url:
@@ -65,6 +58,26 @@ def setup(data: Path, database: str = "", url: str = "", serve_at: str = "") -> 
     Store(settings.DATA).setup(clean=bool(serve_at))
 
 
+def _folder(data: Path, serve_at: str) -> None:
+    """Make the data folder; when serving it, take its lock, and let what the server writes be
+    readable by the portal's own user only (the database, the uploads)."""
+    if serve_at and os.name == "posix":
+        os.umask(0o077)
+    try:
+        data.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise CannotStart(f"无法建立数据文件夹 {data}（{exc.strerror or exc}）") from None
+    if serve_at and not _LOCK:
+        from .lock import Held, hold
+
+        try:
+            _LOCK.append(hold(data, serve_at))
+        except Held as exc:
+            raise CannotStart(str(exc)) from None
+        except OSError as exc:
+            raise CannotStart(f"无法使用数据文件夹 {data}（{exc.strerror or exc}）") from None
+
+
 def new_admin_code() -> str:
     from .county import set_admin_code
 
@@ -86,7 +99,7 @@ def _stop(*_) -> None:
     raise KeyboardInterrupt
 
 
-def run(host: str, port: int, *, threads: int = THREADS, workers: int = 2, say=print) -> None:
+def run(host: str, port: int, *, threads: int = THREADS, workers: int = 2, proxy: str = "", say=print) -> None:
     """Serve until stopped (Ctrl+C or SIGTERM). The port is taken first and the admin code made
     last, just before it is printed: a first start that fails (the port is taken, say) leaves no
     admin code nobody saw, and the next start makes and prints one."""
@@ -100,9 +113,13 @@ def run(host: str, port: int, *, threads: int = THREADS, workers: int = 2, say=p
     from .wsgi import application
 
     try:
+        # behind a reverse proxy (--proxy): its X-Forwarded-For is each body's address (for the
+        # sign-in limit) and its X-Forwarded-Proto the scheme; from anyone else both are dropped
+        behind = {"trusted_proxy": proxy, "trusted_proxy_count": 1,
+                  "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"}} if proxy else {}
         server = create_server(application, host=host, port=port, threads=threads, ident="nianbao",
                                max_request_body_size=settings.MAX_UPLOAD + 2**20,
-                               clear_untrusted_proxy_headers=True)
+                               clear_untrusted_proxy_headers=True, **behind)
     except OSError as exc:
         raise CannotStart(f"无法在 {host}:{port} 上启动（{exc.strerror or exc}）；端口可能已被占用，可用 --port 换一个") from None
     try:
