@@ -131,3 +131,64 @@ def test_the_page_says_what_happened(portal_factory):
     page = text_of(c.upload("年报.xlsx", workbook(org)).text)
     assert "检查超过0.001秒仍未完成" in page and "有 1 处错误" in page
     assert c.get("/my/").status == 200  # the portal goes on
+
+
+def test_a_worker_killed_while_idle_does_not_fail_the_next_upload():
+    """A worker that died between uploads (the system's OOM killer, an administrator) is
+    replaced without the next body's upload paying for it with a false finding."""
+    pool = ImportPool(2, memory_limit=0)
+    try:
+        for w in pool.workers:
+            w.wait_ready()
+        for _ in range(2):
+            for w in list(pool.workers):
+                w.process.kill()
+                w.process.join(5)
+            result, why = pool.run(NORMAL)
+            assert why == "" and result["readable"], result["findings"][:1]
+    finally:
+        pool.close()
+
+
+@POSIX
+def test_a_worker_killed_during_an_import_is_retried_once(heavy):
+    pool = ImportPool(1, memory_limit=0)
+    try:
+        victim = pool.workers[0]
+        victim.wait_ready()
+        threading.Timer(0.05, victim.process.kill).start()
+        result, why = pool.run(str(heavy))
+        assert why == "" and result["readable"], result["findings"][:1]
+        assert not victim.process.is_alive() and pool.workers[0] is not victim
+    finally:
+        pool.close()
+
+
+def test_the_pool_after_many_killed_workers():
+    """Twenty-odd workers killed while idle: every import still answers, the pool keeps its size,
+    and nothing piles up (processes, pipes)."""
+    import multiprocessing
+
+    pool = ImportPool(2, memory_limit=0)
+    try:
+        for w in pool.workers:
+            w.wait_ready()
+        fds = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
+        for n in range(15):
+            for w in list(pool.workers):
+                if n % 2 or w is pool.workers[0]:
+                    w.process.kill()
+            results = []
+            threads = [threading.Thread(target=lambda: results.append(pool.run(NORMAL))) for _ in range(3)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(120)
+            assert [why for _, why in results] == ["", "", ""], results
+        assert len(pool.workers) == 2 and all(w.process.is_alive() for w in pool.workers)
+        alive = [p for p in multiprocessing.active_children() if p.name == "nianbao-import"]
+        assert len(alive) == 2
+        if fds:
+            assert len(os.listdir("/proc/self/fd")) <= fds + 2
+    finally:
+        pool.close()
