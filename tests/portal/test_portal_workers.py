@@ -192,3 +192,71 @@ def test_the_pool_after_many_killed_workers():
             assert len(os.listdir("/proc/self/fd")) <= fds + 2
     finally:
         pool.close()
+
+
+def _bomb() -> bytes:
+    """A workbook whose sheet inflates to 40 MB of spaces (under 100 KB as uploaded)."""
+    import io
+    import zipfile
+
+    z = zipfile.ZipFile(io.BytesIO(workbook(sample_orgs()[0])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
+        for info in z.infolist():
+            body = z.read(info.filename)
+            if info.filename == "xl/worksheets/sheet3.xml":
+                body = b"<worksheet>" + b" " * (40 * 2**20) + b"</worksheet>"
+            w.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def test_hostile_uploads_do_not_hold_up_other_bodies(portal_factory, heavy):
+    """One body sends zip bombs and the heaviest workbooks the importer accepts, eight at a
+    time, for as long as the others upload: it gets one import at a time (the rest are refused
+    at once, with a message), and the others are answered as if it were not there."""
+    portal = portal_factory()
+    codes = create_collection(portal.county(), ROSTER)
+    orgs = sample_orgs()
+    hostile_org, others = orgs[0], orgs[1:5]
+    files = [heavy.read_bytes(), _bomb()]
+    stop, statuses, pages, took = threading.Event(), [], [], []
+
+    def hostile(i):
+        c = portal.client()
+        c.sign_in(hostile_org["code"], codes[hostile_org["code"]])
+        c.get("/my/")
+        while not stop.is_set():
+            r = c.post("/my/upload/", files={"workbook": (f"攻击{i}.xlsx", files[i % 2])})
+            statuses.append(r.status)
+            if r.status == 429:
+                pages.append(text_of(r.text))
+
+    def normal(org):
+        c = portal.client()
+        c.sign_in(org["code"], codes[org["code"]])
+        c.get("/my/")
+        data = workbook(org)
+        for _ in range(5):
+            started = time.monotonic()
+            r = c.post("/my/upload/", files={"workbook": ("年报.xlsx", data)})
+            assert r.status == 302 and "全部校验通过" in text_of(c.get(r.location).text)
+            took.append(time.monotonic() - started)
+
+    attackers = [threading.Thread(target=hostile, args=(i,)) for i in range(8)]
+    for t in attackers:
+        t.start()
+    time.sleep(1)
+    bodies = [threading.Thread(target=normal, args=(o,)) for o in others]
+    for t in bodies:
+        t.start()
+    for t in bodies:
+        t.join(300)
+    stop.set()
+    for t in attackers:
+        t.join(60)
+    took.sort()
+    assert len(took) == 20
+    assert statuses.count(429) > statuses.count(302) > 0
+    assert "上一份文件还在检查" in pages[0]
+    median, worst = took[len(took) // 2], took[-1]
+    assert median < 1.0 and worst < 2.5, f"median {median:.2f} s, worst {worst:.2f} s"
