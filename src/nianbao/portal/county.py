@@ -54,6 +54,12 @@ def create(year: int, county_name: str, county_code: str, roster_file, previous_
         raise CannotDo(f"{year}年度的收集已经建立，不能重复建立")
     if not county_name.strip():
         raise CannotDo("请填写汇总单位名称（如“青山县”）")
+    for field, value in (("汇总单位名称", county_name), ("汇总单位代码", county_code)):
+        bad = library.unusable_chars(value)  # it names every download, and the summary's files
+        if bad:
+            raise CannotDo(f"{field}中有文件名不能使用的字符（{'、'.join(bad)}），请删去后重试")
+        if len(value.strip()) > 60:
+            raise CannotDo(f"{field}过长，请用不超过60字的规范名称")
     with tempfile.TemporaryDirectory(prefix="nianbao-portal-") as tmp:
         roster_path = _named_files(Path(tmp), [roster_file])[0]
         rows, findings, texts = library.read_roster(roster_path, roster_path.name)

@@ -53,6 +53,13 @@ def check_org(org: dict) -> list[str]:
     return [f.message() for f in check(org, None, _format()) if f.severity == "error"]
 
 
+def unusable_chars(value: str) -> list[str]:
+    """The characters of ``value`` a file name cannot hold (the roster's own rule), shown."""
+    from ..roster import BAD
+
+    return [repr(c)[1:-1] for c in sorted({c for c in value if c in BAD})]
+
+
 def body_kinds() -> tuple[str, ...]:
     return _format().body_kinds
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from .. import codes, throttle
 from ..county import current
 from ..models import Body
-from .common import body_of, client_ip, page
+from .common import body_of, client_ip, page, text_field
 
 TOO_MANY = "登录失败次数过多，请15分钟后再试。如忘记访问码，请联系县政务公开办重新生成。"
 
@@ -28,7 +28,7 @@ def body_login(request):
     col = current()
     context = {"collection": col, "code": "", "error": ""}
     if request.method == "POST":
-        org_code = (request.POST.get("org_code") or "").strip()[:60]
+        org_code = text_field(request, "org_code", 60)
         typed = codes.normalise(request.POST.get("access_code") or "")[:40]
         context["code"] = org_code
         account = f"body:{col.pk if col else 0}:{org_code}"

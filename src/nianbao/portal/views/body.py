@@ -138,5 +138,6 @@ def report_page(html: bytes) -> HttpResponse:
     """The render output as its own page: its inline styles allowed, nothing else (sandboxed:
     no script, no form, no link out of it can act)."""
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+    response["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; "
+                                           "frame-ancestors 'none'")
     return response
