@@ -32,7 +32,7 @@ def roster(col: Collection) -> tuple[list[dict], list[dict]]:
     """The portal's roster (名册.csv) read as collect reads it: rows and findings."""
     path = store().named(col.roster_sha256, library.ROSTER_NAME)
     try:
-        rows, findings, _ = library.read_roster(path, library.ROSTER_NAME)
+        rows, findings, _ = library.read_roster(path, library.ROSTER_NAME, col.year)
     finally:
         store().release(path)
     return rows, findings

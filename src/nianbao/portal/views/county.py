@@ -139,7 +139,7 @@ def new_page(request, error: str = "", status: int = 200):
 
     today = timezone.localdate()
     return page(request, "county_new.html", {
-        "error": error, "kinds": library.body_kinds(), "login_url": login_url(request),
+        "error": error, "login_url": login_url(request),
         "only_here": only_here(login_url(request)),
         "year": request.POST.get("year") or (today.year - 1 if today.month <= 6 else today.year)}, status=status)
 
@@ -207,7 +207,7 @@ def body_add(request):
     col = _current_or_none()
     if col is None:
         raise Http404
-    context = {"collection": col, "kinds": library.body_kinds(), "form": {}}
+    context = {"collection": col, "kinds": library.body_kinds(col.year), "form": {}}
     if request.method == "POST":
         form = {k: (request.POST.get(k) or "").strip()[:200] for k in ("code", "name", "kind")}
         try:
