@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from portal_kit import Portal, database_name, load_script  # noqa: E402
+from portal_kit import Portal, fresh_database, load_script  # noqa: E402
 
 pytest.importorskip("django", reason="the portal needs pip install '.[portal]'")
 pg = load_script("test_postgres")
@@ -38,17 +38,6 @@ def pg_url():
     finally:
         pg.stop(folder)
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def fresh_database(base_url: str) -> str:
-    """A new empty database on the server of ``base_url``; returns its address."""
-    import psycopg
-
-    name = database_name()
-    with psycopg.connect(base_url, autocommit=True) as con:
-        con.execute(f'CREATE DATABASE "{name}"')
-    head, _, _ = base_url.rpartition("/")
-    return f"{head}/{name}"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.engine)])

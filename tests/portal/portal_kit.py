@@ -254,6 +254,17 @@ def database_name() -> str:
     return "nb_test_" + uuid.uuid4().hex[:12]
 
 
+def fresh_database(base_url: str) -> str:
+    """A new empty database on the server of ``base_url``; returns its address."""
+    import psycopg
+
+    name = database_name()
+    with psycopg.connect(base_url, autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{name}"')
+    head, _, _ = base_url.rpartition("/")
+    return f"{head}/{name}"
+
+
 # ---- sample data -------------------------------------------------------------------------------
 
 ROSTER = (ROOT / "samples" / "roster.csv").read_bytes()

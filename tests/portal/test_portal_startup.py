@@ -13,7 +13,7 @@ import sys
 import time
 
 import pytest
-from portal_kit import ROSTER, Portal, create_collection, free_port, sample_orgs, text_of, workbook
+from portal_kit import ROSTER, Portal, create_collection, free_port, fresh_database, sample_orgs, text_of, workbook
 
 
 def _cli(*args, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -108,3 +108,19 @@ def test_other_users_of_the_computer_cannot_read_the_folder(portal_factory, tmp_
     assert stat.S_IMODE(portal.data.stat().st_mode) == 0o700
     for path in portal.data.rglob("*"):
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
+@pytest.mark.engine
+def test_a_second_server_on_the_same_postgresql_database_stops(portal_factory, pg_url, tmp_path):
+    """Two data folders, one database: the second server's rows would name files in the first's
+    store. It stops, saying so, and the first goes on."""
+    if pg_url is None:
+        pytest.skip("no PostgreSQL server")
+    url = fresh_database(pg_url)
+    first = portal_factory(database=url)
+    r = _cli("serve", "--data", str(tmp_path / "另一个文件夹"), "--database", url, "--port", str(free_port()), timeout=60)
+    assert r.returncode == 2 and "已有一个报送平台在使用这个数据库" in r.stdout + r.stderr, (r.returncode, r.stdout, r.stderr)
+    assert first.client().get("/login/").status == 200
+    first.kill()  # the database's lock goes with the process, however it ends
+    again = portal_factory(database=url, data=first.data)
+    assert again.client().get("/login/").status == 200

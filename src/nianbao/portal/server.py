@@ -16,7 +16,7 @@ class CannotStart(Exception):
     """The portal cannot start; the message says why in Chinese."""
 
 
-_LOCK: list[int] = []  # the data folder's lock, held while this process serves it
+_LOCK: list = []  # the data folder's lock (and the database's), held while this process serves them
 
 
 def setup(data: Path, database: str = "", url: str = "", serve_at: str = "") -> None:
@@ -52,10 +52,32 @@ def setup(data: Path, database: str = "", url: str = "", serve_at: str = "") -> 
         raise CannotStart(str(exc)) from None
     except OperationalError as exc:
         raise CannotStart(f"无法连接数据库：{str(exc).strip().splitlines()[0]}") from None
+    if serve_at:
+        _database_lock()
     from .store import Store
     from django.conf import settings
 
     Store(settings.DATA).setup(clean=bool(serve_at))
+
+
+DATABASE_LOCK = 0x6E69616E62616F  # "nianbao": the key of the advisory lock a server holds on its database
+
+
+def _database_lock() -> None:
+    """On PostgreSQL, one server per database too: two data folders on one database would have
+    rows naming files in the other's store. A session advisory lock, held on a connection of its
+    own for the life of the process (the server drops it when the process ends, however)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    conn = connection.get_new_connection(connection.get_connection_params())
+    conn.autocommit = True
+    if not conn.execute("SELECT pg_try_advisory_lock(%s)", (DATABASE_LOCK,)).fetchone()[0]:
+        conn.close()
+        raise CannotStart(f"已有一个报送平台在使用这个数据库（{connection.settings_dict['NAME']}）："
+                          "一个数据库只能由一个平台使用。请直接使用那个平台，或先停止它。")
+    _LOCK.append(conn)
 
 
 def _folder(data: Path, serve_at: str) -> None:
