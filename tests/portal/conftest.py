@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from portal_kit import Portal, database_name, load_script  # noqa: E402
+from portal_kit import Portal, fresh_database, load_script  # noqa: E402
 
 pytest.importorskip("django", reason="the portal needs pip install '.[portal]'")
 pg = load_script("test_postgres")
@@ -40,17 +40,6 @@ def pg_url():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def fresh_database(base_url: str) -> str:
-    """A new empty database on the server of ``base_url``; returns its address."""
-    import psycopg
-
-    name = database_name()
-    with psycopg.connect(base_url, autocommit=True) as con:
-        con.execute(f'CREATE DATABASE "{name}"')
-    head, _, _ = base_url.rpartition("/")
-    return f"{head}/{name}"
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.engine)])
 def database(request):
     """"" (SQLite in the data folder) or the address of a fresh PostgreSQL database."""
@@ -66,8 +55,8 @@ def database(request):
 def portal_factory(tmp_path):
     started = []
 
-    def make(database: str = "", env: dict | None = None, data: Path | None = None) -> Portal:
-        p = Portal(data or tmp_path / f"data{len(started)}", database, env).start()
+    def make(database: str = "", env: dict | None = None, data: Path | None = None, args=()) -> Portal:
+        p = Portal(data or tmp_path / f"data{len(started)}", database, env, args).start()
         started.append(p)
         return p
 

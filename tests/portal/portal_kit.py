@@ -60,10 +60,12 @@ class Client:
     base: str
     cookies: dict = field(default_factory=dict)
     csrf: str = ""
+    source: str = ""  # the address the requests come from (another loopback address: another PC)
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> Response:
         u = urlsplit(self.base)
-        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60,
+                                          source_address=(self.source, 0) if self.source else None)
         h = {"Host": f"{u.hostname}:{u.port}", **(headers or {})}
         if self.cookies:
             h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -86,8 +88,8 @@ class Client:
             self.csrf = m.group(1).decode()
         return resp
 
-    def get(self, path: str) -> Response:
-        return self.request("GET", path)
+    def get(self, path: str, headers: dict | None = None) -> Response:
+        return self.request("GET", path, headers=headers)
 
     def follow(self, path: str, limit: int = 5) -> Response:
         r = self.get(path)
@@ -96,13 +98,13 @@ class Client:
         return r
 
     def post(self, path: str, data: dict | None = None, files: dict | None = None, csrf: bool = True,
-             referer: bool = True) -> Response:
+             referer: bool = True, headers: dict | None = None) -> Response:
         data = dict(data or {})
         if csrf:
             if not self.csrf:
                 self.get("/login/")
             data.setdefault("csrfmiddlewaretoken", self.csrf)
-        headers = {"Referer": self.base + path} if referer else {}
+        headers = {**({"Referer": self.base + path} if referer else {}), **(headers or {})}
         if files:
             body, ctype = multipart(data, files)
         else:
@@ -164,8 +166,8 @@ def _die_with_parent() -> None:
 class Portal:
     """A ``nianbao serve`` process."""
 
-    def __init__(self, data: Path, database: str = "", env: dict | None = None):
-        self.data, self.database, self.env = Path(data), database, dict(env or {})
+    def __init__(self, data: Path, database: str = "", env: dict | None = None, args=()):
+        self.data, self.database, self.env, self.args = Path(data), database, dict(env or {}), list(args)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.admin_code = ""
@@ -178,6 +180,8 @@ class Portal:
                "--port", str(self.port)]
         if self.database:
             cmd += ["--database", self.database]
+        cmd += self.args
+        self.log.parent.mkdir(parents=True, exist_ok=True)
         self.logfile = open(self.log, "ab")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.logfile, env=env,
                                      start_new_session=True, preexec_fn=_die_with_parent)
@@ -197,8 +201,8 @@ class Portal:
         self.stop()
         raise RuntimeError("portal did not start:\n" + "".join(lines) + self.log.read_text(errors="replace")[-3000:])
 
-    def client(self) -> Client:
-        return Client(self.base)
+    def client(self, source: str = "") -> Client:
+        return Client(self.base, source=source)
 
     def county(self) -> Client:
         c = self.client()
@@ -248,6 +252,17 @@ def codes_on(html: str) -> dict[str, str]:
 
 def database_name() -> str:
     return "nb_test_" + uuid.uuid4().hex[:12]
+
+
+def fresh_database(base_url: str) -> str:
+    """A new empty database on the server of ``base_url``; returns its address."""
+    import psycopg
+
+    name = database_name()
+    with psycopg.connect(base_url, autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{name}"')
+    head, _, _ = base_url.rpartition("/")
+    return f"{head}/{name}"
 
 
 # ---- sample data -------------------------------------------------------------------------------

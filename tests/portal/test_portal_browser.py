@@ -101,10 +101,13 @@ def test_january_in_a_browser(browser, portal_factory, shots, tmp_path):
     a.screenshot(path=shots / "04-body-home.png", full_page=True)
     bad = tmp_path / "中村镇年报.xlsx"
     bad.write_bytes(workbook(orgs["140521100"], error=True))
+    assert a.inner_text("label.picker").startswith("选择填好的文件")  # Chinese, whatever the browser's language
     a.set_input_files("#workbook", str(bad))
+    expect(a.locator(".picked")).to_have_text(bad.name)
     a.get_by_role("button", name="上传并检查").click()
     a.wait_for_url("**/my/uploads/*/")
     assert "有 2 处错误" in a.inner_text(".verdict")
+    a_errors = a.url.split(portal.base, 1)[1]
     cells = a.locator("table.findings tbody tr").all_inner_texts()
     assert any("三、依申请公开" in r and "错误" in r for r in cells)
     a.screenshot(path=shots / "05-body-errors.png", full_page=True)
@@ -133,6 +136,7 @@ def test_january_in_a_browser(browser, portal_factory, shots, tmp_path):
     a.set_input_files("#workbook", str(good))
     a.get_by_role("button", name="上传并检查").click()
     a.wait_for_selector(".verdict.passed")
+    assert "已报送" in a.inner_text(".done")  # plainly: nothing more to send
     a.goto(portal.base + "/my/")
     assert "第2次" in a.inner_text("table.list") and "采用" in a.inner_text("table.list")
     with a.context.expect_page() as preview:
@@ -158,6 +162,14 @@ def test_january_in_a_browser(browser, portal_factory, shots, tmp_path):
         clerk.screenshot(path=ROOT / "docs" / "portal-board.png", full_page=True)
     clerk.get_by_role("link", name="查看").first.click()
     clerk.screenshot(path=shots / "09-county-body.png", full_page=True)
+
+    # a narrow window (a small laptop, a phone): the pages fit, wide tables scroll by themselves
+    for page, url in ((a, "/my/"), (a, a_errors), (clerk, "/county/")):
+        page.set_viewport_size({"width": 390, "height": 800})
+        page.goto(portal.base + url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+        page.screenshot(path=shots / f"11-narrow{url.replace('/', '-')}.png", full_page=True)
+        page.set_viewport_size({"width": 1366, "height": 900})
 
     # the summary the clerk downloads is collect's on the same files
     clerk.goto(portal.base + "/county/downloads/")

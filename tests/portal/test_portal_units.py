@@ -78,3 +78,10 @@ def test_the_folder_names_the_body_alone():
     assert library.folder_for(a, [a, b]) == "140521000_青山县人民政府"
     assert library.folder_for(b, [a, b]) == "140521010_青山县人民政府办公室"
     assert library.folder_for(odd, [a, b, odd]) == "140521010X"
+
+
+def test_the_portal_runs_on_windows_too():
+    """No POSIX-only time formats (strftime's %-m fails on Windows, where the portal may run)."""
+    ROOT = Path(__file__).resolve().parents[2]
+    for path in [*(ROOT / "src" / "nianbao" / "portal").rglob("*.py"), ROOT / "src" / "nianbao" / "cli" / "serve_cmds.py"]:
+        assert not re.search(r"%-[a-zA-Z]", path.read_text(encoding="utf-8")), path

@@ -26,6 +26,8 @@ def serve_cmd(
     export: Optional[Path] = typer.Option(None, "--export",
                                           help="把全部上传文件按收件箱导出到文件夹（可用 nianbao collect 核对）后退出"),
     workers: int = typer.Option(2, "--workers", help="检查上传文件的进程数"),
+    proxy: str = typer.Option("", "--proxy", metavar="ADDR",
+                              help="前面有反向代理（如提供 HTTPS 的网站服务器）时，代理的地址（如 127.0.0.1）：采信它转来的各单位地址"),
     debug: bool = DEBUG,
 ) -> None:
     """启动年报报送平台：各单位在浏览器中上传、立即看到检查结果；县政务公开办看收集情况并下载汇总。"""
@@ -39,7 +41,8 @@ def serve_cmd(
     database = database or os.environ.get("NIANBAO_DATABASE_URL", "")
     with guard(debug):
         try:
-            server.setup(data, database, url)
+            one_shot = new_admin_code or export is not None
+            server.setup(data, database, url, serve_at="" if one_shot else f"http://{host}:{port}/")
             if new_admin_code:
                 say(f"新的管理码（旧的已失效，只显示这一次）：{server.new_admin_code()}")
                 raise typer.Exit(EXIT_CLEAN)
@@ -47,7 +50,7 @@ def serve_cmd(
                 what, n = server.export(export)
                 say(f"已把{what}的{n}个文件导出到 {export}")
                 raise typer.Exit(EXIT_CLEAN)
-            server.run(host, port, workers=max(1, workers))
+            server.run(host, port, workers=max(1, workers), proxy=proxy)
         except server.CannotStart as exc:
             fail(str(exc))
     raise typer.Exit(EXIT_CLEAN)

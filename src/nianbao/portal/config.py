@@ -66,3 +66,15 @@ def _sqlite(path: Path) -> dict:
         "OPTIONS": {"timeout": 60, "transaction_mode": "IMMEDIATE",
                     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"},
     }
+
+
+class BadUrl(ValueError):
+    """An address given with --url that cannot be the portal's (the message says why)."""
+
+
+def origin(url: str) -> str:
+    """``scheme://host[:port]`` of an address given with ``--url``."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BadUrl(f"--url 应为各单位打开平台用的地址，如 http://10.1.2.3:8000/ 或 https://nianbao.example.gov.cn/，而不是“{url}”")
+    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"

@@ -52,11 +52,21 @@ def _named_files(tmp: Path, files) -> list[Path]:
 def create(year: int, county_name: str, county_code: str, roster_file, previous_files=()) -> Created:
     if Collection.objects.filter(year=year).exists():
         raise CannotDo(f"{year}年度的收集已经建立，不能重复建立")
+    try:
+        library.format_for(year)
+    except KeyError:
+        raise CannotDo(f"没有适用于{year}年度的报告格式，请核对报告年度") from None
     if not county_name.strip():
         raise CannotDo("请填写汇总单位名称（如“青山县”）")
+    for field, value in (("汇总单位名称", county_name), ("汇总单位代码", county_code)):
+        bad = library.unusable_chars(value)  # it names every download, and the summary's files
+        if bad:
+            raise CannotDo(f"{field}中有文件名不能使用的字符（{'、'.join(bad)}），请删去后重试")
+        if len(value.strip()) > 60:
+            raise CannotDo(f"{field}过长，请用不超过60字的规范名称")
     with tempfile.TemporaryDirectory(prefix="nianbao-portal-") as tmp:
         roster_path = _named_files(Path(tmp), [roster_file])[0]
-        rows, findings, texts = library.read_roster(roster_path, roster_path.name)
+        rows, findings, texts = library.read_roster(roster_path, roster_path.name, year)
         if not rows:
             raise CannotDo("名册无法使用：" + "；".join(texts or ["没有任何单位"]))
         upload_sha = store().put(roster_path.read_bytes())
@@ -126,7 +136,7 @@ def revoke(body: Body) -> None:
 
 def add_body(col: Collection, code: str, name: str, kind: str) -> tuple[Body, str]:
     org = {"code": code.strip(), "name": name.strip(), "kind": kind.strip()}
-    problems = library.check_org(org)
+    problems = library.check_org(org, col.year)
     if problems:
         raise CannotDo("；".join(problems))
     with transaction.atomic():

@@ -32,7 +32,7 @@ def roster(col: Collection) -> tuple[list[dict], list[dict]]:
     """The portal's roster (名册.csv) read as collect reads it: rows and findings."""
     path = store().named(col.roster_sha256, library.ROSTER_NAME)
     try:
-        rows, findings, _ = library.read_roster(path, library.ROSTER_NAME)
+        rows, findings, _ = library.read_roster(path, library.ROSTER_NAME, col.year)
     finally:
         store().release(path)
     return rows, findings
@@ -105,10 +105,16 @@ def collect_command(col: Collection) -> str:
     cmd = f"nianbao collect {INBOX} --roster {library.ROSTER_NAME} --year {col.year} -o 收集结果"
     if PreviousReport.objects.filter(collection=col).exists():
         cmd += f" --previous {PREVIOUS}"
-    cmd += f" --name {col.county_name}"
+    cmd += f" --name {_arg(col.county_name)}"
     if col.county_code:
-        cmd += f" --code {col.county_code}"
+        cmd += f" --code {_arg(col.county_code)}"
     return cmd
+
+
+def _arg(value: str) -> str:
+    """A command-line argument as typed in cmd.exe and in a POSIX shell alike (names hold no
+    double quote: the roster's rule, checked when the collection is made)."""
+    return f'"{value}"' if any(c.isspace() for c in value) else value
 
 
 def readme(col: Collection) -> str:

@@ -9,7 +9,9 @@ the next start; a file in the store that no row names is an upload that was neve
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -58,6 +60,27 @@ def receive(body: Body, chunks, original_name: str, user) -> Submission:
             rel=upload_rel(body, number, now, original_name, orgs), received_at=now, uploaded_by=user)
         Body.objects.filter(pk=body.pk).update(uploads=number, last_upload_at=now)
     return sub
+
+
+_busy: set[int] = set()
+_busy_lock = threading.Lock()
+
+
+@contextmanager
+def one_at_a_time(body_id: int):
+    """Yields whether the body may upload now: one upload of a body is received and checked at
+    a time (its browser's button does not send twice; two of its clerks at once are told to
+    wait). So a body that sends many heavy files at once holds at most one import worker, and
+    the other bodies' uploads are answered as if it were not there."""
+    with _busy_lock:
+        free = body_id not in _busy
+        _busy.add(body_id)
+    try:
+        yield free
+    finally:
+        if free:
+            with _busy_lock:
+                _busy.discard(body_id)
 
 
 def check(sub: Submission) -> Submission:

@@ -27,40 +27,47 @@ STATE_ZH = dict(_collect.STATE_ZH)
 STATUSES = (PASSED, WARNINGS, ERRORS, MISSING)
 # Extensions the importer recognises as spreadsheets (readable or refused with their own message).
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xltx", ".ods", ".ots", ".fods", ".xlsb")
-FORMAT_FOR_YEAR = "gb2021"  # until the library chooses the format by year (issue 9)
 ROSTER_NAME = "名册.csv"
 
 
 # ---- the roster ------------------------------------------------------------------------------
 
-def read_roster(path: Path, name: str) -> tuple[list[dict], list[dict], list[str]]:
+def read_roster(path: Path, name: str, year: int) -> tuple[list[dict], list[dict], list[str]]:
     """The usable rows (``code, name, kind``) of a roster file (CSV in UTF-8/GBK or .xlsx), its
     findings as collect passes them to the board (the file named ``name``), and the same
-    findings as sentences for the county's page."""
+    findings as sentences for the county's page. The body kinds are those of ``year``'s format."""
     from ..roster import read_roster as read, skipped
 
-    rows, findings = read(path, _format())
+    rows, findings = read(path, format_for(year))
     for f in findings:
         f.file = name
     return ([{k: r[k] for k in ("code", "name", "kind")} for r in rows], [f.to_dict() for f in findings],
             [f"{f.message()}{skipped(f)}" for f in findings])
 
 
-def check_org(org: dict) -> list[str]:
+def check_org(org: dict, year: int) -> list[str]:
     """Why a body cannot be added (empty when it can): the roster's own checks of one row."""
     from ..roster import check_org as check
 
-    return [f.message() for f in check(org, None, _format()) if f.severity == "error"]
+    return [f.message() for f in check(org, None, format_for(year)) if f.severity == "error"]
 
 
-def body_kinds() -> tuple[str, ...]:
-    return _format().body_kinds
+def unusable_chars(value: str) -> list[str]:
+    """The characters of ``value`` a file name cannot hold (the roster's own rule), shown."""
+    from ..roster import BAD
+
+    return [repr(c)[1:-1] for c in sorted({c for c in value if c in BAD})]
 
 
-def _format():
-    from ..spec import get_format
+def body_kinds(year: int) -> tuple[str, ...]:
+    return format_for(year).body_kinds
 
-    return get_format(FORMAT_FOR_YEAR)
+
+def format_for(year: int):
+    """The report format in force for ``year`` (the one collect and template choose)."""
+    from ..spec import format_for_year
+
+    return format_for_year(year)
 
 
 def roster_csv(orgs: list[dict]) -> bytes:
@@ -93,7 +100,7 @@ def template(year: int, org: dict, previous: dict | None) -> tuple[str, bytes]:
     """(file name, bytes) of a body's template, pre-filled from last year's report if given."""
     from ..template import template_bytes, template_filename
 
-    data = template_bytes(year=year, org=dict(org), fmt_id=FORMAT_FOR_YEAR, previous=previous)
+    data = template_bytes(year=year, org=dict(org), previous=previous)  # the format in force for year
     return template_filename(year, org), data
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .config import database, secret_key
+from .config import database, origin, secret_key
 
 DATA = Path(os.environ["NIANBAO_PORTAL_DATA"]).resolve()
 SECRET_KEY = secret_key(DATA)
@@ -80,6 +80,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # the address bodies open, printed on their access codes (default: the one the county used)
 PUBLIC_URL = (os.environ.get("NIANBAO_PORTAL_URL") or "").rstrip("/")
+# Forms posted from that address are the portal's own, whatever Host header a reverse proxy in
+# front passes on (an HTTPS proxy's browser says Origin: https://…, which Django would otherwise
+# compare with the plain-HTTP request it receives, and refuse every form).
+CSRF_TRUSTED_ORIGINS = [origin(PUBLIC_URL)] if PUBLIC_URL else []
 MAX_UPLOAD = int(os.environ.get("NIANBAO_PORTAL_MAX_UPLOAD") or 20 * 2**20)
 FILE_UPLOAD_TEMP_DIR = str(DATA / "tmp")  # uploads over 2 MB are spooled here, not in memory
 os.makedirs(FILE_UPLOAD_TEMP_DIR, exist_ok=True)

@@ -22,11 +22,14 @@ class Store:
         self.tmp = Path(data) / "tmp"
         self.work = Path(data) / "work"  # named links for the importer (see named())
 
-    def setup(self) -> None:
+    def setup(self, clean: bool = False) -> None:
+        """Make the folders; ``clean`` (only the server that holds the data folder's lock):
+        empty the scratch folders of what a stopped server left."""
         for d in (self.root, self.tmp, self.work):
             d.mkdir(parents=True, exist_ok=True)
-        for stale in list(self.tmp.iterdir()) + list(self.work.iterdir()):
-            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+        if clean:
+            for stale in list(self.tmp.iterdir()) + list(self.work.iterdir()):
+                shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
 
     def path(self, sha256: str) -> Path:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):

@@ -65,10 +65,14 @@ class _Worker:
         self.process.start()
         child.close()
         self.ready = False
+        self.born = time.monotonic()
 
     def wait_ready(self, timeout: float = 120) -> bool:
-        if not self.ready and self.conn.poll(timeout):
-            self.ready = self.conn.recv()[0] == "ready"
+        try:
+            if not self.ready and self.conn.poll(timeout):
+                self.ready = self.conn.recv()[0] == "ready"
+        except (EOFError, OSError):  # it died while starting
+            return False
         return self.ready
 
     def stop(self, kill: bool = False) -> None:
@@ -113,34 +117,66 @@ class ImportPool:
         self._add()
 
     def run(self, path: str) -> tuple[dict | None, str]:
-        """(result, "") or (None, why it failed: "time", "memory", "busy" or an error)."""
+        """(result, "") or (None, why it failed: "time", "memory", "busy" or an error).
+
+        A worker found dead before it had the file (killed while idle: the system's OOM killer,
+        an administrator) is replaced and the file goes to another, at no cost to the upload. So
+        is one that dies during the import when it was started before this import began (it may
+        have been killed while idle, just now); the file is to blame only when it kills two
+        workers started for it, and then gets a finding."""
         from . import library
 
-        try:
-            w = self.idle.get(timeout=WAIT_LIMIT)
-        except queue.Empty:
-            return None, "busy"
+        began, deaths = time.monotonic(), 0
+        for _ in range(4 + 2 * len(self.workers)):  # bounded, even if every worker dies at birth
+            try:
+                w = self.idle.get(timeout=WAIT_LIMIT)
+            except queue.Empty:
+                return None, "busy"
+            kind, payload = self._attempt(w, path)
+            if kind == "dead":
+                continue
+            if kind == "died":
+                deaths += w.born > began
+                if deaths < 2:
+                    continue
+                return library.failed_import("检查进程意外退出（文件可能过大或已损坏）"), "died"
+            if kind == "time":
+                return library.failed_import(f"检查超过{self.time_limit:g}秒仍未完成，已停止；文件可能过于庞大"), "time"
+            if kind == "memory":
+                return library.failed_import(f"检查所需内存超过{self.memory_limit // 2**20} MB 的上限，文件可能过于庞大"), "memory"
+            if kind == "error":
+                return library.failed_import(payload), "error"
+            return payload, ""
+        return library.failed_import("检查进程无法启动"), "died"
+
+    def _attempt(self, w: _Worker, path: str) -> tuple[str, object]:
+        """Import on worker ``w`` (taken from the idle queue; given back or replaced here):
+        ("ok", result), ("error", why), ("memory"|"time"|"died"|"dead", None)."""
         started = time.monotonic()
+        if not w.process.is_alive() or not w.wait_ready():
+            self._replace(w, kill=True)
+            return "dead", None
         try:
-            if not w.wait_ready():
-                raise EOFError("the worker did not start")
             w.conn.send(path)
+        except OSError:  # it died since: it never had the file
+            self._replace(w, kill=True)
+            return "dead", None
+        try:
             if not w.conn.poll(self.time_limit):
                 log.warning("import of %s took over %.0f s: worker killed", path, self.time_limit)
                 self._replace(w, kill=True)
-                return library.failed_import(f"检查超过{self.time_limit:g}秒仍未完成，已停止；文件可能过于庞大"), "time"
+                return "time", None
             kind, payload = w.conn.recv()
-        except (EOFError, OSError):  # the worker died (killed by the system, crashed)
+        except (EOFError, OSError):  # it died during the import (killed, crashed)
+            log.warning("import worker died during %s: replaced", path)
             self._replace(w, kill=True)
-            return library.failed_import("检查进程意外退出（文件可能过大或已损坏）"), "died"
+            return "died", None
         if kind == "memory":
             self._replace(w, kill=False)
-            return library.failed_import(f"检查所需内存超过{self.memory_limit // 2**20} MB 的上限，文件可能过于庞大"), "memory"
+            return "memory", None
         self.idle.put(w)
-        if kind == "error":
-            return library.failed_import(payload), "error"
         log.debug("imported %s in %.0f ms", path, 1000 * (time.monotonic() - started))
-        return payload, ""
+        return kind, payload
 
     def close(self) -> None:
         with self.lock:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from .. import codes, throttle
 from ..county import current
 from ..models import Body
-from .common import body_of, client_ip, page
+from .common import body_of, client_ip, page, text_field
 
 TOO_MANY = "登录失败次数过多，请15分钟后再试。如忘记访问码，请联系县政务公开办重新生成。"
 
@@ -28,7 +28,7 @@ def body_login(request):
     col = current()
     context = {"collection": col, "code": "", "error": ""}
     if request.method == "POST":
-        org_code = (request.POST.get("org_code") or "").strip()[:60]
+        org_code = text_field(request, "org_code", 60)
         typed = codes.normalise(request.POST.get("access_code") or "")[:40]
         context["code"] = org_code
         account = f"body:{col.pk if col else 0}:{org_code}"
@@ -36,15 +36,16 @@ def body_login(request):
         if throttle.blocked(ip, account):
             context["error"] = TOO_MANY
             return page(request, "login.html", context, status=429)
-        body = Body.objects.filter(collection=col, code=org_code).select_related("user").first() if col else None
-        user = None
-        if body is not None and body.user is not None:
-            user = authenticate(request, username=body.user.username, password=typed)
+        # one hash whether or not the body exists (Django hashes for an unknown user too), so
+        # the time of the answer does not tell which codes are on the roster
+        user = authenticate(request, username=codes.username_for(col.pk if col else 0, org_code), password=typed)
+        if user is not None and (user.is_staff or Body.objects.filter(user=user, collection=col).first() is None):
+            user = None
         if user is None:
             throttle.failed(ip, account)
             context["error"] = "单位代码或访问码不对，请核对后重新输入（访问码不区分大小写）。"
             return page(request, "login.html", context, status=401)
-        throttle.succeeded(account)
+        throttle.succeeded(ip, account)
         login(request, user)
         return redirect("/my/")
     return page(request, "login.html", context)
@@ -63,7 +64,7 @@ def county_login(request):
             throttle.failed(ip, "admin")
             context["error"] = "管理码不对，请核对后重新输入。"
             return page(request, "county_login.html", context, status=401)
-        throttle.succeeded("admin")
+        throttle.succeeded(ip, "admin")
         login(request, user)
         return redirect("/county/")
     return page(request, "county_login.html", context)

@@ -79,8 +79,11 @@ def upload(request):
         return refuse(request, "没有选择文件（或文件是空的）。请点“选择文件”选中填好的工作簿，再点“上传并检查”。", 400, "/my/")
     if f.size > settings.MAX_UPLOAD:
         return too_large(request)
-    sub = intake.receive(body, f.chunks(), f.name or "未命名.xlsx", request.user)
-    intake.check(sub)
+    with intake.one_at_a_time(body.pk) as free:
+        if not free:
+            return refuse(request, "本单位上一份文件还在检查，请等它出结果后再上传（一般几秒钟）。", 429, "/my/")
+        sub = intake.receive(body, f.chunks(), f.name or "未命名.xlsx", request.user)
+        intake.check(sub)
     return redirect(f"/my/uploads/{sub.pk}/")
 
 
@@ -135,5 +138,6 @@ def report_page(html: bytes) -> HttpResponse:
     """The render output as its own page: its inline styles allowed, nothing else (sandboxed:
     no script, no form, no link out of it can act)."""
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+    response["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; "
+                                           "frame-ancestors 'none'")
     return response

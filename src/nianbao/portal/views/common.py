@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import wraps
 from urllib.parse import quote
 
@@ -64,6 +65,14 @@ ZIP = "application/zip"
 
 def csrf_failure(request, reason: str = "") -> HttpResponse:
     return refuse(request, "页面已过期或来源不明（安全校验未通过）。请返回上一页，刷新后重试。", 403)
+
+
+def text_field(request, name: str, limit: int, lines: bool = False) -> str:
+    """A text field as typed: stripped, without control characters (a NUL, which PostgreSQL
+    refuses in text, or a terminal escape), at most ``limit`` characters."""
+    keep = "\n" if lines else ""
+    text = "".join(c for c in request.POST.get(name) or "" if c in keep or not unicodedata.category(c).startswith("C"))
+    return text.strip()[:limit]
 
 
 def client_ip(request) -> str:

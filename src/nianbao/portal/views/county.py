@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from .. import county, downloads, intake, library
 from ..models import Body, Collection, Submission
 from .body import report_page, upload_context, _report
-from .common import XLSX, ZIP, county_required, file_response, page, refuse
+from .common import XLSX, ZIP, county_required, file_response, page, refuse, text_field
 
 STATUS_CLASS = {library.PASSED: "passed", library.WARNINGS: "warnings", library.ERRORS: "errors",
                 library.MISSING: "missing"}
@@ -61,7 +61,7 @@ def board_rows(rows) -> str:
     e = escape
     for b in rows:
         sent = b["uploads"] > 0
-        when = timezone.localtime(b["last_upload_at"]).strftime("%-m月%-d日 %H:%M") if b["last_upload_at"] else "—"
+        when = _when(timezone.localtime(b["last_upload_at"])) if b["last_upload_at"] else "—"
         late = '<span class="tag">补充</span>' if b["added_late"] else ""
         decided = "已确认" if b["accepted_id"] else "已退回" if b["reopened_at"] else ""
         summed = "是" if b["in_summary"] else "否" if sent else ""
@@ -77,6 +77,11 @@ def board_rows(rows) -> str:
     return mark_safe("\n".join(out))
 
 
+def _when(t) -> str:
+    """1月20日 09:05 (strftime has no portable way to drop the month's zero: not on Windows)."""
+    return f"{t.month}月{t.day}日 {t:%H:%M}"
+
+
 @county_required
 def board_version(request):
     col = _current_or_none()
@@ -86,13 +91,12 @@ def board_version(request):
 @county_required
 @require_POST
 def create(request):
-    if _current_or_none() is not None and request.POST.get("year") and \
-            Collection.objects.filter(year=request.POST.get("year")).exists():
-        return refuse(request, "该年度的收集已经建立。", 409, "/county/")
     try:
         year = int(request.POST.get("year") or 0)
     except ValueError:
         year = 0
+    if 2000 < year < 2100 and Collection.objects.filter(year=year).exists():
+        return refuse(request, "该年度的收集已经建立。", 409, "/county/")
     roster = request.FILES.get("roster")
     problem = "" if 2000 < year < 2100 else "请填写正确的报告年度（如 2026）。"
     if not problem and roster is None:
@@ -135,7 +139,7 @@ def new_page(request, error: str = "", status: int = 200):
 
     today = timezone.localdate()
     return page(request, "county_new.html", {
-        "error": error, "kinds": library.body_kinds(), "login_url": login_url(request),
+        "error": error, "login_url": login_url(request),
         "only_here": only_here(login_url(request)),
         "year": request.POST.get("year") or (today.year - 1 if today.month <= 6 else today.year)}, status=status)
 
@@ -194,7 +198,7 @@ def body_accept(request, pk: int):
 @county_required
 @require_POST
 def body_reopen(request, pk: int):
-    county.reopen(_body(pk), request.POST.get("note") or "")
+    county.reopen(_body(pk), text_field(request, "note", 500, lines=True))
     return redirect(f"/county/bodies/{pk}/")
 
 
@@ -203,9 +207,9 @@ def body_add(request):
     col = _current_or_none()
     if col is None:
         raise Http404
-    context = {"collection": col, "kinds": library.body_kinds(), "form": {}}
+    context = {"collection": col, "kinds": library.body_kinds(col.year), "form": {}}
     if request.method == "POST":
-        form = {k: (request.POST.get(k) or "").strip() for k in ("code", "name", "kind")}
+        form = {k: (request.POST.get(k) or "").strip()[:200] for k in ("code", "name", "kind")}
         try:
             body, code = county.add_body(col, form["code"], form["name"], form["kind"])
         except county.CannotDo as exc:

@@ -11,6 +11,15 @@ document.addEventListener("DOMContentLoaded", function () {
     history.replaceState(null, "", location.pathname);
     form.submit();
   }
+  // File pickers (the browser's own button is hidden: it says "Choose File" in English ones).
+  document.querySelectorAll(".picker input[type=file]").forEach(function (input) {
+    var shown = input.parentNode.querySelector(".picked");
+    input.addEventListener("change", function () {
+      var names = Array.prototype.map.call(input.files, function (f) { return f.name; });
+      shown.textContent = names.length ? names.join("、") : shown.getAttribute("data-empty");
+      shown.className = names.length ? "picked chosen" : "picked";
+    });
+  });
   // Print buttons.
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });
