@@ -63,7 +63,7 @@ def make_files(folder: Path, n: int) -> dict:
             kinds["pdf"] += 1
             continue
         report = wild_report(i, rnd.choice(["gb2021", "gb2021", "gb2021", "gb2019"]), 0)
-        report["org"]["name"] = f"第{i}号单位"
+        report.org.name = f"第{i}号单位"
         if r < 0.6:
             html = degrade_html(render(report, "html").decode(), rnd)
             (folder / f"{i:05d}.html").write_text(html, encoding="utf-8")

@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from nianbao import layout as L
+from nianbao.report import Report
 from nianbao.template import template_filename, write_templates
 
 
@@ -108,8 +109,8 @@ def help_time(runs: int = 5) -> float:
 def main(n: int = 1000, year: int = 2026) -> None:
     orgs = roster(n)
     # last year's reports for every body: each template is then written in full (pre-filled)
-    last = {o["code"]: {"year": year - 1, "values": {"t3.carried_forward.natural_person": 1,
-                                                     "t2.regulations.in_force": 0}} for o in orgs}
+    last = {o["code"]: Report.from_json({"format": "gb2021", "year": year - 1, "org": o, "values": {
+        "t3.carried_forward.natural_person": 1, "t2.regulations.in_force": 0}}) for o in orgs}
     plain_bytes(year, orgs[0])  # warm imports and layout caches in this process
     with tempfile.TemporaryDirectory() as tmp:
         results = {}

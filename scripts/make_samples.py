@@ -171,7 +171,7 @@ def main() -> None:
     inbox = ROOT / "samples" / "inbox"
     if inbox.exists():
         shutil.rmtree(inbox)
-    plan = sample_inbox([org_of(r) for r in rows], 2026, inbox)
+    plan = sample_inbox([org_of(r).to_json() for r in rows], 2026, inbox)
     for code, what in plan.items():
         print(code, what)
 

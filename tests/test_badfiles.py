@@ -58,7 +58,7 @@ def test_legacy_xls_and_wps_et(tmp_path):
 def test_xlsm_values_read_macros_never_run(good, tmp_path):
     out = patch_zip(good, tmp_path / "macro.xlsm", {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 not run"})
     result = imp(out)
-    assert result.readable and result.report["org"]["name"] == "中村镇人民政府"
+    assert result.readable and result.report.to_json()["org"]["name"] == "中村镇人民政府"
     assert [f for f in result.findings if f.code == "FILE_MACROS"][0].severity == "info"
 
 

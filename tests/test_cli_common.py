@@ -104,10 +104,10 @@ def test_every_command_has_chinese_help_and_the_shared_options():
 def test_render_makes_the_page_and_exits_1_when_the_report_has_errors(tmp_path):
     from pathlib import Path
 
-    from nianbao.report import dumps, load
+    from nianbao.report import dumps, load_json
 
     samples = Path(__file__).resolve().parent.parent / "samples"
-    report = load(samples / "zhongcun-2022.json")
+    report = load_json(samples / "zhongcun-2022.json")
     clean = runner.invoke(app, ["render", str(samples / "zhongcun-2022.json"), "-o", str(tmp_path / "a.html")])
     assert clean.exit_code == 0 and clean.stderr == f"已生成 {tmp_path / 'a.html'}\n"
     report["findings"].append({**report["findings"][0], "severity": "error"})

@@ -209,13 +209,13 @@ def test_summary_workbook_reimports_to_the_summary_values(county):
     summary = json.loads((county["out"] / "summary.json").read_text(encoding="utf-8"))
     result = import_workbook(county["out"] / "summary.xlsx")
     assert result.report is not None, [f.message() for f in result.findings]
-    assert result.report["values"] == summary["values"]
+    assert result.report.to_json()["values"] == summary["values"]
     assert not [f for f in result.findings if f.severity == "error"]
     # it carries its members (merged again, it flattens like summary.json), and as a summary it
     # has no texts of its own and gets no findings about texts
-    assert result.report["members"] == summary["members"] and len(summary["members"]) == len(USED)
-    assert result.report["org"] == summary["org"] and summary["org"]["kind"] == "汇总"
-    assert set(result.report["texts"].values()) == {""}
+    assert result.report.to_json()["members"] == summary["members"] and len(summary["members"]) == len(USED)
+    assert result.report.to_json()["org"] == summary["org"] and summary["org"]["kind"] == "汇总"
+    assert set(result.report.to_json()["texts"].values()) == {""}
     assert not [f for f in result.findings if f.rule in ("R10", "R11", "R12", "R14", "R19", "R20")]
     wb = openpyxl.load_workbook(county["out"] / "summary.xlsx")
     assert {"汇总说明", "各单位明细", "各单位文字", "校验结果"} <= set(wb.sheetnames)
@@ -306,7 +306,7 @@ def test_the_readme_demo_inbox_still_tells_its_story(tmp_path):
 def ms_org(row):
     from nianbao.collect import org_of
 
-    return org_of(row)
+    return org_of(row).to_json()
 
 
 def test_include_invalid_says_what_it_did(county, tmp_path):

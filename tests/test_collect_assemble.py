@@ -31,7 +31,7 @@ def _pairs(results):
 def test_assemble_from_entries_gives_collects_files():
     rows, roster_findings, results, others = _imported()
     col = collect(INBOX, rows, 2026, results, ignored=others, roster_findings=roster_findings)
-    roster = {o["code"]: o for o in map(org_of, rows)}
+    roster = {o.code: o for o in map(org_of, rows)}
     entries, per_body = classify_entries(_pairs(results), roster, 2026)
     from nianbao.collect import ignored_entries
 
@@ -42,7 +42,7 @@ def test_assemble_from_entries_gives_collects_files():
 
 def test_the_callers_order_chooses_the_submission():
     rows, _, results, _ = _imported()
-    roster = {o["code"]: o for o in map(org_of, rows)}
+    roster = {o.code: o for o in map(org_of, rows)}
     entries, per_body = classify_entries(_pairs(results), roster, 2026)
     twice = per_body["140521100"]  # 中村镇: an older wrong file and a newer corrected one
     assert len(twice) == 2

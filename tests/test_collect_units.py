@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from nianbao.collect import SAME, SUPERSEDED, USED, Entry, choose, match
+from nianbao.report import Org, Report
 
-ROSTER = {"1": {"code": "1", "name": "甲镇人民政府", "kind": "乡镇"},
-          "2": {"code": "2", "name": "乙局", "kind": "部门"}}
+ROSTER = {"1": Org("1", "甲镇人民政府", "乡镇"), "2": Org("2", "乙局", "部门")}
 
 
 def rep(code="", name=""):
-    return {"org": {"code": code, "name": name, "kind": ""}}
+    return Report("gb2021", 2026, Org(code, name, ""), {}, {})
 
 
 def test_match_by_template_code_ignores_the_cover():

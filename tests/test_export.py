@@ -17,7 +17,7 @@ runner = CliRunner()
 
 def _write(folder, report):
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{report['org']['code']}.json").write_text(dumps(report), encoding="utf-8")
+    (folder / f"{report.org.code}.json").write_text(dumps(report), encoding="utf-8")
 
 
 def test_sqlite_two_years_idempotent_and_csv(tmp_path):
@@ -26,7 +26,7 @@ def test_sqlite_two_years_idempotent_and_csv(tmp_path):
     a25 = make_report("A", counter_values(1), year=2025)
     a26 = make_report("A", counter_values(2), year=2026, findings=[finding])
     b26 = make_report("B", counter_values(3), year=2026)
-    b26["values"]["t3.granted.commercial"] = None
+    b26.values["t3.granted.commercial"] = None
     _write(tmp_path / "2025" / "reports", a25)
     _write(tmp_path / "2026" / "reports", a26)
     _write(tmp_path / "2026" / "reports", b26)
@@ -41,11 +41,11 @@ def test_sqlite_two_years_idempotent_and_csv(tmp_path):
     assert con.execute("SELECT COUNT(*) FROM report_values").fetchone() == (600,)
     rows = con.execute("SELECT year, value FROM report_values WHERE org_code='A' AND "
                        "datapoint='t3.received.total' ORDER BY year").fetchall()
-    assert rows == [(2025, a25["values"]["t3.received.total"]), (2026, a26["values"]["t3.received.total"])]
+    assert rows == [(2025, a25.values["t3.received.total"]), (2026, a26.values["t3.received.total"])]
     assert con.execute("SELECT value FROM report_values WHERE org_code='B' AND "
                        "datapoint='t3.granted.commercial'").fetchone() == (None,)
     assert con.execute("SELECT value, unit FROM report_values WHERE org_code='A' AND year=2026 "
-                       "AND datapoint='t2.fees.amount'").fetchone() == (a26["values"]["t2.fees.amount"], "万元")
+                       "AND datapoint='t2.fees.amount'").fetchone() == (a26.to_json()["values"]["t2.fees.amount"], "万元")
     assert con.execute("SELECT year, org_code, rule, cell, message FROM report_findings").fetchall() == [
         (2026, "A", "R14", "A6", "六中未报告信息处理费")]
     text = (tmp_path / "data.csv").read_bytes()

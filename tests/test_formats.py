@@ -14,7 +14,6 @@ from lo import needs_soffice, recalc
 from nianbao.importer import import_workbook
 from nianbao.lint import lint
 from nianbao.merge import merge_reports
-from nianbao.report import typed_values
 from nianbao.spec import available_formats, format_for_year, get_format
 from nianbao.summary_workbook import summary_xlsx
 from nianbao.template import template_bytes
@@ -66,23 +65,23 @@ def test_template_import_merge_render_parse(fmt, tmp_path):
     for seed, org in enumerate(ORGS, 1):
         path, values, texts = _workbook(tmp_path, fmt, org, seed)
         result = import_workbook(path)
-        assert result.readable and result.report["format"] == fmt.id
+        assert result.readable and result.report.format == fmt.id
         assert [f.code for f in result.findings if f.severity != "info"] == []
-        got = typed_values(result.report)
-        assert {i: got[i] for i in values} == values and result.report["texts"] == texts
+        got = result.report.values
+        assert {i: got[i] for i in values} == values and result.report.texts == texts
         reports.append(result.report)
     summary, findings = merge_reports(reports)
-    assert [f.code for f in findings] == [] and len(summary["members"]) == 2
-    assert typed_values(summary)["t2.licensing.decisions"] == sum(
-        typed_values(r)["t2.licensing.decisions"] for r in reports)
+    assert [f.code for f in findings] == [] and len(summary.members) == 2
+    assert summary.values["t2.licensing.decisions"] == sum(
+        r.values["t2.licensing.decisions"] for r in reports)
     (tmp_path / "summary.xlsx").write_bytes(summary_xlsx(summary, reports))
     again = import_workbook(tmp_path / "summary.xlsx")
-    assert again.report["members"] == summary["members"] and again.report["values"] == summary["values"]
+    assert again.report.members == summary.members and again.report.values == summary.values
     for kind, name in (("markdown", "r.md"), ("html", "r.html")):
         parsed = parse_published(render(reports[0], kind), name)
-        assert parsed["format"] == fmt.id, kind
-        assert parsed["values"] == reports[0]["values"], kind
-        assert parsed["texts"] == reports[0]["texts"], kind
+        assert parsed.format == fmt.id, kind
+        assert parsed.values == reports[0].values, kind
+        assert parsed.texts == reports[0].texts, kind
 
 
 def test_a_rule_of_the_trial_format_fires_from_its_data(tmp_path):

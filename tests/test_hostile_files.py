@@ -162,7 +162,7 @@ def test_utf16_parts_without_a_dtd_still_read(tmp_path, encoding, bom):
     xml = zk.part(SEED, "docProps/custom.xml").decode()
     xml = xml.replace('encoding="UTF-8"', 'encoding="UTF-16"')
     result = _imp(tmp_path, zk.rezip(SEED, {"docProps/custom.xml": bom + xml.encode(encoding)}))
-    assert result.readable and result.report["org"]["name"] == "中村镇人民政府"
+    assert result.readable and result.report.to_json()["org"]["name"] == "中村镇人民政府"
 
 
 @pytest.mark.parametrize("data", [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 import openpyxl
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from nianbao.report import Org
 from nianbao.rules import recompute_totals
 from test_import_kit import (FEES, FMT, LAYOUT, WHERE, ZC, at, consistent, fill, imp, patch_zip,
                              sheet_part, template, where, zeros)
@@ -35,17 +37,17 @@ def test_round_trip_values_and_texts(tpl, tmp_path, data):
     result = imp(fill(tpl, tmp_path / "f.xlsx", values, texts))
     assert result.readable
     expected = {**values, **recompute_totals(FMT, values)}
-    got = result.report["values"]
+    got = result.report.to_json()["values"]
     for i, dp in FMT.datapoints.items():
         want = expected[i]
         assert got[i] == (format(want.normalize(), "f") if dp.kind == "amount" else want), i
     assert Decimal(got["t2.fees.amount"]) == values["t2.fees.amount"]
-    assert result.report["texts"] == texts
+    assert result.report.to_json()["texts"] == texts
     blank = {s.heading for s in FMT.sections if s.fields and not any(texts[f.id].strip() for f in s.fields)}
     errors = [f for f in result.findings if f.severity == "error"]
     assert [(f.rule, f.params["heading"]) for f in errors] == [("R13", h) for h in sorted(blank, key=[
         s.heading for s in FMT.sections].index)]
-    assert result.report["org"] == ZC and result.report["year"] == 2022
+    assert result.report.to_json()["org"] == ZC and result.report.to_json()["year"] == 2022
 
 
 def _quiet():
@@ -102,7 +104,7 @@ def test_single_cell_corruption_is_found_at_that_cell(quiet_file, tmp_path, data
     before = _quiet()[item]
     result = imp(fill(quiet_file, tmp_path / "c.xlsx", {item: typed(before)}))
     assert where(result) == {(c, *at(item)) for c in expected}, (item, typed(before))
-    value = result.report["values"][item]
+    value = result.report.to_json()["values"][item]
     assert value == (None if expected & MISSING else before)
     # the one finding of a missing value is an error: the report is incomplete (R6)
     assert {f.severity for f in result.findings if f.code in MISSING} <= {"error"}
@@ -121,8 +123,8 @@ def test_values_out_of_bounds_or_stored_as_text(quiet_file, tmp_path):
         "t2.penalties.decisions": ("VALUE_TOO_LARGE", "error"),
         "t2.fees.amount": ("VALUE_TOO_PRECISE", "error"),
         "t3.received.natural_person": ("VALUE_TEXT_NUMBER", "info")}
-    assert result.report["values"]["t3.received.natural_person"] == 5
-    assert all(result.report["values"][i] is None for i in list(typed)[:3])
+    assert result.report.to_json()["values"]["t3.received.natural_person"] == 5
+    assert all(result.report.to_json()["values"][i] is None for i in list(typed)[:3])
     assert "应小于100亿" in found["t2.licensing.decisions"].message()
     assert "有7位小数，金额最多6位小数" in found["t2.fees.amount"].message()
     assert "“5”是以文字格式存放的数字，已读作 5" in found["t3.received.natural_person"].message()
@@ -165,14 +167,14 @@ def test_amount_corruptions(quiet_file, tmp_path, raw):
     result = imp(fill(quiet_file, tmp_path / "a.xlsx", {"t2.fees.amount": raw}))
     assert where(result) == {(c, *at("t2.fees.amount")) for c in AMOUNT_BAD[raw]}
     if not AMOUNT_BAD[raw] & MISSING:
-        assert result.report["values"]["t2.fees.amount"] == "9116.36"
+        assert result.report.to_json()["values"]["t2.fees.amount"] == "9116.36"
 
 
 def test_amount_is_exact_decimal_text(quiet_file, tmp_path):
     for raw, want in ((Decimal("0.000001"), "0.000001"), (Decimal("123456789.123456"), "123456789.123456"),
                       ("0.10", "0.1"), (12, "12")):
         result = imp(fill(quiet_file, tmp_path / "a.xlsx", {"t2.fees.amount": raw}))
-        assert result.report["values"]["t2.fees.amount"] == want
+        assert result.report.to_json()["values"]["t2.fees.amount"] == want
 
 
 def test_seventeen_digit_doubles_read_as_typed(quiet_file, tmp_path):
@@ -181,16 +183,16 @@ def test_seventeen_digit_doubles_read_as_typed(quiet_file, tmp_path):
     part = sheet_part(quiet_file, sheet)
     out = patch_zip(quiet_file, tmp_path / "d.xlsx", {part: lambda b: re.sub(
         rb'(<c r="%s"[^>]*>)<v>[^<]*</v>' % ref.encode(), rb"\1<v>9116.3599999999997</v>", b)})
-    assert imp(out).report["values"]["t2.fees.amount"] == "9116.36"
+    assert imp(out).report.to_json()["values"]["t2.fees.amount"] == "9116.36"
 
 
 def test_texts_kept_exactly(quiet_file, tmp_path):
     texts = {"s1.intro": "第一段。\n\n  第二段缩进。\n", "s5.problems_and_improvements": "一是……\r\n二是……  \t",
              "s6.other_matters": "以 CR 结尾：\r"}
     result = imp(fill(quiet_file, tmp_path / "t.xlsx", texts=texts))
-    assert result.report["texts"]["s1.intro"] == "第一段。\n\n  第二段缩进。"
-    assert result.report["texts"]["s5.problems_and_improvements"] == "一是……\r\n二是……"
-    assert result.report["texts"]["s6.other_matters"] == "以 CR 结尾："
+    assert result.report.to_json()["texts"]["s1.intro"] == "第一段。\n\n  第二段缩进。"
+    assert result.report.to_json()["texts"]["s5.problems_and_improvements"] == "一是……\r\n二是……"
+    assert result.report.to_json()["texts"]["s6.other_matters"] == "以 CR 结尾："
 
 
 @pytest.mark.parametrize("blank, missing", [
@@ -224,7 +226,7 @@ def test_missing_caches_are_fine(quiet_file):
     p = WHERE["t3.total.total"]
     assert wb[p.sheet][p.ref].value is None
     result = imp(quiet_file)
-    assert result.report["values"]["t3.total.total"] == 4 and result.findings == []
+    assert result.report.to_json()["values"]["t3.total.total"] == 4 and result.findings == []
 
 
 def _stale(tmp_path):
@@ -241,8 +243,8 @@ def test_stale_caches_found_at_each_total(tmp_path):
     fresh = imp(template(tmp_path, "p.xlsx", prefill={**_quiet(), **QUIET_TEXTS}))
     assert fresh.findings == []
     result = imp(_stale(tmp_path))
-    assert result.report["values"]["t3.granted.natural_person"] == 7
-    assert result.report["values"]["t3.total.natural_person"] == 8
+    assert result.report.to_json()["values"]["t3.granted.natural_person"] == 7
+    assert result.report.to_json()["values"]["t3.total.natural_person"] == 8
     stale = where(result, "TOTAL_CACHE_STALE")
     assert stale == {("TOTAL_CACHE_STALE", *at(i)) for i in
                      ("t3.granted.total", "t3.total.natural_person", "t3.total.total")}
@@ -256,7 +258,7 @@ def test_total_typed_over_formula(quiet_file, tmp_path):
     item = "t3.received.total"
     wrong = imp(fill(quiet_file, tmp_path / "w.xlsx", {item: 6}))
     assert where(wrong, "TOTAL_TYPED_WRONG") == {("TOTAL_TYPED_WRONG", *at(item))}
-    assert wrong.report["values"][item] == 5 and wrong.errors == 1
+    assert wrong.report.to_json()["values"][item] == 5 and wrong.errors == 1
     same = imp(fill(quiet_file, tmp_path / "s.xlsx", {item: 5}))
     assert where(same) == {("TOTAL_TYPED", *at(item))}
 
@@ -265,7 +267,7 @@ def test_total_formula_changed_or_deleted(quiet_file, tmp_path):
     item = "t4.review.total"
     changed = imp(fill(quiet_file, tmp_path / "c.xlsx", {item: "=SUM(B6:C6)"}))
     assert where(changed) == {("TOTAL_FORMULA_CHANGED", *at(item))}
-    assert changed.report["values"][item] == 2
+    assert changed.report.to_json()["values"][item] == 2
     deleted = imp(fill(quiet_file, tmp_path / "d.xlsx", {item: None}))
     assert where(deleted) == {("TOTAL_FORMULA_MISSING", *at(item))}
 
@@ -289,8 +291,8 @@ def test_inserted_row_is_not_read_at_shifted_positions(quiet_file, tmp_path):
     [f] = [f for f in result.findings if f.severity == "error"]
     assert (f.code, f.sheet, f.cell) == ("LAYOUT_MISMATCH", sheet, "B10")  # first label moved down
     assert "B10" in f.message() and "（空白）" in f.message()
-    assert set(result.report["values"].values()) == {None}
-    assert all(v == "" for v in result.report["texts"].values())
+    assert set(result.report.to_json()["values"].values()) == {None}
+    assert all(v == "" for v in result.report.to_json()["texts"].values())
 
 
 def test_changed_label_names_the_cell(quiet_file, tmp_path):
@@ -323,8 +325,8 @@ def test_identity_from_hidden_sheet_alone(quiet_file, tmp_path):
     out = patch_zip(quiet_file, tmp_path / "h.xlsx", {"docProps/custom.xml": lambda b: re.sub(
         rb"<property .*</property>", b"", b)})
     result = imp(out)
-    assert result.findings == [] and result.report["org"] == ZC
-    assert result.meta["template_id"] and result.report["source"]["template"]["format"] == "gb2021"
+    assert result.findings == [] and result.report.to_json()["org"] == ZC
+    assert result.meta["template_id"] and result.report.to_json()["source"]["template"]["format"] == "gb2021"
 
 
 def test_no_identity_but_same_layout(quiet_file, tmp_path):
@@ -334,7 +336,7 @@ def test_no_identity_but_same_layout(quiet_file, tmp_path):
     wb.save(tmp_path / "copy.xlsx")
     result = imp(tmp_path / "copy.xlsx")
     assert [f.code for f in result.findings] == ["TEMPLATE_IDENTITY_MISSING"]
-    assert result.report["values"]["t3.received.natural_person"] == 5
+    assert result.report.to_json()["values"]["t3.received.natural_person"] == 5
 
 
 def test_someone_elses_workbook(tmp_path):
@@ -359,8 +361,8 @@ def test_blank_template_takes_org_from_cover(tmp_path):
     typed = {"org.name": "东村镇人民政府", "org.code": "140521101", "org.kind": "乡镇",
              "contact.person": "张三", "contact.phone": "0356-1234567", **QUIET_TEXTS}
     result = imp(fill(blank, tmp_path / "b.xlsx", _quiet(), typed))
-    assert result.report["org"] == {"code": "140521101", "name": "东村镇人民政府", "kind": "乡镇"}
-    assert result.report["contact"]["person"] == "张三" and result.findings == []
+    assert result.report.to_json()["org"] == {"code": "140521101", "name": "东村镇人民政府", "kind": "乡镇"}
+    assert result.report.to_json()["contact"]["person"] == "张三" and result.findings == []
     missing = imp(fill(blank, tmp_path / "m.xlsx", _quiet(), QUIET_TEXTS))
     assert where(missing) == {("COVER_ORG_MISSING", "封面", at("org.name")[1]),
                               ("COVER_FIELD_MISSING", "封面", at("org.code")[1]),
@@ -371,17 +373,16 @@ def test_blank_template_takes_org_from_cover(tmp_path):
 
 def test_previous_year_rules(quiet_file, tmp_path):
     last = imp(quiet_file).report
-    last = {**last, "year": 2021}
-    last["values"] = {**last["values"], "t3.carried_forward.natural_person": 2,
-                      "t2.normative_documents.in_force": 1}
-    last["texts"] = {**last["texts"], "s5.problems_and_improvements": "问题依旧。"}
+    last.year = 2021
+    last.values.update({"t3.carried_forward.natural_person": 2, "t2.normative_documents.in_force": 1})
+    last.texts["s5.problems_and_improvements"] = "问题依旧。"
     this = imp(fill(quiet_file, tmp_path / "p.xlsx", texts={"s5.problems_and_improvements": "问题依旧。"}),
                previous=last)
     codes = {(f.code, f.rule) for f in this.findings}
     assert ("RULE_CARRY", "R7") in codes and ("RULE_STOCK", "R8") in codes
     assert ("RULE_TEXT_REPEAT", "R20") in codes
     assert ("RULE_CARRY", *at("t3.carried_over.natural_person")) in where(this)
-    other = imp(quiet_file, previous={**last, "org": {"code": "1", "name": "别的镇", "kind": "乡镇"}})
+    other = imp(quiet_file, previous=replace(last, org=Org("1", "别的镇", "乡镇")))
     assert "PREVIOUS_MISMATCH" in {f.code for f in other.findings}
 
 
@@ -417,7 +418,7 @@ def test_any_changed_label_is_found_at_its_cell(quiet_file, tmp_path, data):
     typed = data.draw(st.sampled_from(["", "合计", p.text + "（修改）", "（空）"]))
     result = imp(fill(quiet_file, tmp_path / "l.xlsx", cells={(p.sheet, p.ref): typed or None}))
     assert where(result) == {("LAYOUT_MISMATCH", p.sheet, p.ref)}
-    assert set(result.report["values"].values()) == {None}
+    assert set(result.report.to_json()["values"].values()) == {None}
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -429,4 +430,4 @@ def test_any_total_typed_over_is_found_at_its_cell(quiet_file, tmp_path, data):
     result = imp(fill(quiet_file, tmp_path / "t.xlsx", {item: typed}))
     code = "TOTAL_TYPED" if typed == right else "TOTAL_TYPED_WRONG"
     assert where(result) == {(code, *at(item))}
-    assert result.report["values"][item] == right
+    assert result.report.to_json()["values"][item] == right

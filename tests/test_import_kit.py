@@ -142,7 +142,7 @@ def imp(path, **kw):
 
     result = import_workbook(path, **kw)
     if result.report is not None:
-        validate(result.report)
+        validate(result.report.to_json())
     from nianbao.findings import catalogue
 
     for f in result.findings:

@@ -67,7 +67,7 @@ def test_seed_imports_cleanly_with_r14(tmp_path):
     result = imp(build(tmp_path / XLSX.name))
     assert [(f.code, f.rule, f.severity) for f in result.findings] == \
         [("RULE_FEE_STATEMENT", "R14", "warning")]
-    report = result.report
+    report = result.report.to_json()
     assert report["org"] == ZC and report["year"] == 2022
     assert set(report["values"].values()) == {0, "0"} and len(report["values"]) == 200
     assert report["texts"]["s6.other_matters"] == "无其他需要报告的事项。"

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from nianbao.merge import merge_reports, summary_rule_findings
-from nianbao.report import build_report, typed_values
+from nianbao.findings import Finding
+from nianbao.report import Member, Org, build_report
 from nianbao.rules import recompute_totals
 from nianbao.spec import get_format
 
@@ -32,11 +33,11 @@ def valid_values(draw_int, amount: Decimal) -> dict:
     return vals
 
 
-def make_report(code: str, values: dict, *, year=YEAR, findings=(), sha=None) -> dict:
+def make_report(code: str, values: dict, *, year=YEAR, findings=(), sha=None):
     return build_report(FMT, year=year, org={"code": code, "name": f"单位{code}", "kind": "部门"},
                         values=values, texts={"s1.intro": f"{code}的总体情况"},
                         source={"file": f"{code}.xlsx", "sha256": sha or f"sha-{code}"},
-                        findings=findings)
+                        findings=[Finding.from_dict(f) for f in findings])
 
 
 def counter_values(seed: int) -> dict:
@@ -60,14 +61,13 @@ def test_associative_and_summary_satisfies_r1_to_r4(a, b, c):
     ab, _ = merge_reports([a, b])
     left, f1 = merge_reports([ab, c])
     flat, f2 = merge_reports([a, b, c])
-    assert left["values"] == flat["values"]
-    assert left["members"] == flat["members"] == [
-        {"code": x, "name": f"单位{x}", "kind": "部门", "sha256": f"sha-{x}"} for x in "123"]
+    assert left.values == flat.values
+    assert left.members == flat.members == [Member(x, f"单位{x}", "部门", f"sha-{x}") for x in "123"]
     assert f1 == f2 == []
-    typed = typed_values(flat)
+    typed = flat.values
     assert summary_rule_findings(FMT, typed) == []
     for i, dp in FMT.datapoints.items():
-        assert typed[i] == sum(typed_values(r)[i] for r in (a, b, c))
+        assert typed[i] == sum(r.values[i] for r in (a, b, c))
 
 
 def test_summary_shape_texts_and_exact_amount():
@@ -76,11 +76,12 @@ def test_summary_shape_texts_and_exact_amount():
     summary, findings = merge_reports([make_report("A", a), make_report("B", b)],
                                       org={"code": "1405", "name": "某县"})
     assert findings == []
-    assert summary["org"] == {"code": "1405", "name": "某县", "kind": "汇总"}
-    assert summary["year"] == YEAR
-    assert summary["values"]["t2.fees.amount"] == "9116.46"
-    assert set(summary["texts"].values()) == {""}
-    assert summary["values"]["t3.total.total"] == a["t3.total.total"] + b["t3.total.total"]
+    assert summary.org == Org("1405", "某县", "汇总")
+    assert summary.year == YEAR
+    assert summary.values["t2.fees.amount"] == Decimal("9116.46")
+    assert summary.to_json()["values"]["t2.fees.amount"] == "9116.46"
+    assert set(summary.texts.values()) == {""}
+    assert summary.values["t3.total.total"] == a["t3.total.total"] + b["t3.total.total"]
 
 
 def test_invalid_left_out_with_reason_unless_included():
@@ -91,24 +92,24 @@ def test_invalid_left_out_with_reason_unless_included():
     broken = make_report("X", broken_vals, findings=[
         {"code": "RULE_INCOMPLETE", "severity": "error", "message": "有1项数据未填写"}])
     summary, findings = merge_reports([good, broken])
-    assert [m["code"] for m in summary["members"]] == ["G"]
+    assert [m.code for m in summary.members] == ["G"]
     assert [(f.code, f.params["who"]) for f in findings] == [("MERGE_LEFT_OUT", "单位X（X）")]
     assert "有1处错误，有1项数据缺失" in findings[0].message()
-    assert summary["values"] == good["values"]
+    assert summary.values == good.values
 
     summary, findings = merge_reports([good, broken], include_invalid=True)
     assert [f.code for f in findings] == ["MERGE_INCLUDED_INVALID", "MERGE_MISSING_AS_ZERO",
                                           "RULE_BALANCE", "RULE_BALANCE"]  # 0 unbalances R1
     assert [f.params["label"] for f in findings[2:]] == ["自然人列", "总计列"]
     assert "按0计算" in findings[1].message()
-    assert summary["findings"][1]["message"] == findings[1].message()
+    assert summary.to_json()["findings"][1]["message"] == findings[1].message()
     # the missing cell counts as 0 and the totals it feeds are recomputed, so R2/R3 still hold
-    g, x = typed_values(good), typed_values(broken)
-    assert summary["values"]["t3.granted.natural_person"] == g["t3.granted.natural_person"]
+    g, x = good.values, broken.values
+    assert summary.values["t3.granted.natural_person"] == g["t3.granted.natural_person"]
     assert x["t3.total.total"] is None
     x_as_zero = recompute_totals(FMT, {**x, "t3.granted.natural_person": 0})
-    assert summary["values"]["t3.total.total"] == g["t3.total.total"] + x_as_zero["t3.total.total"]
-    assert not [f for f in summary_rule_findings(FMT, typed_values(summary)) if f.rule in ("R2", "R3")]
+    assert summary.values["t3.total.total"] == g["t3.total.total"] + x_as_zero["t3.total.total"]
+    assert not [f for f in summary_rule_findings(FMT, summary.values) if f.rule in ("R2", "R3")]
 
 
 def test_included_unbalanced_body_shows_r1_on_the_summary():
@@ -130,7 +131,7 @@ def test_other_year_duplicates_and_summary_members_flattened():
     old = make_report("D", counter_values(20), year=YEAR - 1)
     ab, _ = merge_reports([a, b])
     summary, findings = merge_reports([ab, c, old, a])
-    assert [m["code"] for m in summary["members"]] == ["A", "B", "C"]
+    assert [m.code for m in summary.members] == ["A", "B", "C"]
     assert [f.code for f in findings] == ["MERGE_LEFT_OUT", "MERGE_DUPLICATE"]
     assert "报告年度为2025，不是2026" in findings[0].message()
     assert "单位A（A）已计入汇总" in findings[1].message()
@@ -139,14 +140,14 @@ def test_other_year_duplicates_and_summary_members_flattened():
 def test_nothing_to_merge_is_an_error():
     summary, findings = merge_reports([])
     assert [f.code for f in findings] == ["MERGE_EMPTY"]
-    assert summary["members"] == []
+    assert summary.members == []
 
 
 @pytest.mark.parametrize("n", [1, 5])
 def test_merge_of_one_is_itself(n):
     rs = [make_report(str(i), counter_values(i)) for i in range(n)]
     summary, _ = merge_reports(rs)
-    assert summary["values"]["t3.received.total"] == sum(r["values"]["t3.received.total"] for r in rs)
+    assert summary.values["t3.received.total"] == sum(r.values["t3.received.total"] for r in rs)
 
 
 def test_breakdown_total_row_shows_each_kind_as_typed():

@@ -35,8 +35,8 @@ def test_merge_workbooks_then_merge_the_summaries_again(tmp_path):
     assert [m["code"] for m in flat["members"]] == [o["code"] for o in ORGS[:4]]
     # the summary workbook imports back to the same values as the flat merge (associativity)
     back = import_workbook(tmp_path / "all.xlsx")
-    assert back.report["values"] == flat["values"]
-    assert back.report["org"]["kind"] == "汇总"
+    assert back.report.to_json()["values"] == flat["values"]
+    assert back.report.to_json()["org"]["kind"] == "汇总"
     assert flat["values"]["t3.received.total"] == sum(v["t3.received.total"] for v in vals.values())
     # a summary workbook merges again with its members flattened, like its JSON
     res = runner.invoke(app, ["merge", str(tmp_path / "all.xlsx"), "-o", str(tmp_path / "again.json"), "--name", "测试市"])
@@ -103,26 +103,26 @@ def _odd_names_summary(tmp_path):
     reports = []
     for n, name in enumerate(names):
         report = make_report(f"{n:04d}", counter_values(n))
-        report["org"]["name"] = name
+        report.org.name = name
         if n == 2:
-            report["source"]["sha256"] = ""
+            report.source["sha256"] = ""
         reports.append(report)
     summary, _ = merge_reports(reports)
     path = tmp_path / "odd.xlsx"
     path.write_bytes(summary_xlsx(summary, reports))
-    return path, summary
+    return path, summary.to_json()
 
 
 def test_odd_member_names_survive(tmp_path):
     path, summary = _odd_names_summary(tmp_path)
     result = import_workbook(path)
-    assert result.report["members"] == summary["members"] and summary["members"][2]["sha256"] == ""
+    assert result.report.to_json()["members"] == summary["members"] and summary["members"][2]["sha256"] == ""
     assert not [f for f in result.findings if f.severity == "error"]
 
 
 def _check_summary_import(result, summary: dict):
     """A summary workbook imports as a summary: its members, 汇总, empty texts, no text rules."""
-    report = result.report
+    report = result.report.to_json()
     assert report["org"] == summary["org"] and report["org"]["kind"] == "汇总"
     assert report["members"] == summary["members"]
     assert report["values"] == summary["values"]
@@ -145,7 +145,7 @@ def test_merging_summary_workbooks_equals_merging_their_jsons(tmp_path):
     resaved, odd_resaved = convert([b.with_suffix(".xlsx"), odd], tmp_path / "lo")  # LibreOffice re-save
     summary_b = json.loads(b.with_suffix(".json").read_text(encoding="utf-8"))
     _check_summary_import(import_workbook(resaved), summary_b)
-    assert import_workbook(odd_resaved).report["members"] == odd_summary["members"]
+    assert import_workbook(odd_resaved).report.to_json()["members"] == odd_summary["members"]
     _merge(a.with_suffix(".json"), b.with_suffix(".json"), "-o", tmp_path / "city.json", "--name", "测试市")
     _merge(a.with_suffix(".xlsx"), resaved, "-o", tmp_path / "city2.json", "--name", "测试市")
     _merge(a.with_suffix(".xlsx"), resaved, "-o", tmp_path / "city.xlsx", "--name", "测试市")
@@ -180,16 +180,17 @@ def test_a_changed_member_list_is_an_error_and_a_missing_one_a_warning(tmp_path)
            lambda xml: xml.replace(sha, "0" * 64))
     changed = import_workbook(tmp_path / "changed.xlsx")
     assert [f.code for f in changed.findings if f.severity == "error"] == ["SUMMARY_MEMBERS_CHANGED"]
-    assert "members" not in changed.report
+    assert changed.report.members is None
     # a summary workbook without a member list (an older nianbao) counts as one body, and says so
-    from nianbao.report import typed_values
+    from nianbao.report import Report
 
     old = tmp_path / "old.xlsx"
-    old.write_bytes(workbook_bytes(year=YEAR, org=summary["org"], values=typed_values(summary), kind="summary"))
+    old.write_bytes(workbook_bytes(year=YEAR, org=summary["org"], values=Report.from_json(summary).values,
+                                   kind="summary"))
     result = import_workbook(old)
     assert [f.code for f in result.findings if f.severity != "info"] == ["SUMMARY_MEMBERS_MISSING"]
     merged, _ = merge_reports([result.report])
-    assert [m["name"] for m in merged["members"]] == ["片区a"]
+    assert [m.name for m in merged.members] == ["片区a"]
 
 
 def test_merge_of_an_empty_folder_says_so_once_and_cannot_run(tmp_path):

@@ -10,14 +10,14 @@ import json
 
 import pytest
 from helpers import SEED_TXT
+from helpers.published import parse_file_json, parse_json
 from test_render import FILES, SAMPLE_JSON, make_report
 from typer.testing import CliRunner
 
 from nianbao.cli import app
-from nianbao.published import parse_file, parse_published
 from nianbao.report import schema
 
-EXPECTED = make_report()
+EXPECTED = make_report().to_json()
 
 
 def _codes(report) -> list[tuple[str, str | None]]:
@@ -32,7 +32,7 @@ def _same_as_expected(report, expected=EXPECTED):
 
 
 def test_the_seed_gives_the_expected_json():
-    report = parse_file(SEED_TXT)
+    report = parse_file_json(SEED_TXT)
     expected = json.loads(SAMPLE_JSON.read_text(encoding="utf-8"))
     assert report == expected
     assert len(report["values"]) == 200
@@ -43,7 +43,7 @@ def test_the_seed_gives_the_expected_json():
 
 
 def test_the_seed_texts():
-    t = parse_file(SEED_TXT)["texts"]
+    t = parse_file_json(SEED_TXT)["texts"]
     assert t["s1.intro"].startswith("2022年，中村镇认真贯彻落实") and t["s1.intro"].endswith("得到了顺利开展。")
     assert t["s1.active_disclosure"].endswith("2022年我镇主动公开信息共45条。")
     assert t["s1.requests"] == "2022年，我镇未收到要求公开政府信息的申请。"
@@ -70,20 +70,20 @@ def test_seed_through_the_command_validates_against_the_schema():
                                   "space-separated.txt", "cms-word-export.html",
                                   "pipes-notice-wording.txt"])
 def test_variants_read_every_value_and_text(name):
-    report = parse_file(FILES / name)
+    report = parse_file_json(FILES / name)
     _same_as_expected(report)
     assert not [c for c in _codes(report) if c[0].startswith("RULE_")]
 
 
 def test_ocr_and_bracket_variants_are_reported():
-    report = parse_file(FILES / "halfwidth-spaces-ocr.txt")
+    report = parse_file_json(FILES / "halfwidth-spaces-ocr.txt")
     variant = [f for f in report["findings"] if f["code"] == "PUBLISHED_LABEL_VARIANT"]
     assert [f["params"]["found"] for f in variant] == ["本年度止件数"]
     assert variant[0]["datapoints"] == ["t2.regulations.repealed", "t2.normative_documents.repealed"]
 
 
 def test_renamed_and_arabic_headings_preamble_and_signature():
-    report = parse_file(FILES / "renamed-headings.txt")
+    report = parse_file_json(FILES / "renamed-headings.txt")
     _same_as_expected(report)
     codes = [c for c, _ in _codes(report)]
     assert codes.count("PUBLISHED_HEADING_VARIANT") == 6
@@ -92,13 +92,13 @@ def test_renamed_and_arabic_headings_preamble_and_signature():
 
 
 def test_html_page_chrome_is_left_out():
-    report = parse_file(FILES / "cms-word-export.html")
+    report = parse_file_json(FILES / "cms-word-export.html")
     assert "主办单位" not in json.dumps(report["texts"], ensure_ascii=False)
     assert [c for c, _ in _codes(report)] == ["PUBLISHED_PREAMBLE", "PUBLISHED_LABEL_VARIANT"]
 
 
 def test_what_cannot_be_placed_is_a_finding_never_a_guess():
-    report = parse_file(FILES / "broken.txt")
+    report = parse_file_json(FILES / "broken.txt")
     codes = _codes(report)
     assert ("PUBLISHED_TABLE_MISSING", None) in codes and ("RULE_SECTION_MISSING", "R13") in codes
     assert ("PUBLISHED_ROW_CELLS", None) in codes and ("PUBLISHED_UNPLACED", None) in codes
@@ -112,11 +112,11 @@ def test_what_cannot_be_placed_is_a_finding_never_a_guess():
 
 
 def test_the_2019_trial_format_is_detected_with_r15():
-    report = parse_file(FILES / "trial-2019-for-2021.txt")
-    _same_as_expected(report, make_report("gb2019", year=2021))
+    report = parse_file_json(FILES / "trial-2019-for-2021.txt")
+    _same_as_expected(report, make_report("gb2019", year=2021).to_json())
     assert report["values"]["t2.other_services.items_change"] == -6  # a signed value, read as such
     assert ("RULE_OLD_FORMAT", "R15") in _codes(report)
-    in_time = parse_file(FILES / "trial-2019-for-2021.txt", year=2020)
+    in_time = parse_file_json(FILES / "trial-2019-for-2021.txt", year=2020)
     assert in_time["format"] == "gb2019" and ("RULE_OLD_FORMAT", "R15") not in _codes(in_time)
 
 
@@ -125,7 +125,7 @@ def test_sub_headings_running_into_their_paragraph():
             "（二）依申请公开：本年未收到申请。\n（三）政府信息管理方面\n规范管理。\n(四)平台建设\n网站。\n"
             "（五）监督保障\n考核。\n五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n"
             "本机关未收取信息处理费。\n无其他事项。\n")
-    report = parse_published(text.encode(), "x.txt")
+    report = parse_json(text.encode(), "x.txt")
     t = report["texts"]
     assert t["s1.active_disclosure"] == "本年主动公开信息12条。"
     assert t["s1.requests"] == "本年未收到申请。" and t["s1.platforms"] == "网站。"
@@ -137,9 +137,9 @@ def test_sub_headings_running_into_their_paragraph():
 
 def test_no_title_needs_the_options():
     text = "一、总体情况\n内容。\n"
-    report = parse_published(text.encode(), "x.txt")
+    report = parse_json(text.encode(), "x.txt")
     assert "PUBLISHED_NO_TITLE" in [c for c, _ in _codes(report)]
-    named = parse_published(text.encode(), "x.txt", year=2023, org={"name": "某局"})
+    named = parse_json(text.encode(), "x.txt", year=2023, org={"name": "某局"})
     assert "PUBLISHED_NO_TITLE" not in [c for c, _ in _codes(named)]
     assert (named["year"], named["org"]["name"]) == (2023, "某局")
 
@@ -163,12 +163,12 @@ def test_mixed_formats_unknown_headers_repeated_rows_and_prose_are_reported():
     base = _base_text()
     cut = slice(base.index("二、主动公开"), base.index("三、收到和处理"))
     mixed = base[:cut.start] + t2019[t2019.index("二、主动公开"):t2019.index("三、收到和处理")] + base[cut.stop:]
-    report = parse_published(mixed.encode(), "mixed.txt")
+    report = parse_json(mixed.encode(), "mixed.txt")
     assert report["format"] == "gb2019" and ("PUBLISHED_FORMAT_MIXED", None) in _codes(report)
     odd = (base.replace("本年制发件数", "本年发文件数")
            .replace("行政强制\t6", "行政强制\t6\n行政强制\t9")
            .replace("三、收到和处理政府信息公开申请情况\n", "三、收到和处理政府信息公开申请情况\n\n注：截至2022年12月31日。\n"))
-    report = parse_published(odd.encode(), "odd.txt")
+    report = parse_json(odd.encode(), "odd.txt")
     codes = [c for c, _ in _codes(report)]
     assert codes.count("PUBLISHED_HEADER_UNKNOWN") == 1 and codes.count("PUBLISHED_ROW_TWICE") == 1
     assert "PUBLISHED_TABLE_TEXT" in codes
@@ -177,7 +177,7 @@ def test_mixed_formats_unknown_headers_repeated_rows_and_prose_are_reported():
 
 
 def test_notice_wording_of_headings_year_first_title_and_prose_beside_a_table():
-    report = parse_file(FILES / "pipes-notice-wording.txt")
+    report = parse_file_json(FILES / "pipes-notice-wording.txt")
     assert [f["params"]["found"] for f in report["findings"] if f["code"] == "PUBLISHED_HEADING_VARIANT"] == [
         "二、行政机关主动公开政府信息情况", "四、因政府信息公开工作被申请行政复议提起行政诉讼情况",
         "五、政府信息公开工作存在的主要问题及改进情况"]
@@ -187,8 +187,8 @@ def test_notice_wording_of_headings_year_first_title_and_prose_beside_a_table():
 
 def test_a_2019_word_table_with_blank_cells_and_a_wrong_unit():
     """Shaped like real 2019 pages: Word cells, <br> in headers, &nbsp; for nothing, 元 amounts."""
-    report = parse_file(FILES / "trial-2019-word-table.html")
-    expected = make_report("gb2019", year=2019, name="某市人民政府办公厅", kind="政府办公室")
+    report = parse_file_json(FILES / "trial-2019-word-table.html")
+    expected = make_report("gb2019", year=2019, name="某市人民政府办公厅", kind="政府办公室").to_json()
     assert (report["format"], report["year"], report["org"]["name"]) == ("gb2019", 2019, "某市人民政府办公厅")
     blank = {k for k in expected["values"] if k.endswith(".research") and k.startswith("t3.")
              or k.startswith("t4.suit_after_review.")}
@@ -211,13 +211,13 @@ def test_a_group_label_sharing_its_first_sub_rows_line(sep):
     for line in base.split("\n"):
         cells = [c for c in line.split("\t")]
         lines.append(sep.join(c for c in cells if c) if sep != "\t" else line)
-    report = parse_published("\n".join(lines).encode("utf-8"), "x.txt")
+    report = parse_json("\n".join(lines).encode("utf-8"), "x.txt")
     assert report["values"] == EXPECTED["values"]
 
 
 def test_places_say_where_each_value_is():
-    report = parse_file(FILES / "cms-word-export.html")
+    report = parse_file_json(FILES / "cms-word-export.html")
     place = report["source"]["places"]["t3.granted.research"]
     assert place["raw"] == "8" and place["where"].endswith("格") and place["row"] > 1
-    text = parse_file(FILES / "space-separated.txt")["source"]["places"]["t2.licensing.decisions"]
+    text = parse_file_json(FILES / "space-separated.txt")["source"]["places"]["t2.licensing.decisions"]
     assert text["where"] == f"第{text['line']}行第{text['offset'] + 1}字"

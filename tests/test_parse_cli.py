@@ -18,7 +18,7 @@ from nianbao.cli import app
 from nianbao.published import NotAReport, parse_published
 from nianbao.published.detect import sniff
 from nianbao.render import render
-from nianbao.report import build_report, dumps, typed_values
+from nianbao.report import build_report, dumps, load
 from nianbao.spec import get_format
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,10 +35,9 @@ def _report(year=2022, name="某县某局", seed=1, fmt_id="gb2021", **changes) 
     from wild import wild_report
 
     r = wild_report(seed, fmt_id, 0)
-    r["year"], r["org"]["name"] = year, name
-    fmt = get_format(r["format"])
-    values = {**typed_values(r), **changes}
-    return build_report(fmt, year=year, org=r["org"], values=values, texts=r["texts"])
+    r.year, r.org.name = year, name
+    values = {**r.values, **changes}
+    return build_report(r.fmt, year=year, org=r.org, values=values, texts=r.texts)
 
 
 # ---- files that are not reports --------------------------------------------------------------
@@ -90,7 +89,7 @@ def test_forms_are_detected_from_the_bytes_not_the_name(tmp_path):
         path = tmp_path / f"report-{kind}.bin"  # a name that says nothing
         path.write_bytes(render(report, kind))
         back = json.loads(_run("parse", path).stdout)
-        assert back["values"] == report["values"], kind
+        assert back["values"] == report.to_json()["values"], kind
         assert back["source"]["form"] == kind
 
 
@@ -103,7 +102,7 @@ def test_render_of_a_broken_json_says_so_in_chinese(tmp_path):
     gbk.write_bytes("{\"名\": 1}".encode("gb18030"))
     assert "不是 UTF-8" in _run("render", gbk, "-o", tmp_path / "x.html").output
     odd = tmp_path / "odd.json"
-    odd.write_text(json.dumps({**_report(), "values": {"t2.regulations.issued": "many"}}), encoding="utf-8")
+    odd.write_text(json.dumps({**_report().to_json(), "values": {"t2.regulations.issued": "many"}}), encoding="utf-8")
     assert "不能用来生成报告" in _run("render", odd, "-o", tmp_path / "x.html").output
 
 
@@ -114,16 +113,16 @@ def test_a_folder_gives_one_json_each_a_board_and_the_rules_across_years(tmp_pat
     (inbox / "2023").mkdir(parents=True)
     last = _report(2022, seed=4)
     this = _report(2023, seed=5)
-    values = typed_values(this)
+    values = dict(this.values)
     for c in ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org"):
-        values[f"t3.carried_over.{c}"] = last["values"][f"t3.carried_forward.{c}"] + (c == "natural_person")
+        values[f"t3.carried_over.{c}"] = last.values[f"t3.carried_forward.{c}"] + (c == "natural_person")
         values[f"t3.carried_forward.{c}"] = values[f"t3.carried_over.{c}"] + values[f"t3.received.{c}"] \
             - values[f"t3.total.{c}"]  # R1 holds; R7 does not: one more carried over than last year carried forward
     from nianbao.rules import recompute_totals
 
     fmt = get_format("gb2021")
     values.update(recompute_totals(fmt, values))
-    this = build_report(fmt, year=2023, org=this["org"], values=values, texts=this["texts"])
+    this = build_report(fmt, year=2023, org=this.org, values=values, texts=this.texts)
     (inbox / "某县某局2022年报.html").write_bytes(render(last, "html"))
     (inbox / "2023" / "某县某局2023年报.txt").write_bytes(render(this, "text"))
     (inbox / "2023" / "填报表.xlsx").write_bytes(TEMPLATE.read_bytes())
@@ -197,27 +196,27 @@ def test_the_format_is_chosen_by_its_distinguishing_labels_with_a_third_format(t
         new = build_report(third_format, year=2027, org={"name": "某局"},
                            values={i: 1 for i in third_format.datapoints}, texts={})
         back = parse_published(render(new, "html"), "r.html")
-        assert back["format"] == "gbtest" and back["values"] == new["values"]
+        assert back.format == "gbtest" and back.values == new.values
         old = _report(2022)
         for kind in ("html", "text"):
-            assert parse_published(render(old, kind), "r." + kind)["format"] == "gb2021"
+            assert parse_published(render(old, kind), "r." + kind).format == "gb2021"
         trial = _report(2020, fmt_id="gb2019")
-        assert parse_published(render(trial, "text"), "r.txt")["format"] == "gb2019"
+        assert parse_published(render(trial, "text"), "r.txt").format == "gb2019"
         # a 2027 report without the new row: no label tells, the year does
         plain = parse_published(render(_report(2027), "text"), "r.txt")
-        assert plain["format"] == "gbtest"
-        assert any(f["code"] == "PUBLISHED_ROW_MISSING" and "移送其他机关处理" in f["message"]
-                   for f in plain["findings"])
+        assert plain.format == "gbtest"
+        assert any(f.code == "PUBLISHED_ROW_MISSING" and "移送其他机关处理" in f.message()
+                   for f in plain.findings)
     finally:
         layout_for.cache_clear()
 
 
 def test_the_seed_text_through_the_command_matches_the_sample(tmp_path):
-    sample = json.loads((ROOT / "samples" / "zhongcun-2022-published.json").read_text(encoding="utf-8"))
+    sample = load(ROOT / "samples" / "zhongcun-2022-published.json")
     rendered = tmp_path / "zhongcun.txt"
     rendered.write_bytes(render(sample, "text"))
     back = json.loads(_run("parse", rendered).stdout)
-    assert back["values"] == sample["values"]
+    assert back["values"] == sample.to_json()["values"]
     assert dumps(back)  # serialisable with its places
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.published import parse_file
+from helpers.published import parse_file_json, parse_json
 from nianbao.published.lines import norm
 from nianbao.spec import get_format
 
@@ -54,7 +54,7 @@ def _same(got, want) -> bool:
 
 def _parse(item: str, name: str) -> dict:
     opts = OPTIONS.get(item, {})
-    return parse_file(CORPUS / name, **opts)
+    return parse_file_json(CORPUS / name, **opts)
 
 
 @pytest.fixture(scope="module")

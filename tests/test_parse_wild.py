@@ -54,8 +54,8 @@ def test_html_degraded_parses_exact_or_flagged(report, seed):
     html = degrade_html(render(report, "html").decode("utf-8"), random.Random(seed))
     back = parse_published(html.encode("utf-8"), "page.html")
     exact_or_flagged(report, back)
-    if report["format"] == "gb2021":
-        assert sum(v is not None for v in back["values"].values()) >= len(back["values"]) - 21
+    if report.format == "gb2021":
+        assert sum(v is not None for v in back.values.values()) >= len(back.values) - 21
 
 
 @settings(SETTINGS, max_examples=10)
@@ -67,7 +67,7 @@ def test_markdown_and_docx_parse_exact_or_flagged(report, seed):
     exact_or_flagged(report, parse_published(md.encode("utf-8"), "page.md"))
     back = parse_published(render(report, "docx"), "report.docx")
     exact_or_flagged(report, back)
-    assert back["values"] == report["values"] and back["source"]["form"] == "docx"
+    assert back.values == report.values and back.source["form"] == "docx"
 
 
 @pytest.mark.parametrize("seed", [7, 8, 9])
@@ -78,8 +78,8 @@ def test_a_whole_page_on_one_line_reads_tables_three_and_four_in_full_when_they_
     text = degrade_text(render(report, "text").decode("utf-8"), random.Random(1), "page")
     back = parse_published(text.encode("utf-8"), "page.txt")
     exact_or_flagged(report, back)
-    assert {k: v for k, v in back["values"].items() if not k.startswith("t2.")} == \
-        {k: v for k, v in report["values"].items() if not k.startswith("t2.")}
+    assert {k: v for k, v in back.values.items() if not k.startswith("t2.")} == \
+        {k: v for k, v in report.values.items() if not k.startswith("t2.")}
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
@@ -96,8 +96,8 @@ def test_pdf_printed_by_a_browser_parses_exact_or_flagged(tmp_path, seed):
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
     back = parse_published(pdf.read_bytes(), "r.pdf")
     exact_or_flagged(report, back)
-    read = sum(v is not None for v in back["values"].values())
-    assert read >= len(back["values"]) - 10, f"only {read} values read from the PDF"
+    read = sum(v is not None for v in back.values.values())
+    assert read >= len(back.values) - 10, f"only {read} values read from the PDF"
 
 
 def test_a_row_off_by_one_is_not_settled_on_a_cut_the_columns_contradict():
@@ -111,4 +111,4 @@ def test_a_row_off_by_one_is_not_settled_on_a_cut_the_columns_contradict():
     text = degrade_text(render(report, "text").decode("utf-8"), rnd, how)
     back = parse_published(text.encode("utf-8"), "page.txt")
     exact_or_flagged(report, back)
-    assert back["values"]["t3.withheld.prohibited_by_law.natural_person"] is None
+    assert back.values["t3.withheld.prohibited_by_law.natural_person"] is None

@@ -69,15 +69,16 @@ def printed(tmp_path_factory):
     and the seed report and the summary as HTML."""
     from nianbao.cli import app
     from nianbao.render import render
-    from nianbao.report import typed_values
+    from nianbao.report import Report
     from nianbao.template import template_bytes
 
     tmp = tmp_path_factory.mktemp("print")
     seed = json.loads((ROOT / "samples" / "zhongcun-2022.json").read_text("utf-8"))
     books = {"blank": tmp / "blank.xlsx", "filled": tmp / "filled.xlsx"}
     books["blank"].write_bytes(template_bytes(year=2026, org=None))
-    books["filled"].write_bytes(template_bytes(year=2022, org=seed["org"], prefill={
-        **typed_values(seed), **{k: v for k, v in seed["texts"].items() if v}}))
+    typed = Report.from_json(seed)
+    books["filled"].write_bytes(template_bytes(year=2022, org=typed.org, prefill={
+        **typed.values, **{k: v for k, v in typed.texts.items() if v}}))
     out = tmp / "out"
     res = CliRunner().invoke(app, ["collect", str(ROOT / "samples" / "inbox"), "--roster",
                                    str(ROOT / "samples" / "roster.csv"), "--year", "2026", "-o", str(out), "-q"])
@@ -88,7 +89,8 @@ def printed(tmp_path_factory):
         shutil.copy(path, books[name])
     pdfs = convert(list(books.values()), tmp / "pdf", "pdf")
     result = {name: (path, pages_of(pdf)) for (name, path), pdf in zip(books.items(), pdfs)}
-    for name, report in (("seed.html", seed), ("summary.html", json.loads((out / "summary.json").read_text("utf-8")))):
+    for name, report in (("seed.html", typed), ("summary.html", Report.from_json(
+            json.loads((out / "summary.json").read_text("utf-8"))))):
         page, pdf = tmp / name, tmp / f"{name}.pdf"
         page.write_bytes(render(report, "html"))
         subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",

@@ -103,7 +103,7 @@ def test_rich_text_phonetics_and_escapes(files, tmp_path):
     assert sheets[sheet][ref].v == "加粗 与普通"
     assert sheets[sheet2][ref2].v == "行一\r\n行二"
     assert wb.strings()[2] == "字面量_x000D_"  # _x005F_ escapes the underscore itself
-    texts = imp(out).report["texts"]
+    texts = imp(out).report.to_json()["texts"]
     assert texts["s5.problems_and_improvements"] == "加粗 与普通"
     assert texts["s6.other_matters"] == "行一\r\n行二"
 
@@ -170,7 +170,7 @@ def test_prefixed_elements_and_cells_without_r(files, tmp_path):
     edits = {n: _prefix for n in parts}
     out = patch_zip(path, tmp_path / "prefixed.xlsx", edits)
     assert b"<x:c " in zipfile.ZipFile(out).read(sheet_part(path, "三、依申请公开"))
-    assert imp(out).report["values"] == imp(path).report["values"]
+    assert imp(out).report.to_json()["values"] == imp(path).report.to_json()["values"]
     # cells without an r attribute take the next column; rows without r the next row
     bare = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
             b'<row><c><v>1</v></c><c t="inlineStr"><is><t>x</t></is></c></row><row r="5"><c/><c><v>7</v></c></row>'

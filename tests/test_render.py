@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from nianbao.cli import app
 from nianbao.render import document, grid_of, md_escape, render, title_of
-from nianbao.report import build_report, dumps, typed_values
+from nianbao.report import Member, build_report, dumps
 from nianbao.rules import Context, evaluate, recompute_totals
 from nianbao.spec import get_format
 
@@ -103,7 +103,7 @@ def test_a_clean_report_has_no_rule_findings():
     for fid in ("gb2021", "gb2019"):
         r = make_report(fid, year=2022 if fid == "gb2021" else 2020)
         fmt = get_format(fid)
-        ctx = Context(typed_values(r), r["texts"], r["year"], "乡镇")
+        ctx = Context(r.values, r.texts, r.year, "乡镇")
         assert evaluate(fmt, ctx) == []
 
 
@@ -120,7 +120,7 @@ def test_title_sections_and_sub_headings_in_order():
 
 
 def test_table_grids_match_the_official_merges(fmt):
-    values = typed_values(make_report())
+    values = make_report().values
     t3 = grid_of(fmt, "t3", values)
     assert t3.width == 10 and len(t3.rows) == 3 + 25
     corner = t3.rows[0][0][1]
@@ -141,14 +141,14 @@ def test_every_data_point_appears_once_with_its_value(fmt):
     seen = [c.id for b in document(r) if b.kind == "table" for row in b.grid.rows for _, c in row if c.id]
     assert sorted(seen) == sorted(fmt.datapoints)
     html = render(r, "html").decode()
-    for i, v in r["values"].items():
+    for i, v in r.to_json()["values"].items():
         assert f'data-id="{i}">{v}</td>' in html
 
 
 def test_html_is_self_contained_escaped_and_printable():
     r = make_report()
-    r["texts"]["s1.intro"] = '第一行<script>alert("x")</script> & 更多\n第二行'
-    r["org"]["name"] = "<b>某&镇</b>"
+    r.texts["s1.intro"] = '第一行<script>alert("x")</script> & 更多\n第二行'
+    r.org.name = "<b>某&镇</b>"
     html = render(r, "html").decode()
     assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 更多" in html
     assert "<title>&lt;b&gt;某&amp;镇&lt;/b&gt;2022年政府信息公开工作年度报告</title>" in html
@@ -160,7 +160,7 @@ def test_html_is_self_contained_escaped_and_printable():
 
 def test_fee_amount_exactly_as_entered():
     r = make_report()
-    r["values"]["t2.fees.amount"] = "9116.360001"
+    r.values["t2.fees.amount"] = Decimal("9116.360001")
     html = render(r, "html").decode()
     assert 'data-id="t2.fees.amount">9116.360001</td>' in html
     assert "9116.360001" in render(r, "text").decode()
@@ -168,8 +168,7 @@ def test_fee_amount_exactly_as_entered():
 
 def test_summary_renders_as_the_county_report():
     r = make_report(name="沁水县", kind="汇总")
-    r["members"] = [{"code": "1", "name": "中村镇人民政府", "kind": "乡镇", "sha256": "x"},
-                    {"code": "2", "name": "郑庄镇人民政府", "kind": "乡镇", "sha256": "y"}]
+    r.members = [Member("1", "中村镇人民政府", "乡镇", "x"), Member("2", "郑庄镇人民政府", "乡镇", "y")]
     html = render(r, "html").decode()
     assert "<h1>沁水县2022年政府信息公开工作年度报告</h1>" in html
     assert "汇总了以下2个单位的年度报告：中村镇人民政府、郑庄镇人民政府" in html
@@ -196,7 +195,7 @@ def test_docx_has_real_merged_cells(tmp_path):
     # a vertically merged cell is the same cell object in every row it spans
     assert t3.cell(5, 0)._tc is t3.cell(26, 0)._tc and t3.cell(5, 0).text == "三、本年度办理结果"
     assert t3.cell(0, 0)._tc is t3.cell(2, 2)._tc
-    assert t3.cell(5, 3).text == str(make_report()["values"]["t3.granted.natural_person"])
+    assert t3.cell(5, 3).text == str(make_report().values["t3.granted.natural_person"])
     assert d.paragraphs[0].text == title_of(make_report())
 
 
@@ -244,12 +243,12 @@ def test_a_merged_county_summary_renders_and_parses_back(tmp_path):
     from nianbao.published import parse_published
 
     reports = [make_report(seed=s, name=n) for s, n in ((1, "中村镇人民政府"), (2, "郑庄镇人民政府"))]
-    reports[1]["org"]["code"] = "140521101"
+    reports[1].org.code = "140521101"
     summary, _ = merge_reports(reports, org={"name": "沁水县", "code": "140521", "kind": "汇总"})
     html = render(summary, "html")
     assert "汇总了以下2个单位的年度报告：中村镇人民政府、郑庄镇人民政府" in html.decode()
     back = parse_published(html, "summary.html", org={"kind": "汇总"})
-    assert back["values"] == summary["values"] and back["org"]["name"] == "沁水县"
-    assert not any(back["texts"].values())  # "the county writes these" is not read as text
-    assert [f["code"] for f in back["findings"]
-            if f["code"].startswith("PUBLISHED_")] == ["PUBLISHED_PREAMBLE"]  # the members note
+    assert back.values == summary.values and back.org.name == "沁水县"
+    assert not any(back.texts.values())  # "the county writes these" is not read as text
+    assert [f.code for f in back.findings
+            if f.code.startswith("PUBLISHED_")] == ["PUBLISHED_PREAMBLE"]  # the members note

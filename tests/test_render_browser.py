@@ -68,11 +68,11 @@ def test_tables_have_the_official_rows_and_cells(measured):
     assert [len(t["rows"]) for t in tables] == [14, 28, 4]
     t3 = tables[1]["rows"]
     assert [c["text"] for c in t3[5][:3]] == ["三、本年度办理结果", "（一）予以公开",
-                                              str(report["values"]["t3.granted.natural_person"])]
+                                              str(report.values["t3.granted.natural_person"])]
     assert (t3[5][0]["rs"], t3[0][0]["rs"], t3[0][0]["cs"]) == (22, 3, 3)
-    assert [c["text"] for c in t3[27]][-1] == str(report["values"]["t3.carried_forward.total"])
+    assert [c["text"] for c in t3[27]][-1] == str(report.values["t3.carried_forward.total"])
     t4 = tables[2]["rows"]
-    assert [c["text"] for c in t4[3]] == [str(report["values"][f"t4.{g}.{o}"])
+    assert [c["text"] for c in t4[3]] == [str(report.values[f"t4.{g}.{o}"])
                                           for g in ("review", "suit_direct", "suit_after_review")
                                           for o in ("upheld", "corrected", "other", "pending", "total")]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -67,9 +68,9 @@ def test_r6_reports_missing_values_once(fmt, layout):
 
 
 def test_cross_year_rules_need_previous(fmt, layout):
-    last = {"values": {**{i: 0 for i in fmt.datapoints}, "t3.carried_forward.natural_person": 2,
-                       "t2.normative_documents.in_force": 10},
-            "texts": {"s5.problems_and_improvements": "问题同上年"}}
+    last = SimpleNamespace(values={**{i: 0 for i in fmt.datapoints}, "t3.carried_forward.natural_person": 2,
+                                   "t2.normative_documents.in_force": 10},
+                           texts={"s5.problems_and_improvements": "问题同上年"})
     vals = balanced(fmt, t3__carried_over__natural_person=1, t3__granted__natural_person=1,
                     t2__normative_documents__issued=3, t2__normative_documents__repealed=20,
                     t2__normative_documents__in_force=12)

@@ -10,6 +10,7 @@ import pytest
 from openpyxl.utils import range_boundaries
 
 from nianbao import layout as L
+from nianbao.report import Report
 from nianbao.template import meta, template_bytes
 
 ORG = {"code": "140521100", "name": "中村镇人民政府", "kind": "乡镇"}
@@ -228,7 +229,7 @@ def test_prefill_and_previous():
     prev = {"format": "gb2021", "year": 2025, "org": ORG,
             "values": {"t3.carried_forward.natural_person": 3, "t3.carried_forward.total": 3,
                        "t2.normative_documents.in_force": 12}}
-    data = template_bytes(year=2026, org=ORG, previous=prev,
+    data = template_bytes(year=2026, org=ORG, previous=Report.from_json(prev),
                           prefill={"t2.fees.amount": Decimal("1.25"), "s5.problems_and_improvements": "无"})
     wb = _load(data)
     lay = L.layout_for("gb2021")

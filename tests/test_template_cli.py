@@ -145,8 +145,9 @@ def test_patched_template_is_byte_identical_to_a_full_write(org):
 
 
 CASES = {  # workbooks whose value-independent parts come from per-process caches
-    "previous": "template_bytes(year=2027, org=ORG, previous={'year': 2026, 'values': "
-                "{'t3.carried_forward.natural_person': 3, 't2.regulations.in_force': 5}})",
+    "previous": "template_bytes(year=2027, org=ORG, previous=Report.from_json({'format': 'gb2021', "
+                "'year': 2026, 'org': ORG, 'values': {'t3.carried_forward.natural_person': 3, "
+                "'t2.regulations.in_force': 5}}))",
     "summary": "workbook_bytes(year=2026, org={'code': '1405', 'name': '某县', 'kind': '汇总'}, "
                "values={'t3.received.natural_person': 2}, kind='summary', members=[])",
 }
@@ -158,14 +159,16 @@ def test_warm_caches_write_the_same_bytes_as_a_fresh_process(tmp_path):
     import subprocess
     import sys
 
+    from nianbao.report import Report
     from nianbao.template import workbook_bytes
 
-    env = {"ORG": ORG, "template_bytes": template_bytes, "workbook_bytes": workbook_bytes}
+    env = {"ORG": ORG, "template_bytes": template_bytes, "workbook_bytes": workbook_bytes, "Report": Report}
     template_bytes(year=2026, org=None)
     warm = {name: eval(expr, env) for name, expr in CASES.items()}  # noqa: S307 - our own text
     for name, expr in CASES.items():
         out = tmp_path / f"{name}.xlsx"
-        code = (f"from pathlib import Path\nfrom nianbao.template import template_bytes, workbook_bytes\n"
+        code = (f"from pathlib import Path\nfrom nianbao.report import Report\n"
+                f"from nianbao.template import template_bytes, workbook_bytes\n"
                 f"ORG = {ORG!r}\nPath({str(out)!r}).write_bytes({expr})\n")
         subprocess.run([sys.executable, "-c", code], check=True)
         assert out.read_bytes() == warm[name], name

@@ -20,6 +20,7 @@ import pytest
 from lo import needs_soffice, recalc
 from nianbao import layout as L
 from nianbao.importer import import_workbook
+from nianbao.report import Report
 from nianbao.template import template_bytes, workbook_bytes
 
 pytestmark = needs_soffice
@@ -78,8 +79,8 @@ def engine(tmp_path_factory, fmt, layout):
                             "t3.received.research": good["t3.received.research"] + 0.5,
                             "t3.carried_over.other_org": None})
     written = {i: (Decimal(str(v)) if isinstance(v, float) else v) for i, v in invalid.items()}
-    prev = {"format": "gb2021", "year": 2025, "org": ORG,
-            "values": {"t2.regulations.in_force": 0, "t2.normative_documents.in_force": 10}}
+    prev = Report.from_json({"format": "gb2021", "year": 2025, "org": ORG,
+                             "values": {"t2.regulations.in_force": 0, "t2.normative_documents.in_force": 10}})
     files = {
         "blank": template_bytes(year=2026, org=None),
         "typed_good": template_bytes(year=2026, org=ORG),

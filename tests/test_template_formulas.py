@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from nianbao import layout as L
 from nianbao.merge import merge_reports
-from nianbao.report import build_report
+from nianbao.report import Report, build_report
 from nianbao.rules import Context, evaluate, recompute_totals, sections_present, text_sections
 from nianbao.summary_workbook import summary_xlsx
 from nianbao.template import template_bytes
@@ -129,8 +129,8 @@ def test_no_array_formulas_and_none_too_long():
     workbook the tool writes holds one (blank, a body's, with last year's report, a summary);
     every formula stays within Excel's 8,192 characters."""
     org = {"code": "140521100", "name": "中村镇人民政府", "kind": "乡镇"}
-    prev = {"format": "gb2021", "year": 2025, "org": org,
-            "values": {"t3.carried_forward.natural_person": 2, "t2.regulations.in_force": 4}}
+    prev = Report.from_json({"format": "gb2021", "year": 2025, "org": org,
+                             "values": {"t3.carried_forward.natural_person": 2, "t2.regulations.in_force": 4}})
     values = {i: 1 for i in FMT.inputs}
     reports = [build_report(FMT, year=2026, org={**org, "code": c}, values=values, texts={},
                             source={"file": f"{c}.xlsx", "sha256": c}) for c in ("1", "2")]

@@ -29,7 +29,7 @@ def _small(rnd: random.Random) -> int:
         else rnd.randint(121, 5000)
 
 
-def wild_report(seed: int, format_id: str, broken: int) -> dict:
+def wild_report(seed: int, format_id: str, broken: int):
     """A report whose tables keep R1–R4, then ``broken`` numbers changed (breaking them)."""
     fmt = get_format(format_id)
     rnd = random.Random(seed)
@@ -58,7 +58,10 @@ def wild_report(seed: int, format_id: str, broken: int) -> dict:
                         org={"name": "某县某局", "kind": "部门"}, values=values, texts=texts)
 
 
-def exact_or_flagged(report: dict, back: dict) -> None:
+def exact_or_flagged(report, back) -> None:
+    """A parsed report (``back``) has every value of ``report`` it read right, and a finding for
+    each it could not read (both compared as their JSON)."""
+    report, back = report.to_json(), back.to_json()
     assert back["format"] == report["format"]
     flagged = {d for f in back["findings"] for d in f.get("datapoints") or ()
                if f["severity"] in ("error", "warning") or f["code"] == "PUBLISHED_GROUP_ROW"}

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .findings import code
-from .merge import LEFT_OUT, is_summary, merge_reports, who
+from .findings import Finding, code
+from .merge import LEFT_OUT, merge_reports, who
+from .report import Org, Report
 from .spec import available_formats, get_format
 
 BY_COVER = code(
@@ -59,11 +60,11 @@ class Entry:
     mtime: float
     sha256: str = ""
     saved_at: str = ""
-    report: dict | None = None
+    report: Report | None = None
     code: str | None = None  # the roster body it belongs to
     state: str = UNMATCHED
     note: str = ""
-    problem: dict | None = None  # why an unreadable file could not be read (a finding dict)
+    problem: Finding | None = None  # why an unreadable file could not be read
 
     @property
     def received(self) -> str:
@@ -73,15 +74,12 @@ class Entry:
         return datetime.fromtimestamp(self.mtime, CHINA_TIME).strftime("%Y-%m-%d %H:%M")
 
     def counts(self) -> dict[str, int]:
-        out = {"error": 0, "warning": 0, "info": 0}
-        for f in (self.report or {}).get("findings", ()):
-            out[f.get("severity")] = out.get(f.get("severity"), 0) + 1
-        return out
+        return self.report.counts() if self.report is not None else {"error": 0, "warning": 0, "info": 0}
 
 
 @dataclass
 class Body:
-    org: dict  # code, name, kind (from the roster)
+    org: Org  # from the roster
     used: Entry | None = None
     others: list[Entry] = field(default_factory=list)  # superseded and identical files
     unreadable: list[Entry] = field(default_factory=list)  # files named for it that cannot be read
@@ -103,9 +101,9 @@ class Collection:
     year: int
     bodies: list[Body]  # roster order
     entries: list[Entry]  # every file, inbox order
-    summary: dict
-    summary_findings: list = field(default_factory=list)
-    roster_findings: list = field(default_factory=list)  # finding dicts, "file" = the roster
+    summary: Report
+    summary_findings: list[Finding] = field(default_factory=list)
+    roster_findings: list[Finding] = field(default_factory=list)  # their "file": the roster
     @property
     def unlisted(self) -> list[Entry]:
         """Files that are not on a body's row (its used submission, or the latest unreadable
@@ -113,15 +111,20 @@ class Collection:
         shown = {id(b.unreadable[0]) for b in self.bodies if b.used is None and b.unreadable}
         return [e for e in self.entries if e.state != USED and id(e) not in shown]
 
-    def used_reports(self) -> list[dict]:
-        return [b.used.report for b in self.bodies if b.used is not None]
+    def used_reports(self) -> list[Report]:
+        return [b.used.report for b in self.bodies if b.used is not None and b.used.report is not None]
+
+    def summed_reports(self, summed: bool = True) -> list[Report]:
+        """The used reports that are (or, with ``summed=False``, are not) in the summary."""
+        members = {m.code for m in self.summary.members or ()}
+        return [r for r in self.used_reports() if (r.org.code in members) == summed]
 
 
-def org_of(row) -> dict:
-    """A roster row (dict or object with code/name/kind) as an org dict."""
+def org_of(row) -> Org:
+    """A roster row (a mapping or an object with code/name/kind) as an Org."""
     get = row.get if isinstance(row, dict) else lambda k, d="": getattr(row, k, d)
-    return {"code": str(get("code", "") or "").strip(), "name": str(get("name", "") or "").strip(),
-            "kind": str(get("kind", "") or "").strip()}
+    return Org(str(get("code", "") or "").strip(), str(get("name", "") or "").strip(),
+               str(get("kind", "") or "").strip())
 
 
 def gather(inbox: Path, is_workbook) -> tuple[list[Path], list[Path]]:
@@ -141,26 +144,26 @@ def _norm(s) -> str:
     return "".join(str(s or "").split())
 
 
-def match(report: dict, meta: dict, roster: dict[str, dict]) -> tuple[str | None, str, bool]:
+def match(report: Report, meta: dict, roster: dict[str, Org]) -> tuple[str | None, str, bool]:
     """(roster code or None, note, matched by cover)."""
     built_in = _norm((meta or {}).get("org_code"))
-    org = report.get("org") or {}
-    typed_code, typed_name = _norm(org.get("code")), _norm(org.get("name"))
+    org = report.org
+    typed_code, typed_name = _norm(org.code), _norm(org.name)
     if built_in:
         if built_in in roster:
             return built_in, "", False
         return None, f"模板单位代码{built_in}不在名册中", False
     by_code = roster.get(typed_code) if typed_code else None
-    by_name = [c for c, o in roster.items() if typed_name and _norm(o["name"]) == typed_name]
-    if by_code and (not typed_name or _norm(by_code["name"]) == typed_name):
+    by_name = [c for c, o in roster.items() if typed_name and _norm(o.name) == typed_name]
+    if by_code and (not typed_name or _norm(by_code.name) == typed_name):
         return typed_code, "", True
     if not typed_code and len(by_name) == 1:
         return by_name[0], "", True
     if by_code or by_name:
-        return None, f"封面所填单位名称“{org.get('name')}”与代码“{org.get('code')}”在名册中不一致", False
+        return None, f"封面所填单位名称“{org.name}”与代码“{org.code}”在名册中不一致", False
     if not typed_code and not typed_name:
         return None, "空白模板，封面未填单位名称和代码", False
-    return None, f"封面所填单位“{org.get('name')}”（{org.get('code')}）不在名册中", False
+    return None, f"封面所填单位“{org.name}”（{org.code}）不在名册中", False
 
 
 def _order_key(e: Entry):
@@ -216,15 +219,14 @@ def entry_of(result, rel: str, mtime: float) -> Entry:
                  report=_compact(result.report))
 
 
-def _compact(report: dict | None) -> dict | None:
+def _compact(report: Report | None) -> Report | None:
     """The report with its value and text keys shared with the format's own id strings (a
     report from a worker process brings 200 fresh copies), so that many reports stay small."""
-    if report is None or report.get("format") not in available_formats():
+    if report is None or report.format not in available_formats():
         return report
-    fmt = get_format(report["format"])
-    values, texts = report.get("values") or {}, report.get("texts") or {}
-    return {**report, "values": {i: values.get(i) for i in fmt.datapoints},
-            "texts": {i: texts.get(i, "") for i in fmt.texts}}
+    fmt = get_format(report.format)
+    return replace(report, values={i: report.values.get(i) for i in fmt.datapoints},
+                   texts={i: report.texts.get(i, "") for i in fmt.texts})
 
 
 def _iso(v) -> str:
@@ -233,34 +235,23 @@ def _iso(v) -> str:
     return v.isoformat() if hasattr(v, "isoformat") else str(v)
 
 
-def _first_error(result) -> str:
-    for f in result.findings or ():
-        if getattr(f, "severity", None) == "error" or (isinstance(f, dict) and f.get("severity") == "error"):
-            return f.message() if hasattr(f, "message") else f.get("message", "")
-    return "无法读取"
+def _first_error(result) -> Finding | None:
+    return next((f for f in result.findings or () if f.severity == "error"), None)
 
 
-def _first_error_dict(result) -> dict | None:
-    for f in result.findings or ():
-        d = f if isinstance(f, dict) else f.to_dict()
-        if d.get("severity") == "error":
-            return d
-    return None
-
-
-def names_in(rel: str, orgs: list[dict]) -> list[str]:
+def names_in(rel: str, orgs: list[Org]) -> list[str]:
     """Codes of the roster bodies whose code or full name a file's path (its folders and its
     name) contains. A code counts only standing alone (not inside a longer number), and a name
     found only inside another found name (青山县人民政府 in 青山县人民政府办公室) does not count."""
     parts = [_norm(p) for p in rel.split("/")]
-    by_code = {o["code"] for o in orgs if o["code"] and any(
-        re.search(rf"(?<![0-9A-Za-z]){re.escape(_norm(o['code']))}(?![0-9A-Za-z])", p) for p in parts)}
-    named = {o["code"]: _norm(o["name"]) for o in orgs if o["name"] and any(_norm(o["name"]) in p for p in parts)}
+    by_code = {o.code for o in orgs if o.code and any(
+        re.search(rf"(?<![0-9A-Za-z]){re.escape(_norm(o.code))}(?![0-9A-Za-z])", p) for p in parts)}
+    named = {o.code: _norm(o.name) for o in orgs if o.name and any(_norm(o.name) in p for p in parts)}
     longest = {c for c, n in named.items() if not any(n != m and n in m for m in named.values())}
     return sorted(by_code | longest)
 
 
-def attribute(entries: list[Entry], orgs: list[dict]) -> dict[str, list[Entry]]:
+def attribute(entries: list[Entry], orgs: list[Org]) -> dict[str, list[Entry]]:
     """Unreadable files by the one roster body their path names; a path naming none or several
     is left unattributed (nothing guessed)."""
     out: dict[str, list[Entry]] = {}
@@ -273,28 +264,28 @@ def attribute(entries: list[Entry], orgs: list[dict]) -> dict[str, list[Entry]]:
     return out
 
 
-def classify(inbox: Path, results, roster: dict[str, dict], year: int) -> tuple[list[Entry], dict]:
+def classify(inbox: Path, results, roster: dict[str, Org], year: int) -> tuple[list[Entry], dict]:
     """Entries for import results, and the candidate entries per roster code."""
     return classify_entries(((_entry(inbox, r), r) for r in results), roster, year)
 
 
-def classify_entries(pairs, roster: dict[str, dict], year: int) -> tuple[list[Entry], dict]:
+def classify_entries(pairs, roster: dict[str, Org], year: int) -> tuple[list[Entry], dict]:
     """:func:`classify` for ``(entry, import result)`` pairs whose entries are made already
     (:func:`entry_of`): sets each entry's state, note, code and report under the roster's name."""
     entries, per_body = [], {}
     for e, r in pairs:
         entries.append(e)
-        if r.report is None or not r.readable:
-            e.state, e.note = UNREADABLE, _first_error(r)
-            e.problem = _first_error_dict(r)
+        if r.report is None or not r.readable or e.report is None:
+            e.problem = _first_error(r)
+            e.state, e.note = UNREADABLE, e.problem.message() if e.problem else "无法读取"
             continue
-        if is_summary(e.report):  # a summary's values are other bodies' sums: never one body's report
+        if e.report.is_summary:  # a summary's values are other bodies' sums: never one body's report
             e.state = SUMMARY
-            e.note = f"这是汇总表（汇总了{len(e.report['members'])}个单位），不是单位报送的报告，未采用"
+            e.note = f"这是汇总表（汇总了{len(e.report.members or ())}个单位），不是单位报送的报告，未采用"
             continue
-        if e.report.get("year") != year:
+        if e.report.year != year:
             e.state = OTHER_YEAR
-            e.note = f"{who(e.report.get('org') or {})}的{e.report.get('year')}年度报告，不是{year}年度"
+            e.note = f"{who(e.report.org)}的{e.report.year}年度报告，不是{year}年度"
             continue
         c, note, by_cover = match(e.report, r.meta or {}, roster)
         if c is None:
@@ -306,48 +297,40 @@ def classify_entries(pairs, roster: dict[str, dict], year: int) -> tuple[list[En
     return entries, per_body
 
 
-def _as_roster_body(report: dict, org: dict, by_cover: bool) -> dict:
+def _as_roster_body(report: Report, org: Org, by_cover: bool) -> Report:
     """The report under the roster's name for the body, with the cover-match warning."""
-    typed = report.get("org") or {}
-    out = {**report, "org": dict(org)}
+    findings = list(report.findings)
     if by_cover:
-        f = BY_COVER(name=typed.get("name") or "", org_code=typed.get("code") or "", who=who(org),
-                     sheet=None)
-        out["findings"] = [f.to_dict()] + list(report.get("findings", ()))
-    elif typed.get("name") and _norm(typed["name"]) != _norm(org.get("name")):  # matched by code
-        f = NAME_DIFFERS(name=typed["name"], roster=org.get("name") or "", org_code=org.get("code") or "")
-        out["findings"] = [f.to_dict()] + list(report.get("findings", ()))
-    return out
+        findings.insert(0, BY_COVER(name=report.org.name, org_code=report.org.code, who=who(org),
+                                    sheet=None))
+    elif report.org.name and _norm(report.org.name) != _norm(org.name):  # matched by code
+        findings.insert(0, NAME_DIFFERS(name=report.org.name, roster=org.name, org_code=org.code))
+    return replace(report, org=replace(org), findings=findings)
 
 
-def cross_year(report: dict, previous: dict) -> dict:
+def cross_year(report: Report, previous: Report) -> Report:
     """The report with the rules that need last year's report (R7–R9, R20) run against the
     body's last-year report."""
     from .layout import layout_for
-    from .report import typed_values
     from .rules import Context, evaluate, rules_with
-    from .spec import get_format
 
-    fmt = get_format(report["format"])
+    fmt = report.fmt
     cross = {r.id for r in rules_with(fmt, "needs_previous")}
-    ctx = Context(values=typed_values(report), texts=report.get("texts") or {}, year=report.get("year"),
-                  org_kind=(report.get("org") or {}).get("kind") or "",
-                  previous={"values": typed_values(previous), "texts": previous.get("texts") or {}},
-                  locate=layout_for(fmt.id).where)
-    found = [f.to_dict() for f in evaluate(fmt, ctx, only=cross)]
-    kept = [f for f in report.get("findings", ()) if f.get("rule") not in cross]
-    return {**report, "findings": kept + found}
+    ctx = Context(values=report.values, texts=report.texts, year=report.year,
+                  org_kind=report.org.kind, previous=previous, locate=layout_for(fmt.id).where)
+    kept = [f for f in report.findings if f.rule not in cross]
+    return replace(report, findings=kept + evaluate(fmt, ctx, only=cross))
 
 
 def collect(inbox: Path, roster_rows, year: int, results, *, ignored=(),
-            include_invalid: bool = False, summary_org: dict | None = None,
-            previous: dict | None = None, roster_findings=()) -> Collection:
+            include_invalid: bool = False, summary_org: Org | dict | None = None,
+            previous: dict[str, Report] | None = None, roster_findings=()) -> Collection:
     """Build the collection from import results (one per workbook in the inbox, in order) and
     the other files found there (``ignored``). ``previous``: last year's reports by org code,
     for the cross-year rules R7–R9 and R20. ``roster_findings``: the roster's bad rows, for the
     board."""
     inbox = Path(inbox)
-    roster = {o["code"]: o for o in map(org_of, roster_rows)}
+    roster = {o.code: o for o in map(org_of, roster_rows)}
     entries, per_body = classify(inbox, results, roster, year)
     entries += ignored_entries(inbox, list(ignored))
     return assemble(year, roster_rows, entries, per_body, include_invalid=include_invalid,
@@ -355,8 +338,8 @@ def collect(inbox: Path, roster_rows, year: int, results, *, ignored=(),
 
 
 def assemble(year: int, roster_rows, entries: list[Entry], per_body: dict[str, list[Entry]], *,
-             order=_order_key, include_invalid: bool = False, summary_org: dict | None = None,
-             previous: dict | None = None, roster_findings=()) -> Collection:
+             order=_order_key, include_invalid: bool = False, summary_org: Org | dict | None = None,
+             previous: dict[str, Report] | None = None, roster_findings=()) -> Collection:
     """The collection from classified entries (:func:`classify_entries`; ``per_body``: the
     candidates per roster code): each body's submission is the latest of its candidates by
     ``order`` (collect's: saved time, then file time; a portal passes its own), its unreadable
@@ -366,22 +349,23 @@ def assemble(year: int, roster_rows, entries: list[Entry], per_body: dict[str, l
     for code_, found in per_body.items():
         if previous and code_ in previous:
             for e in found:
-                e.report = cross_year(e.report, previous[code_])
+                if e.report is not None:
+                    e.report = cross_year(e.report, previous[code_])
     unreadable = attribute(entries, orgs)
     bodies = []
     for org in orgs:
-        b = Body(org, unreadable=sorted(unreadable.get(org["code"], []), key=order, reverse=True))
-        if org["code"] in per_body:
-            b.used, b.others = choose(per_body[org["code"]], order)
+        b = Body(org, unreadable=sorted(unreadable.get(org.code, []), key=order, reverse=True))
+        if org.code in per_body:
+            b.used, b.others = choose(per_body[org.code], order)
         bodies.append(b)
-    summary, findings = merge_reports([b.used.report for b in bodies if b.used], year=year,
-                                      include_invalid=include_invalid, org=summary_org)
+    summary, findings = merge_reports([b.used.report for b in bodies if b.used and b.used.report],
+                                      year=year, include_invalid=include_invalid, org=summary_org)
     missing = [NOT_SUBMITTED(who=who(b.org)) if not b.unreadable else
                LEFT_OUT(who=who(b.org), reason=f"已收到的文件无法读取（{b.unreadable[0].rel}）",
                         reason_en=f"the file received cannot be read ({b.unreadable[0].rel})")
                for b in bodies if b.used is None]
-    summary["findings"] = [f.to_dict() for f in missing] + summary["findings"]
-    rf = [f if isinstance(f, dict) else f.to_dict() for f in roster_findings]
+    summary.findings = [replace(f) for f in missing] + summary.findings
+    rf = [Finding.from_dict(f) if isinstance(f, dict) else f for f in roster_findings]
     return Collection(year, bodies, entries, summary, missing + findings, rf)
 
 

@@ -25,12 +25,6 @@ from .summary_workbook import summary_xlsx
 FEEDBACK_DIR, REPORTS_DIR = "反馈", "reports"
 
 
-def summed_reports(col: Collection, summed: bool = True) -> list[dict]:
-    """The used reports that are (or, with ``summed=False``, are not) in the summary."""
-    members = {m["code"] for m in col.summary.get("members", ())}
-    return [r for r in col.used_reports() if (r["org"]["code"] in members) == summed]
-
-
 def outputs(col: Collection, jobs: int | None = None) -> dict[str, bytes]:
     """Relative path -> bytes of every output file (what :func:`write_outputs` writes)."""
     return dict(sorted(_produce(col, None, jobs).items()))
@@ -91,8 +85,8 @@ def _produce(col: Collection, out: tuple[Path, Path] | None, jobs: int | None) -
 def _main_files(col: Collection, out: Path | None) -> dict:
     files = {"status.csv": status_csv(col), "status.xlsx": status_xlsx(col)}
     for b in col.bodies:
-        if b.used is not None:
-            files[f"{REPORTS_DIR}/{b.org['code']}.json"] = dumps(b.used.report).encode("utf-8")
+        if b.used is not None and b.used.report is not None:
+            files[f"{REPORTS_DIR}/{b.org.code}.json"] = dumps(b.used.report).encode("utf-8")
     files["summary.json"] = dumps(col.summary).encode("utf-8")
     return _store(files, out)
 
@@ -108,8 +102,8 @@ def _task(task, out) -> dict:
 def _make(col: Collection, task, out: Path | None) -> dict:
     what, rows = task
     if what == "summary":
-        files = {"summary.xlsx": summary_xlsx(col.summary, summed_reports(col),
-                                              summed_reports(col, False))}
+        files = {"summary.xlsx": summary_xlsx(col.summary, col.summed_reports(),
+                                              col.summed_reports(False))}
     else:
         files = {f"{FEEDBACK_DIR}/{file_name(b.org)}": feedback_xlsx(b, col.year)
                  for b in (col.bodies[i] for i in rows) if b.submitted}

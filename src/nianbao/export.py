@@ -16,8 +16,8 @@ import sqlite3
 from pathlib import Path
 
 from .files import read_text
-from .report import problem
-from .spec import get_format
+from .report import Report, problem
+from .values import json_value
 
 VALUE_COLUMNS = ("year", "org_code", "org_name", "org_kind", "datapoint", "label", "unit", "value")
 FINDING_COLUMNS = ("year", "org_code", "org_name", "code", "severity", "rule", "sheet", "cell",
@@ -34,7 +34,7 @@ CREATE INDEX IF NOT EXISTS report_findings_key ON report_findings (year, org_cod
 """
 
 
-def find_reports(paths) -> tuple[list[tuple[Path, dict]], list[str]]:
+def find_reports(paths) -> tuple[list[tuple[Path, Report]], list[str]]:
     """Report JSONs under ``paths`` (files or folders, recursively), in path order, and notes
     on JSON files that are not reports."""
     files: list[Path] = []
@@ -52,34 +52,33 @@ def find_reports(paths) -> tuple[list[tuple[Path, dict]], list[str]]:
             continue
         why = problem(data)
         if why is None:
-            out.append((f, data))
+            out.append((f, Report.from_json(data)))
         else:
             notes.append(f"{f}：{why}，已跳过")
     return out, notes
 
 
-def _key(report: dict) -> tuple:
-    org = report.get("org") or {}
-    return (report.get("year"), org.get("code") or "", org.get("name") or "")
+def _key(report: Report) -> tuple:
+    return (report.year, report.org.code, report.org.name)
 
 
-def value_rows(report: dict) -> list[tuple]:
-    fmt = get_format(report["format"])
+def value_rows(report: Report) -> list[tuple]:
+    """A report's values as stored: as in its JSON (counts as integers, an amount as its exact
+    decimal text, missing as NULL)."""
     year, code, name = _key(report)
-    kind = (report.get("org") or {}).get("kind") or ""
-    vals = report.get("values") or {}
-    return [(year, code, name, kind, i, dp.label, dp.unit, vals.get(i))
-            for i, dp in fmt.datapoints.items()]
+    return [(year, code, name, report.org.kind, i, dp.label, dp.unit,
+             json_value(report.values.get(i), dp.value_kind))
+            for i, dp in report.fmt.datapoints.items()]
 
 
-def finding_rows(report: dict) -> list[tuple]:
+def finding_rows(report: Report) -> list[tuple]:
     year, code, name = _key(report)
-    return [(year, code, name, f.get("code"), f.get("severity"), f.get("rule"), f.get("sheet"),
-             f.get("cell"), f.get("message"), f.get("file") or (report.get("source") or {}).get("file"))
-            for f in report.get("findings", ())]
+    return [(year, code, name, f.code, f.severity, f.rule, f.sheet, f.cell, f.message(report.lang),
+             f.file or report.source.get("file"))
+            for f in report.findings]
 
 
-def latest_by_key(found) -> tuple[list[dict], list[str]]:
+def latest_by_key(found) -> tuple[list[Report], list[str]]:
     """One report per (year, code, name): the last in path order; notes for the others."""
     by_key: dict[tuple, tuple[Path, dict]] = {}
     notes = []

@@ -8,6 +8,7 @@ import io
 
 from .collect import ERRORS, FIXED_TIME, PASSED, STATE_ZH, WARNINGS, Body
 from .findings import SEVERITY_ZH, catalogue
+from .report import Org, Report
 from .workbook_print import NORMAL_FONT, page_setup
 from .workbook_styles import wrapped_lines
 
@@ -21,24 +22,23 @@ VERDICT = {
 WIDTHS = (9, 7, 6, 16, 8, 60, 44)
 
 
-def file_name(org: dict) -> str:
-    return f"{org['code']}_{org['name']}.xlsx"
+def file_name(org: Org) -> str:
+    return f"{org.code}_{org.name}.xlsx"
 
 
-def rows(report: dict) -> list[list]:
+def rows(report: Report) -> list[list]:
     """The findings sorted by severity (errors first), then by their order in the report."""
     hints = {c.code: c.hint for c in catalogue().values()}
-    found = sorted(enumerate(report.get("findings", ())),
-                   key=lambda kv: (SEVERITY_ORDER.get(kv[1].get("severity"), 3), kv[0]))
-    return [[n, SEVERITY_ZH.get(f.get("severity"), f.get("severity")), f.get("rule") or "",
-             f.get("sheet") or "", f.get("cell") or "", f.get("message") or "",
-             hints.get(f.get("code"), "")] for n, (_, f) in enumerate(found, 1)]
+    found = sorted(enumerate(report.findings),
+                   key=lambda kv: (SEVERITY_ORDER.get(kv[1].severity, 3), kv[0]))
+    return [[n, SEVERITY_ZH.get(f.severity, f.severity), f.rule or "", f.sheet or "", f.cell or "",
+             f.message(report.lang), hints.get(f.code, "")] for n, (_, f) in enumerate(found, 1)]
 
 
 def unreadable_rows(body: Body) -> list[list]:
     """One row per file of the body that could not be read: the file, why, and what to do."""
     hints = {c.code: c.hint for c in catalogue().values()}
-    return [[n, "错误", "", "", "", f"{e.rel}：{e.note}", hints.get((e.problem or {}).get("code"), "")]
+    return [[n, "错误", "", "", "", f"{e.rel}：{e.note}", hints.get(e.problem.code if e.problem else "", "")]
             for n, e in enumerate(body.unreadable, 1)]
 
 
@@ -47,7 +47,7 @@ def feedback_xlsx(body: Body, year: int) -> bytes:
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "default_format_properties": dict(NORMAL_FONT)})
-    wb.set_properties({"title": f"{body.org['name']}{year}年度年报校验反馈", "created": FIXED_TIME})
+    wb.set_properties({"title": f"{body.org.name}{year}年度年报校验反馈", "created": FIXED_TIME})
     ws = wb.add_worksheet("校验反馈")
     base = {"font_name": "宋体", "font_size": 11, "valign": "top", "text_wrap": True}
     title = wb.add_format({**base, "bold": True, "font_size": 15})
@@ -64,13 +64,13 @@ def feedback_xlsx(body: Body, year: int) -> bytes:
     ws.merge_range(0, 0, 0, last, f"{year}年度政府信息公开工作年度报告校验反馈", title)
     used = body.used or body.unreadable[0]
     verdict = VERDICT[body.status] if body.used else "已收到文件，但无法读取（见下表），请另存为 .xlsx 或改正后重新提交。"
-    info = [("单位", f"{body.org['name']}（{body.org['code']}）"), ("文件", used.rel),
+    info = [("单位", f"{body.org.name}（{body.org.code}）"), ("文件", used.rel),
             ("收到时间", used.received), ("结论", f"{body.status}。{verdict}")]
     for i, (k, v) in enumerate(info, 2):
         ws.write(i, 0, k, bold)
         ws.merge_range(i, 1, i, last, v, text)
     top = len(info) + 3
-    body_rows = rows(used.report) if body.used else unreadable_rows(body)
+    body_rows = rows(used.report) if body.used and used.report else unreadable_rows(body)
     top_of_table = top
     if body_rows:
         ws.write_row(top, 0, COLUMNS, head)

@@ -36,8 +36,9 @@ class Code:
                        params=params)
 
 
-_CATALOGUE: dict[str, Code] = {}
-_RULES: dict[str, list[str]] = {}  # code -> ids of the format rules whose findings carry it
+_CATALOGUE: dict[str, Code] = {}  # every code known in this process (its messages)
+_MODULE: set[str] = set()  # the codes declared in code (with code())
+_DATA_RULES: dict[str, list[str]] = {}  # code -> rule ids, for the codes of the formats' rules
 
 
 def code(name: str, severity: str, zh: str, en: str, hint: str = "", rule: str | None = None) -> Code:
@@ -47,38 +48,47 @@ def code(name: str, severity: str, zh: str, en: str, hint: str = "", rule: str |
     if name in _CATALOGUE and _CATALOGUE[name] != c:
         raise ValueError(f"finding code {name} declared twice")
     _CATALOGUE[name] = c
+    _MODULE.add(name)
     return c
 
 
-def register_code(c: Code, rule: str | None = None) -> Code:
-    """Register a code whose wording comes from data (a format's rule, ``rule`` its id): the same
-    code may serve several rules, but only with the same wording (one code, one message)."""
+def register_code(c: Code) -> Code:
+    """Register a code whose wording comes from data (a format's rule): the same code may serve
+    several rules, but only with the same wording (one code, one message)."""
     old = _CATALOGUE.setdefault(c.code, c)
     if (old.zh, old.en, old.hint) != (c.zh, c.en, c.hint):
-        raise ValueError(f"finding code {c.code} has two wordings (rule {rule}); give the rule its own code")
-    if rule and rule not in _RULES.setdefault(c.code, []):
-        _RULES[c.code].append(rule)
+        raise ValueError(f"finding code {c.code} has two wordings; give each rule its own code")
     return old
 
 
+def module_codes() -> set[str]:
+    """The codes declared in nianbao's code (not those of the formats' rules)."""
+    catalogue()
+    return set(_MODULE)
+
+
 def rules_of(name: str) -> list[str]:
-    """The format rules whose findings carry a code (registered from the format data)."""
-    return list(_RULES.get(name, ()))
+    """The rules (of the formats nianbao has) whose findings carry a code."""
+    return list(_DATA_RULES.get(name, ()))
 
 
 def catalogue() -> dict[str, Code]:
-    """Every finding code, after importing every module that declares codes (a module with a
-    ``declare_codes()`` declares those that come from data, e.g. the formats' rules)."""
+    """Every finding code: those declared by the modules that raise them, and those of the rules
+    of every format nianbao has (a module's ``declare_codes()`` returns them: code -> rule ids)."""
     import importlib
 
+    data: dict[str, list[str]] = {}
     for mod in CODE_MODULES:
         try:
             module = importlib.import_module(mod)
         except ImportError:  # a module not built yet in this checkout
             continue
         if hasattr(module, "declare_codes"):
-            module.declare_codes()
-    return dict(sorted(_CATALOGUE.items()))
+            for name, rules in module.declare_codes().items():
+                data.setdefault(name, []).extend(r for r in rules if r not in data.get(name, ()))
+    _DATA_RULES.clear()
+    _DATA_RULES.update(data)
+    return dict(sorted((n, c) for n, c in _CATALOGUE.items() if n in _MODULE or n in data))
 
 
 # Modules that declare codes; the catalogue imports them all.
@@ -96,18 +106,27 @@ class _Safe(dict):
 
 @dataclass
 class Finding:
+    """One finding: what the JSON of a report, a board or ``check --json`` carries (:meth:`to_dict`
+    is that JSON, :meth:`from_dict` reads it back). A finding read back keeps the words it was
+    written with (``text``), whatever the catalogue says today."""
+
     code: str
     severity: str
     rule: str | None = None
     sheet: str | None = None
     cell: str | None = None
-    datapoints: list = field(default_factory=list)
-    values: dict = field(default_factory=dict)
-    params: dict = field(default_factory=dict)
+    datapoints: list[str] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
     file: str | None = None  # set when findings of many files are listed together
+    text: str | None = None  # the message as read from JSON (None: rendered from the catalogue)
 
     def message(self, lang: str = "zh") -> str:
+        if self.text is not None:
+            return self.text
         c = _CATALOGUE.get(self.code)
+        if c is None:  # a code from data (a format's rule) not met in this process yet
+            c = catalogue().get(self.code)
         if c is None:
             return self.code
         return (c.en if lang == "en" else c.zh).format_map(_Safe(self.params))
@@ -123,11 +142,12 @@ class Finding:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Finding":
+    def from_dict(cls, d: dict[str, Any]) -> "Finding":
         return cls(code=d["code"], severity=d["severity"], rule=d.get("rule"),
                    sheet=d.get("sheet"), cell=d.get("cell"),
                    datapoints=list(d.get("datapoints", ())), values=dict(d.get("values") or {}),
-                   params=dict(d.get("params") or {}), file=d.get("file"))
+                   params=dict(d.get("params") or {}), file=d.get("file"),
+                   text=d.get("message") if isinstance(d.get("message"), str) else None)
 
 
 def _jsonable(v):

@@ -27,7 +27,7 @@ from .layout import (COVER_FIELDS, META_KEYS, META_SHEET, PROPERTY_PREFIX, col_l
                      parse_a1)
 from .identity import (MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, SUMMARY_KIND,
                        members_digest)
-from .report import build_report, source_info, typed_values
+from .report import Member, Report, build_report, source_info
 from .rules import Context, evaluate, sections_present, summary_rules  # shared with the cover
 from .rules.cells import cell_findings
 from .spec import Format, available_formats, format_for_year
@@ -104,7 +104,7 @@ MEMBERS_CHANGED = code(
 @dataclass
 class ImportResult:
     path: Path
-    report: dict | None  # the spec §9 dict (None only when the file could not be read at all)
+    report: Report | None  # None only when the file could not be read at all
     findings: list[Finding] = field(default_factory=list)
     readable: bool = True
     sha256: str = ""
@@ -118,7 +118,7 @@ class ImportResult:
 
 
 def import_workbook(path, *, fmt_id: str | None = None, year: int | None = None,
-                    previous: dict | None = None, lang: str = "zh") -> ImportResult:
+                    previous: Report | None = None, lang: str = "zh") -> ImportResult:
     """Import one workbook file. Never raises for a bad file (see ImportResult.readable)."""
     path = Path(path)
     try:
@@ -328,7 +328,7 @@ def _import(wb, path, sha, fmt_id, year, previous, lang) -> ImportResult:
     values, texts, more = _contents(layout, sheets, wb_year, org, previous)
     findings += more
     report = build_report(layout.format, values=values, texts=texts, findings=findings,
-                          members=members, **head)
+                          members=None if members is None else [Member.of(m) for m in members], **head)
     return ImportResult(path, report, findings, True, sha, meta, saved_at)
 
 
@@ -372,11 +372,9 @@ def _contents(layout, sheets, year, org, previous) -> tuple[dict, dict, list[Fin
     values.update(totals)
     texts = cells.read_texts(layout, sheets)
     findings += value_findings + total_findings
-    prev_ctx = None
     if previous:
-        prev_ctx = {"values": typed_values(previous), "texts": previous.get("texts") or {}}
         findings += _previous_findings(previous, org, year)
-    ctx = Context(values, texts, year, org["kind"], prev_ctx, sections_present(fmt, texts),
+    ctx = Context(values, texts, year, org["kind"], previous, sections_present(fmt, texts),
                   cells.plan_for(fmt.id).where.get, explained)
     # a summary has no texts of its own (the county writes them): only the data rules apply
     only = {r.id for r in summary_rules(fmt)} if org["kind"] == SUMMARY_KIND else None
@@ -411,31 +409,30 @@ def _org(layout, meta: dict, cover: dict) -> tuple[dict, list[Finding]]:
     return org, out
 
 
-def _previous_findings(previous: dict, org: dict, year) -> list[Finding]:
+def _previous_findings(previous: Report, org: dict, year) -> list[Finding]:
     out = []
-    p_org = previous.get("org") or {}
+    p_org = previous.org.to_json()
     if org.get("code") and p_org.get("code") and org["code"] != p_org["code"] or \
             not (org.get("code") and p_org.get("code")) and org.get("name") != p_org.get("name"):
         out.append(PREVIOUS_OTHER(what=f"是另一个单位的（{p_org.get('name') or p_org.get('code')}）",
                                   what_en="is of another body"))
-    p_year = previous.get("year")
+    p_year = previous.year
     if year is not None and p_year is not None and p_year != year - 1:
         out.append(PREVIOUS_OTHER(what=f"是{p_year}年度的，不是{year - 1}年度的",
                                   what_en=f"is for {p_year}, not {year - 1}"))
     return out
 
 
-def load_previous(path, **kw) -> dict:
+def load_previous(path, **kw) -> Report:
     """Last year's report for the cross-year rules: a report JSON file or a workbook."""
-    from .report import load, problem
+    from .report import load
 
     path = Path(path)
     if path.suffix.lower() == ".json":
-        report = load(path)
-        why = problem(report)
-        if why:
-            raise ValueError(f"{path.name}：{why}")
-        return report
+        try:
+            return load(path)
+        except ValueError as exc:
+            raise ValueError(f"{path.name}：{exc}") from None
     result = import_workbook(path, **kw)
     if result.report is None:
         raise reader.ReadError(result.findings[0])

@@ -137,7 +137,7 @@ def _regex_problem(text: str, groups: int | None) -> str | None:
 def _wording(fmt: Format, rule) -> list[str]:
     """The rule's finding: its templates use only fields its kind supplies, and its code has
     one wording across every format and the codes declared in code."""
-    from .findings import catalogue, rules_of
+    from .findings import module_codes
     from .rules.registry import KINDS, template_fields, wording
 
     w, kind = wording(rule), KINDS[rule.kind]
@@ -153,7 +153,7 @@ def _wording(fmt: Format, rule) -> list[str]:
             out.append(f"{rule.id}: code {w.code} is worded otherwise for {other_rule}; give {rule.id} "
                        "its own \"code\"")
             break
-    declared = {c for c in catalogue() if not rules_of(c)}
+    declared = module_codes()
     if w.code in declared:
         out.append(f"{rule.id}: code {w.code} is a code of nianbao's own checks")
     return out

@@ -1,4 +1,4 @@
-"""Merging reports into a summary (汇总): pure functions on report dicts (spec §9).
+"""Merging reports into a summary (汇总): pure functions on reports (spec §9).
 
 A summary has the shape of a report: every data point is the sum of the members' values (counts
 as ints, the fee amount as an exact Decimal), ``org.kind`` is ``汇总``, texts are empty (a county
@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from typing import Any, Iterable, Mapping
 
 from .findings import Finding, code
 from .identity import SUMMARY_KIND
 from .layout import layout_for
-from .report import build_report, typed_values
+from .report import Member, Org, Report, Value, build_report
 from .rules import Context, evaluate, recompute_totals, summary_rules
 from .spec import Format, available_formats, format_for_year, get_format
 
@@ -48,32 +49,16 @@ NO_MEMBERS = code(
     "no report could be merged", "检查输入文件；有错误的报告需改正或加 --include-invalid。")
 
 
-def who(org: dict) -> str:
+def who(org: Org) -> str:
     """How a body is named in messages: 名称（代码）."""
-    name, c = org.get("name") or "（未填单位名称）", org.get("code") or ""
-    return f"{name}（{c}）" if c else name
+    return org.who
 
 
-def is_summary(report: dict) -> bool:
-    return (report.get("org") or {}).get("kind") == SUMMARY_KIND and "members" in report
-
-
-def members_of(report: dict) -> list[dict]:
-    """The bodies a report stands for: its members if it is a summary, else itself."""
-    if is_summary(report):
-        return [dict(m) for m in report["members"]]
-    org = report.get("org") or {}
-    return [{"code": org.get("code") or "", "name": org.get("name") or "",
-             "kind": org.get("kind") or "",
-             "sha256": (report.get("source") or {}).get("sha256") or ""}]
-
-
-def problems(report: dict, fmt: Format) -> tuple[int, list[str]]:
+def problems(report: Report, fmt: Format) -> tuple[int, list[str]]:
     """(number of error findings, ids of missing values) of one report."""
-    errors = sum(1 for f in report.get("findings", ()) if f.get("severity") == "error")
-    values = report.get("values") or {}
+    values = report.values
     missing = [i for i in fmt.inputs if values.get(i) is None]  # a missing total follows from these
-    return errors, missing or [i for i in fmt.datapoints if values.get(i) is None]
+    return report.errors, missing or [i for i in fmt.datapoints if values.get(i) is None]
 
 
 def _reason(errors: int, missing: list[str]) -> tuple[str, str]:
@@ -88,29 +73,30 @@ def _reason(errors: int, missing: list[str]) -> tuple[str, str]:
     return "，".join(zh), ", ".join(en)
 
 
-def effective_values(report: dict, fmt: Format) -> dict:
+def effective_values(report: Report, fmt: Format) -> dict[str, Value]:
     """Typed values with missing inputs as 0 and missing totals recomputed from those inputs."""
-    vals = typed_values(report)
     zero = {i: (Decimal(0) if dp.value_kind.decimal else 0) for i, dp in fmt.datapoints.items()}
-    filled = {i: (zero[i] if v is None and i not in fmt.computed else v) for i, v in vals.items()}
+    filled = {i: (zero[i] if report.values.get(i) is None and i not in fmt.computed else report.values.get(i))
+              for i in fmt.datapoints}
     totals = recompute_totals(fmt, filled)
     return {i: (totals[i] if v is None else v) for i, v in filled.items()}
 
 
-def _key(member: dict) -> str:
-    return member.get("code") or member.get("sha256") or member.get("name") or ""
+def _key(member: Member) -> str:
+    return member.code or member.sha256 or member.name or ""
 
 
-def _skip(report: dict, fmt: Format, year, include_invalid: bool, seen: dict, label: str):
+def _skip(report: Report, fmt: Format, year: int | None, include_invalid: bool,
+          seen: dict[str, str], label: str) -> tuple[Finding | None, list[Finding]]:
     """Why a report is not summed (a finding), or None; and the findings to note if it is."""
-    org = report.get("org") or {}
-    if report.get("format") != fmt.id:
-        return LEFT_OUT(who=who(org), reason=f"格式为{report.get('format')}，不是{fmt.id}",
-                        reason_en=f"format {report.get('format')}, not {fmt.id}"), []
-    if year is not None and report.get("year") != year:
-        return LEFT_OUT(who=who(org), reason=f"报告年度为{report.get('year')}，不是{year}",
-                        reason_en=f"report year {report.get('year')}, not {year}"), []
-    for m in members_of(report):
+    org = report.org
+    if report.format != fmt.id:
+        return LEFT_OUT(who=who(org), reason=f"格式为{report.format}，不是{fmt.id}",
+                        reason_en=f"format {report.format}, not {fmt.id}"), []
+    if year is not None and report.year != year:
+        return LEFT_OUT(who=who(org), reason=f"报告年度为{report.year}，不是{year}",
+                        reason_en=f"report year {report.year}, not {year}"), []
+    for m in report.members_or_self():
         if _key(m) in seen:
             return DUPLICATE(who=who(m), first=seen[_key(m)], file=label), []
     errors, missing = problems(report, fmt)
@@ -126,34 +112,36 @@ def _skip(report: dict, fmt: Format, year, include_invalid: bool, seen: dict, la
     return None, notes
 
 
-def _label(report: dict) -> str:
-    return (report.get("source") or {}).get("file") or who(report.get("org") or {})
+def _label(report: Report) -> str:
+    return report.source.get("file") or who(report.org)
 
 
-def pick_year(reports) -> int | None:
+def pick_year(reports: Iterable[Report]) -> int | None:
     """The most common report year (the earliest on a tie), None for no reports."""
-    years = Counter(r.get("year") for r in reports if r.get("year") is not None)
+    years = Counter(r.year for r in reports if r.year is not None)
     if not years:
         return None
     top = max(years.values())
     return min(y for y, n in years.items() if n == top)
 
 
-def merge_reports(reports, *, include_invalid: bool = False, year: int | None = None,
-                  org: dict | None = None, fmt: Format | None = None,
-                  source: dict | None = None) -> tuple[dict, list[Finding]]:
+def merge_reports(reports: Iterable[Report], *, include_invalid: bool = False, year: int | None = None,
+                  org: Org | Mapping[str, str] | None = None, fmt: Format | None = None,
+                  source: dict[str, Any] | None = None) -> tuple[Report, list[Finding]]:
     """Sum reports (or summaries) data point by data point into a summary report.
 
-    Returns ``(summary, findings)``; the findings are also in ``summary["findings"]``.
+    Returns ``(summary, findings)``; the findings are also the summary's.
     ``year`` defaults to the most common year of the reports; reports of another year or
     format, duplicates of a body already counted, and (unless ``include_invalid``) reports
-    with errors or missing values are left out with a finding each.
+    with errors or missing values are left out with a finding each. ``org``: the summary's
+    own code and name (its kind is 汇总; its name 汇总 when not given).
     """
     reports = list(reports)
     year = pick_year(reports) if year is None else year
     fmt = fmt or _format_of(reports, year)
-    totals = {i: (Decimal(0) if dp.value_kind.decimal else 0) for i, dp in fmt.datapoints.items()}
-    members: list[dict] = []
+    totals: dict[str, Value] = {i: (Decimal(0) if dp.value_kind.decimal else 0)
+                                for i, dp in fmt.datapoints.items()}
+    members: list[Member] = []
     seen: dict[str, str] = {}
     findings: list[Finding] = []
     for report in reports:
@@ -163,32 +151,40 @@ def merge_reports(reports, *, include_invalid: bool = False, year: int | None = 
             continue
         findings += notes
         for i, v in effective_values(report, fmt).items():
-            totals[i] += v
-        for m in members_of(report):
+            totals[i] += v  # type: ignore[operator]  # effective values are never None
+        for m in report.members_or_self():
             seen[_key(m)] = _label(report)
             members.append(m)
     if not members:
         findings.append(NO_MEMBERS())
     findings += summary_rule_findings(fmt, totals)
-    org = {"code": "", "name": SUMMARY_KIND, **(org or {}), "kind": SUMMARY_KIND}
-    summary = build_report(fmt, year=year, org=org, values=totals, texts={},
+    own = _own(org)
+    summary = build_report(fmt, year=year, org=own, values=totals, texts={},
                            source=source or {}, findings=findings, members=members)
     return summary, findings
 
 
-def _format_of(reports: list[dict], year: int | None) -> Format:
+def _own(org: Org | Mapping[str, str] | None) -> Org:
+    """The summary's own org: the code and name given (the name 汇总 when none is), kind 汇总."""
+    if isinstance(org, Org):
+        return Org(org.code, org.name, SUMMARY_KIND)
+    given = {"code": "", "name": SUMMARY_KIND, **(org or {})}
+    return Org(given["code"] or "", given["name"] or "", SUMMARY_KIND)
+
+
+def _format_of(reports: list[Report], year: int | None) -> Format:
     """The format of a summary: that of the reports of its year (the first such report's), else
     the format in force for the year, else (nothing to merge, no year) the newest format."""
-    of_year = [r for r in reports if year is None or r.get("year") == year]
+    of_year = [r for r in reports if year is None or r.year == year]
     if of_year:
-        return get_format(of_year[0]["format"])
+        return of_year[0].fmt
     try:
         return format_for_year(year) if year is not None else get_format(available_formats()[0])
     except KeyError:
         return get_format(available_formats()[0])
 
 
-def summary_rule_findings(fmt: Format, values: dict) -> list[Finding]:
+def summary_rule_findings(fmt: Format, values: Mapping[str, Value]) -> list[Finding]:
     """The rules that apply to a summary (R1–R4 first of all; see :func:`summary_rules`) on
     summed values, located at the summary workbook's cells: the same rules the importer runs
     when the summary workbook is read back."""

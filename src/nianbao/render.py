@@ -1,6 +1,6 @@
 """The publishable report: one document model, written as HTML, Markdown, plain text or .docx.
 
-:func:`document` turns a report JSON (spec §9) into a list of blocks — title, headings,
+:func:`document` turns a report (spec §9) into a list of blocks — title, headings,
 paragraphs, tables — from the format alone: sections and sub-headings from ``fmt.sections``,
 the three tables from the workbook layout (:mod:`nianbao.layout`), whose places already carry
 every official label and merged range, so the published tables have exactly the workbook's
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .layout import layout_for
 from .identity import SUMMARY_KIND
-from .report import typed_values
+from .report import Report
 from .spec import Format, ValueKind, get_format
 from .values import json_value
 
@@ -58,11 +58,11 @@ class Block:
     id: str | None = None  # the text id a paragraph belongs to, the table id of a table
 
 
-def title_of(report: dict) -> str:
-    org = (report.get("org") or {}).get("name") or ""
+def title_of(report: Report) -> str:
+    org = report.org.name
     if org == SUMMARY_KIND:  # a summary made before summaries had names: no "汇总2026年…"
         org = ""
-    year = report.get("year")
+    year = report.year
     return f"{org}{year if year else ''}{TITLE_SUFFIX}"
 
 
@@ -114,15 +114,15 @@ def _fill_holes(grid: Grid) -> None:
         row.sort(key=lambda x: x[0])
 
 
-def document(report: dict) -> list[Block]:
+def document(report: Report) -> list[Block]:
     """The report as blocks, in publishing order."""
-    fmt = get_format(report["format"])
-    values, texts = typed_values(report), report.get("texts") or {}
+    fmt = report.fmt
+    values, texts = report.values, report.texts
     blocks = [Block("title", title_of(report))]
     note = summary_note(report)
     if note:
         blocks.append(Block("note", note))
-    summary = (report.get("org") or {}).get("kind") == SUMMARY_KIND
+    summary = report.org.kind == SUMMARY_KIND
     for s in fmt.sections:
         blocks.append(Block("heading", s.heading, 2))
         if s.table:
@@ -137,11 +137,11 @@ def document(report: dict) -> list[Block]:
     return blocks
 
 
-def summary_note(report: dict) -> str:
+def summary_note(report: Report) -> str:
     """For a county summary: which reports it sums up."""
-    if (report.get("org") or {}).get("kind") != SUMMARY_KIND:
+    if report.org.kind != SUMMARY_KIND:
         return ""
-    members = [m.get("name") or m.get("code") or "" for m in report.get("members") or ()]
+    members = [m.name or m.code for m in report.members or ()]
     if not members:
         return "注：本报告为汇总报告。"
     return f"注：本报告为汇总报告，汇总了以下{len(members)}个单位的年度报告：{'、'.join(members)}。"
@@ -214,7 +214,7 @@ def _one_line(text: str) -> str:
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".txt": "text", ".docx": "docx"}
 
 
-def render(report: dict, kind: str) -> bytes:
+def render(report: Report, kind: str) -> bytes:
     """The report rendered as ``html``, ``markdown``, ``text`` or ``docx`` (bytes to write)."""
     blocks = document(report)
     if kind == "html":

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .findings import Finding, code
 from .files import read_bytes, read_text
+from .report import Report
 from .spec import Format
 
 UNREADABLE = code("ROSTER_UNREADABLE", "error", "名册“{file}”无法读取：{reason}",
@@ -229,21 +230,18 @@ class LastYear:
 
     code: str
     file: Path
-    report: dict
+    report: Report
     problem: str | None = None
 
 
-def prefill_problem(report: dict) -> str | None:
+def prefill_problem(report: Report) -> str | None:
     """Why a last-year report must not pre-fill a template: it has errors (an R1 error means its
     结转下年度 is wrong) or values missing; None when it is valid."""
-    from .spec import get_format
-
-    errors = [f for f in report.get("findings") or () if f.get("severity") == "error"]
+    errors = [f for f in report.findings if f.severity == "error"]
     if errors:
-        rules = "、".join(dict.fromkeys(f.get("rule") or f.get("code") or "" for f in errors))
+        rules = "、".join(dict.fromkeys(f.rule or f.code for f in errors))
         return f"有{len(errors)}条错误（{rules}）"
-    values = report.get("values") or {}
-    missing = [i for i in get_format(report["format"]).datapoints if values.get(i) is None]
+    missing = [i for i in report.fmt.datapoints if report.values.get(i) is None]
     return f"缺少{len(missing)}项数据" if missing else None
 
 
@@ -252,9 +250,7 @@ def last_year(paths, year: int) -> tuple[dict[str, LastYear], list[Finding]]:
     ``DIR/reports/*.json`` of each folder given (where ``nianbao collect`` writes them) and from
     each .json file given directly. Files of another year, unreadable, or two for one code are
     findings and left out."""
-    import json
-
-    from .report import problem
+    from .report import load
 
     files: list[Path] = []
     for p in map(Path, paths):
@@ -265,12 +261,8 @@ def last_year(paths, year: int) -> tuple[dict[str, LastYear], list[Finding]]:
     findings = []
     for f in files:
         try:
-            report = json.loads(read_text(f, "utf-8-sig"))
-            why = problem(report)
-            if why:
-                raise ValueError(why)
-            code_ = str(report["org"].get("code") or "")
-            found_year = report.get("year")
+            report = load(f)
+            code_, found_year = report.org.code, report.year
         except (OSError, ValueError, KeyError, TypeError) as exc:
             from .files import os_reason
 
@@ -290,7 +282,7 @@ def last_year(paths, year: int) -> tuple[dict[str, LastYear], list[Finding]]:
     return out, findings
 
 
-def load_previous(paths, year: int) -> tuple[dict[str, dict], list[Finding]]:
+def load_previous(paths, year: int) -> tuple[dict[str, Report], list[Finding]]:
     """Last year's report JSONs by ``org.code`` (:func:`last_year`, the reports only), for the
     cross-year rules, which compare with whatever a body reported."""
     found, findings = last_year(paths, year)

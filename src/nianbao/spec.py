@@ -359,7 +359,22 @@ def build_format(data: dict) -> Format:
     for i in fmt.computed:
         if i in dps:
             dps[i] = DataPoint(**{**dps[i].__dict__, "computed": True})
+    _declare_codes(fmt)
     return fmt
+
+
+def _declare_codes(fmt: Format) -> None:
+    """The finding code of each rule in the catalogue as soon as its format is built (a finding
+    made in a worker process is worded in the parent); a code worded two ways is left for
+    ``nianbao spec-lint`` to name."""
+    from .rules.registry import KINDS, code_of
+
+    for rule in fmt.rules:
+        if rule.kind in KINDS and KINDS[rule.kind].wording is not None:
+            try:
+                code_of(rule)
+            except ValueError:
+                pass
 
 
 _BUILT: dict[str, Format] = {}

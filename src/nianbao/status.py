@@ -13,6 +13,7 @@ import io
 
 from .collect import ERRORS, FIXED_TIME, MISSING, OTHER_YEAR, PASSED, STATE_ZH, WARNINGS, Collection
 from .merge import who
+from .report import Org
 from .roster import skipped
 from .workbook_print import NORMAL_FONT, page_setup
 from .workbook_styles import wrapped_lines
@@ -32,8 +33,8 @@ def body_rows(col: Collection, left_out: set[str]) -> list[dict]:
     rows = []
     for n, b in enumerate(col.bodies, 1):
         row = dict.fromkeys(COLUMNS, "")
-        row.update({"序号": n, "单位代码": b.org["code"], "单位名称": b.org["name"],
-                    "单位类型": b.org["kind"], "状态": b.status})
+        row.update({"序号": n, "单位代码": b.org.code, "单位名称": b.org.name,
+                    "单位类型": b.org.kind, "状态": b.status})
         if b.used is None and b.unreadable:
             e = b.unreadable[0]
             row.update({"错误": len(b.unreadable), "警告": 0, "提示": 0, "文件": e.rel, "收到时间": e.received,
@@ -61,9 +62,9 @@ def _notes(b, left_out) -> list[str]:
         notes.append("请按反馈改正后重新提交")
     elif b.status == WARNINGS:
         notes.append("请核实反馈中的警告")
-    if b.org["code"] in left_out:
+    if b.org.code in left_out:
         notes.append("未计入汇总")
-    if any(f.get("code") == "COLLECT_BY_COVER" for f in b.used.report.get("findings", ())):
+    if b.used.report and any(f.code == "COLLECT_BY_COVER" for f in b.used.report.findings):
         notes.append("用空白模板填写，按封面单位名称对应")
     if b.others:
         notes.append(f"另有{len(b.others)}个较早或重复的文件未采用")
@@ -77,27 +78,20 @@ def roster_rows(col: Collection) -> list[dict]:
     rows = []
     for f in col.roster_findings:
         row = dict.fromkeys(COLUMNS, "")
-        error = f.get("severity") == "error"
-        row.update({"状态": ROSTER_ERROR if error else ROSTER_NOTE, "文件": f.get("file") or "",
-                    "说明": f.get("message", "") + (skipped(_Sev(f)) if error else "")})
+        error = f.severity == "error"
+        row.update({"状态": ROSTER_ERROR if error else ROSTER_NOTE, "文件": f.file or "",
+                    "说明": f.message() + (skipped(f) if error else "")})
         rows.append(row)
     return rows
 
 
-class _Sev:
-    """A finding dict seen as a finding, for :func:`roster.skipped`."""
-
-    def __init__(self, d: dict):
-        self.severity, self.code, self.params = d.get("severity"), d.get("code"), d.get("params") or {}
-
-
 def file_rows(col: Collection) -> list[dict]:
     rows = []
-    roster = {b.org["code"]: b.org for b in col.bodies}
+    roster = {b.org.code: b.org for b in col.bodies}
     for e in col.unlisted:
-        org = (e.report or {}).get("org") or roster.get(e.code) or {}
+        org = e.report.org if e.report is not None else roster.get(e.code or "") or Org()
         row = dict.fromkeys(COLUMNS, "")
-        row.update({"单位代码": org.get("code", ""), "单位名称": org.get("name", ""),
+        row.update({"单位代码": org.code, "单位名称": org.name,
                     "状态": STATE_ZH[e.state], "文件": e.rel, "收到时间": e.received,
                     "说明": e.note})
         if e.report is not None:
@@ -108,16 +102,16 @@ def file_rows(col: Collection) -> list[dict]:
 
 
 def left_out_codes(col: Collection) -> set[str]:
-    members = {m["code"] for m in col.summary.get("members", ())}
-    return {b.org["code"] for b in col.bodies if b.used is not None and b.org["code"] not in members}
+    members = {m.code for m in col.summary.members or ()}
+    return {b.org.code for b in col.bodies if b.used is not None and b.org.code not in members}
 
 
 def wrong_year(col: Collection) -> str | None:
     """When no report in the inbox is for the year asked and some are for others (``--year 2025``
     on January 2027's inbox of 2026 reports): that, plainly; else None."""
-    years = sorted({e.report.get("year") for e in col.entries if e.state == OTHER_YEAR and e.report},
+    years = sorted({e.report.year for e in col.entries if e.state == OTHER_YEAR and e.report},
                    key=str)
-    if not years or any(e.report and e.report.get("year") == col.year and e.state != OTHER_YEAR
+    if not years or any(e.report and e.report.year == col.year and e.state != OTHER_YEAR
                         for e in col.entries):
         return None
     n = sum(1 for e in col.entries if e.state == OTHER_YEAR)
@@ -140,12 +134,12 @@ def headline(col: Collection) -> list[str]:
         lines.append("未提交：" + "、".join(who(b.org) for b in by[MISSING]) + "。")
     if by[ERRORS]:
         lines.append("有错误待改正：" + "、".join(who(b.org) for b in by[ERRORS]) + "。")
-    bad = [f for f in col.roster_findings if f.get("severity") == "error"]
+    bad = [f for f in col.roster_findings if f.severity == "error"]
     if bad:
-        numbers = {(f.get("params") or {}).get(k) for f in bad for k in ("row", "first")} - {None}
+        numbers = {f.params.get(k) for f in bad for k in ("row", "first")} - {None}
         rows = "、".join(f"第{n}行" for n in sorted(numbers))
         lines.append(f"名册有{len(bad)}处错误，相关行已跳过（{rows or '见表中“名册有误”'}），请改正名册后重新运行。")
-    members = len(col.summary.get("members", ()))
+    members = len(col.summary.members or ())
     out = left_out_codes(col)
     lines.append(f"汇总计入{members}个单位" + (f"，未计入{len(out)}个（有错误或数据缺失）" if out else "") + "。")
     return lines

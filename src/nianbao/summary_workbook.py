@@ -11,12 +11,12 @@ live, written by ``template.workbook_bytes(kind="summary")``), plus the sheets b
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Sequence
 
 from .merge import effective_values, who
 from .findings import SEVERITY_ZH
 from .identity import SUMMARY_KIND
-from .report import typed_values
-from .spec import get_format
+from .report import Report
 from .layout import a1
 from .template import write_number
 from .values import cell_number
@@ -42,21 +42,21 @@ def _num(v):
     return cell_number(v)
 
 
-def _notes_sheet(wb, st, summary: dict, members: list[dict]):
+def _notes_sheet(wb, st, summary: Report, members: list[Report]):
     ws = wb.add_worksheet(NOTES)
     ws.activate()  # the workbook opens here: what was summed and what was left out
     ws.set_column(0, 0, NOTES_WIDTH)
-    name = summary["org"]["name"] if summary["org"]["name"] != SUMMARY_KIND else ""
-    lines = [("title", f"{summary['year']}年度{name}数据汇总说明"),
-             ("para", f"本汇总由{len(summary['members'])}个单位的报告逐项相加而成；"
+    name = summary.org.name if summary.org.name != SUMMARY_KIND else ""
+    lines = [("title", f"{summary.year}年度{name}数据汇总说明"),
+             ("para", f"本汇总由{len(summary.members or ())}个单位的报告逐项相加而成；"
                       "各表数值已锁定，总计仍为公式。文字部分不汇总，由汇总单位另行撰写，"
                       f"各单位原文见“{TEXTS}”表；逐单位数据见“{BREAKDOWN}”表。"),
              ("para_bold", "计入汇总的单位：")]
-    lines += [("para", f"{i}. {who(m)}") for i, m in enumerate(summary["members"], 1)]
-    left = summary.get("findings", ())  # who is missing or left out, and R1–R4 on the sums
+    lines += [("para", f"{i}. {who(m)}") for i, m in enumerate(summary.members or (), 1)]
+    left = summary.findings  # who is missing or left out, and R1–R4 on the sums
     if left:
         lines.append(("para_bold", "未计入或需说明的情况："))
-        lines += [("para", f"{i}. {f['message']}") for i, f in enumerate(left, 1)]
+        lines += [("para", f"{i}. {f.message(summary.lang)}") for i, f in enumerate(left, 1)]
     title = wb.add_format({"font_name": "宋体", "bold": True, "font_size": 16})
     for r, (style, text) in enumerate(lines):
         ws.write_string(r, 0, text, title if style == "title" else st[style])
@@ -97,11 +97,11 @@ def _groups(fmt):
     return out
 
 
-def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
+def _breakdown_sheet(wb, st, summary: Report, members: list[Report]):
     """One row per data point (under its table and its row of the official table), one column
     per body, then the 合计 column of live SUMs, then the data point's id (not printed). Long
     and narrow: on paper it is as many pages as 200 rows need, each with the bodies' names."""
-    fmt = get_format(summary["format"])
+    fmt = summary.fmt
     ws = wb.add_worksheet(BREAKDOWN)
     n = len(members)
     total_col, id_col = n + 1, n + 2
@@ -110,14 +110,14 @@ def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
         ws.set_column(c, c, w)
     ws.set_column(id_col, id_col, 36)
     f = {k: wb.add_format(props) for k, props in _breakdown_styles().items()}
-    heads = ["数据项"] + [f"{rep['org'].get('name', '')}\n{rep['org'].get('code', '')}" for rep in members]
+    heads = ["数据项"] + [f"{rep.org.name}\n{rep.org.code}" for rep in members]
     heads += ["合计", "数据项编号"]
     for c, text in enumerate(heads):  # a body's name, and its code below it
         ws.write_string(0, c, text, f["header"])
     ws.set_row(0, min(MAX_ROW_PT, max(wrapped_lines(x, BREAKDOWN_BODY_WIDTH) for x in heads[1:-1]) * LINE_PT + 4))
     styles = {i: f["amount_value" if dp.value_kind.decimal else "count_value"] for i, dp in fmt.datapoints.items()}
-    totals, total_style = typed_values(summary), _total_styles(wb, fmt)
-    counted = [effective_values(rep, fmt) if any((rep.get("values") or {}).get(i) is None for i in fmt.datapoints)
+    totals, total_style = summary.values, _total_styles(wb, fmt)
+    counted = [effective_values(rep, fmt) if any(rep.values.get(i) is None for i in fmt.datapoints)
                else None for rep in members]
     r = 1
     for table, groups in _groups(fmt):
@@ -130,13 +130,13 @@ def _breakdown_sheet(wb, st, summary: dict, members: list[dict]):
             for item, dp in items:
                 ws.write_string(r, 0, item, f["item"])
                 for j, rep in enumerate(members, 1):
-                    v = (rep.get("values") or {}).get(dp.id)
+                    v = rep.values.get(dp.id)
                     if v is None and dp.id in fmt.computed:  # what the summary counted
                         write_number(ws, r, j, counted[j - 1][dp.id], styles[dp.id])
                     elif v is None:  # SUM skips it, as the summary counted it as 0
                         ws.write_string(r, j, "缺", styles[dp.id])
                     else:
-                        write_number(ws, r, j, Decimal(v) if isinstance(v, str) else v, styles[dp.id])
+                        write_number(ws, r, j, v, styles[dp.id])
                 style = total_style[dp.kind]
                 if members:
                     ws.write_formula(r, total_col, f"=SUM({a1(r, 1)}:{a1(r, n)})", style, _num(totals[dp.id]))
@@ -209,11 +209,11 @@ def _cut(para: str, width: float, max_lines: int) -> int:
     return ends[-1] if ends and ends[-1] > lo // 2 else lo
 
 
-def _texts_sheet(wb, st, summary: dict, members: list[dict]):
+def _texts_sheet(wb, st, summary: Report, members: list[Report]):
     """Each body's texts, a row per text; a text too long for one row (a row is at most
     MAX_ROW_PT tall, and one that does not fit the page is cut on paper) goes on over as many
     rows as it needs, marked （续）."""
-    fmt = get_format(summary["format"])
+    fmt = summary.fmt
     ws = wb.add_worksheet(TEXTS)
     for c, w in enumerate(TEXTS_WIDTHS):
         ws.set_column(c, c, w)
@@ -222,11 +222,11 @@ def _texts_sheet(wb, st, summary: dict, members: list[dict]):
     r = 1
     for rep in members:
         for tid, field in fmt.texts.items():
-            text = (rep.get("texts") or {}).get(tid) or ""
+            text = rep.texts.get(tid) or ""
             if not text.strip():
                 continue
             for k, piece in enumerate(text_rows(text, TEXTS_WIDTHS[2], max_lines)):
-                row = (who(rep["org"]), field.label + ("（续）" if k else ""), piece)
+                row = (who(rep.org), field.label + ("（续）" if k else ""), piece)
                 ws.write_row(r, 0, row[:2], st["label"])
                 ws.write_string(r, 2, piece, st["text_value"])
                 ws.set_row(r, _height(row, TEXTS_WIDTHS))
@@ -236,18 +236,18 @@ def _texts_sheet(wb, st, summary: dict, members: list[dict]):
     ws.protect("", {"format_columns": True})
 
 
-def _findings_sheet(wb, st, summary: dict, members: list[dict]):
+def _findings_sheet(wb, st, summary: Report, members: list[Report]):
     ws = wb.add_worksheet(FINDINGS)
     for c, w in enumerate(FINDINGS_WIDTHS):
         ws.set_column(c, c, w)
     ws.write_row(0, 0, ("单位", "类别", "规则", "工作表", "单元格", "问题"), st["header"])
-    own = summary["org"]["name"]
-    rows = [(f"{own}（{SUMMARY_KIND}）" if own not in ("", SUMMARY_KIND) else SUMMARY_KIND, f)
-            for f in summary.get("findings", ())]
-    rows += [(who(rep["org"]), f) for rep in members for f in rep.get("findings", ())]
-    for r, (name, f) in enumerate(rows, 1):
-        row = (name, SEVERITY_ZH.get(f.get("severity"), ""), f.get("rule") or "",
-               f.get("sheet") or "", f.get("cell") or "", f.get("message") or "")
+    own = summary.org.name
+    rows = [(f"{own}（{SUMMARY_KIND}）" if own not in ("", SUMMARY_KIND) else SUMMARY_KIND, summary, f)
+            for f in summary.findings]
+    rows += [(who(rep.org), rep, f) for rep in members for f in rep.findings]
+    for r, (name, rep, f) in enumerate(rows, 1):
+        row = (name, SEVERITY_ZH.get(f.severity, ""), f.rule or "",
+               f.sheet or "", f.cell or "", f.message(rep.lang))
         ws.write_row(r, 0, row, st["label"])
         ws.set_row(r, _height(row, FINDINGS_WIDTHS))
     ws.freeze_panes(1, 0)
@@ -256,19 +256,21 @@ def _findings_sheet(wb, st, summary: dict, members: list[dict]):
     ws.protect("", {"format_columns": True, "autofilter": True})
 
 
-def summary_xlsx(summary: dict, members: list[dict], left_out: list[dict] = ()) -> bytes:
-    """The summary workbook. ``members``: the report dicts summed into it, in the order of the
+def summary_xlsx(summary: Report, members: Sequence[Report], left_out: Sequence[Report] = ()) -> bytes:
+    """The summary workbook. ``members``: the reports summed into it, in the order of the
     breakdown (a summary merged again is one row); ``left_out``: reports not summed, whose
     findings are listed too (they say why)."""
     from .template import workbook_bytes
 
-    fmt = get_format(summary["format"])
+    fmt = summary.fmt
 
     def extra(wb, st):
         for make in (_notes_sheet, _breakdown_sheet, _texts_sheet):
-            make(wb, st, summary, members)
+            make(wb, st, summary, list(members))
         _findings_sheet(wb, st, summary, list(members) + list(left_out))
 
-    return workbook_bytes(year=summary["year"], org=summary["org"], fmt_id=fmt.id,
-                          values=typed_values(summary), texts={}, kind="summary", extra=extra,
-                          members=summary.get("members", []), extra_sheets=SHEETS)
+    if summary.year is None:
+        raise ValueError("a summary without a year cannot be a workbook")
+    return workbook_bytes(year=summary.year, org=summary.org, fmt_id=fmt.id,
+                          values=summary.values, texts={}, kind="summary", extra=extra,
+                          members=summary.members or [], extra_sheets=SHEETS)

@@ -21,15 +21,16 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Mapping, Union
 
 from . import GENERATOR
 from . import layout as L
-from .spec import Format
-from .values import cell_number, from_json
-from .workbook_formulas import Formulas, Live, bad_cell, longest_status, runs
 from .identity import MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, members_digest
+from .report import Member, Org, Report
 from .rules import checks_with
+from .spec import Format
+from .values import cell_number
+from .workbook_formulas import Formulas, Live, bad_cell, longest_status, runs
 from .workbook_instructions import instruction_lines, summary_instruction_lines
 from .workbook_print import MAX_ROW_PT, NORMAL_FONT, one_page_fits, page_setup
 from .workbook_styles import MARK_FAIL, MARKS, make_styles, value_style, wrapped_lines
@@ -82,25 +83,26 @@ def meta(fmt_id: str, year: int, org: dict | None, kind: str = "template") -> di
     return out
 
 
-def carried_values(fmt: Format, previous: dict | None) -> dict:
+def carried_values(fmt: Format, previous: Report | None) -> dict:
     """Prefill from last year's report: what a rule carries from one year to the next (R7: this
     year's 上年结转 = last year's 结转下年度)."""
-    if not previous:
+    if previous is None:
         return {}
-    last = previous.get("values") or {}
     out = {}
     for c in checks_with(fmt, "prefill"):
-        v = from_json(last.get(c.ids["last"]), fmt.datapoints[c.ids["last"]].value_kind)
+        v = previous.values.get(c.ids["last"])
         if v is not None:
             out[c.ids["this"]] = v
     return out
 
 
-def template_bytes(*, year: int, org: dict | None, fmt_id: str | None = None,
-                   prefill: dict | None = None, previous: dict | None = None) -> bytes:
+def template_bytes(*, year: int, org: OrgLike | None, fmt_id: str | None = None,
+                   prefill: dict | None = None, previous: Report | None = None) -> bytes:
     """The template a body fills in. ``org`` None gives the blank template (identity as inputs).
-    ``fmt_id`` None: the format in force for ``year``."""
+    ``fmt_id`` None: the format in force for ``year``; ``previous``: the body's report of the
+    year before (pre-fills what carries over, shows R8 beside table 二)."""
     fmt_id = fmt_id or format_id_for(year)
+    org = _org_dict(org)
     if org and not prefill and not previous:
         fast = _patched(year, org, fmt_id)
         if fast is not None:
@@ -171,11 +173,23 @@ def write_template(path, **kwargs) -> Path:
     return path
 
 
-def template_filename(year: int, org: dict | None) -> str:
+def template_filename(year: int, org: OrgLike | None) -> str:
     """``<year>_<code>_<name>.xlsx``, or the blank template's name."""
-    if not org:
+    o = _org_dict(org)
+    if not o:
         return f"{year}_政府信息公开工作年度报告_空白模板.xlsx"
-    return f"{year}_{org['code']}_{org['name']}.xlsx"
+    return f"{year}_{o['code']}_{o['name']}.xlsx"
+
+
+OrgLike = Union[Org, Mapping[str, Any]]
+
+
+def _org_dict(org: OrgLike | None) -> dict[str, str] | None:
+    """A body given as an Org or a mapping (a roster row), as the writer reads it."""
+    if org is None:
+        return None
+    o = org if isinstance(org, Org) else Org.of(org)
+    return o.to_json() if (o.code or o.name or o.kind) else None
 
 
 def _write_job(job: tuple) -> str:
@@ -186,7 +200,7 @@ def _write_job(job: tuple) -> str:
 
 
 def write_templates(orgs, outdir, *, year: int, fmt_id: str | None = None,
-                    previous: dict | None = None, workers: int | None = None):
+                    previous: Mapping[str, Report] | None = None, workers: int | None = None):
     """Write one template per body into ``outdir``, yielding each path as it is written.
 
     ``previous`` maps a body's code to last year's report. Uses a process pool (all cores by
@@ -196,9 +210,9 @@ def write_templates(orgs, outdir, *, year: int, fmt_id: str | None = None,
 
     previous = previous or {}
     fmt_id = fmt_id or format_id_for(year)
-    jobs = [(str(outdir), {"year": year, "fmt_id": fmt_id,
-                           "org": {k: o.get(k, "") for k in ("code", "name", "kind")},
-                           "previous": previous.get(o.get("code"))}) for o in orgs]
+    bodies = [o if isinstance(o, Org) else Org.of(o) for o in orgs]
+    jobs = [(str(outdir), {"year": year, "fmt_id": fmt_id, "org": o.to_json(),
+                           "previous": previous.get(o.code)}) for o in bodies]
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) < 8:
         for job in jobs:
@@ -212,10 +226,10 @@ def write_templates(orgs, outdir, *, year: int, fmt_id: str | None = None,
             yield Path(p)
 
 
-def workbook_bytes(*, year: int, org: dict | None, fmt_id: str | None = None,
+def workbook_bytes(*, year: int, org: OrgLike | None, fmt_id: str | None = None,
                    values: dict | None = None, texts: dict | None = None,
                    kind: str = "template", extra: Callable | None = None,
-                   previous: dict | None = None, members: list | None = None,
+                   previous: Report | None = None, members: list | None = None,
                    extra_sheets: tuple = ()) -> bytes:
     """The official tables as a workbook.
 
@@ -231,6 +245,9 @@ def workbook_bytes(*, year: int, org: dict | None, fmt_id: str | None = None,
     if kind not in KINDS:
         raise ValueError(f"unknown workbook kind {kind!r}")
     fmt_id = fmt_id or format_id_for(year)
+    org = _org_dict(org)
+    if members is not None:
+        members = [m.to_json() if isinstance(m, Member) else dict(m) for m in members]
     layout = L.layout_for(fmt_id)
     fmt = layout.format
     if not fmt.covers_year(year):
@@ -386,13 +403,11 @@ class _Writer:
                                                    "criteria": "=" + bad_cell(self.fmt.value_kinds[kind], first),
                                                    "format": self.st["mark:" + MARK_FAIL]})
 
-    def stock(self, previous: dict):
+    def stock(self, previous: Report):
         """Last year's 现行有效件数 beside table 二, and an R8 mark per row (locked): the checks
         shown live beside their table when last year's report is known."""
-        last = previous.get("values") or {}
-        checks = [c for c in checks_with(self.fmt, "live", "beside")
-                  if from_json(last.get(c.ids["last"]), self.fmt.datapoints[c.ids["last"]].value_kind)
-                  is not None]
+        last = previous.values
+        checks = [c for c in checks_with(self.fmt, "live", "beside") if last.get(c.ids["last"]) is not None]
         if not checks:
             return
         anchor = self.layout.by_id[checks[0].ids["this"]]
@@ -406,7 +421,7 @@ class _Writer:
         places = []
         for c in checks:
             row = self.layout.by_id[c.ids["this"]].row
-            v = from_json(last.get(c.ids["last"]), self.fmt.datapoints[c.ids["last"]].value_kind)
+            v = last.get(c.ids["last"])
             write_number(ws, row, col, v, self.st["count_value"])
             live = self.f.stock(c, L.a1(row, col), v)
             ws.write_formula(row, col + 1, "=" + live.formula, self.st["check"], live.value)

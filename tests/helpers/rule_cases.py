@@ -12,6 +12,7 @@ that wording: :data:`PHRASES` maps a data point to a sentence stating ``{n}`` of
 from __future__ import annotations
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 from nianbao.rules import Context, evaluate, read_cell
 
@@ -76,7 +77,8 @@ def share(fmt, rule):
 
 
 def _previous(values, texts=None):
-    return {"values": values, "texts": texts or {}}
+    """Last year's report as the rules read it (values and texts)."""
+    return SimpleNamespace(values=values, texts=texts or {})
 
 
 def carry(fmt, rule):

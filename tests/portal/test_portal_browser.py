@@ -194,7 +194,7 @@ def _send_the_rest(portal, links, skip):
 
     for path in sorted(find_workbooks([INBOX]), key=lambda p: import_workbook(p).saved_at or ""):
         r = import_workbook(path)
-        code = r.meta.get("org_code") or r.report["org"]["code"]
+        code = r.meta.get("org_code") or r.report.to_json()["org"]["code"]
         if code in skip:
             continue
         c = portal.client()

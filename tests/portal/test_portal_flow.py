@@ -32,7 +32,7 @@ def inbox_files() -> list[tuple[str, Path]]:
     out = []
     for p in find_workbooks([INBOX]):
         r = import_workbook(p)
-        code = r.meta.get("org_code") or r.report["org"]["code"]
+        code = r.meta.get("org_code") or r.report.to_json()["org"]["code"]
         out.append((r.saved_at or "", code, p))
     return [(code, p) for _, code, p in sorted(out)]
 

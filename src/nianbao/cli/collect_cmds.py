@@ -137,15 +137,15 @@ def has_errors(col) -> bool:
     bodies that have not submitted do not change the exit code."""
     from ..status import wrong_year
 
-    return wrong_year(col) is not None or any(f.get("severity") == "error" for r in col.used_reports() for f in r.get("findings", ())) \
-        or any(f.get("severity") == "error" and f.get("code") != "MERGE_EMPTY"
-               for f in col.summary["findings"] + col.roster_findings) \
+    return wrong_year(col) is not None or any(r.errors for r in col.used_reports()) \
+        or any(f.severity == "error" and f.code != "MERGE_EMPTY"
+               for f in col.summary.findings + col.roster_findings) \
         or any(b.used is None and b.unreadable for b in col.bodies)
 
 
-def _load_inputs(files: list[Path], jobs, quiet) -> list[dict]:
+def _load_inputs(files: list[Path], jobs, quiet) -> list:
     from ..importer import NOT_TEMPLATE, find_workbooks
-    from ..report import load, problem
+    from ..report import load_json, problem, Report
 
     jsons, books, scanned = [], [], set()
     for f in files:
@@ -163,15 +163,15 @@ def _load_inputs(files: list[Path], jobs, quiet) -> list[dict]:
     reports, skipped = [], []
     for j in jsons:
         try:
-            report = load(j)
+            data = load_json(j)
         except OSError as exc:
             fail(f"无法读取 {j}：{os_reason(exc, '读取')}")
         except ValueError as exc:
             fail(f"{j} 不是可读的报告 JSON（{exc}）")
-        why = problem(report)
+        why = problem(data)
         if why:
             fail(f"{j} 不是可用的报告 JSON：{why}")
-        reports.append(report)
+        reports.append(Report.from_json(data))
     for r in _import_all(books, jobs, quiet, f"读取 {len(books)} 个工作簿"):
         if r.report is None and r.path in scanned and r.findings[0].code == NOT_TEMPLATE.code:
             skipped.append(r.path)  # found in a folder: e.g. a collect output's status.xlsx
@@ -201,8 +201,7 @@ def merge_cmd(
 
 
 def _merge(files, out, include_invalid, year, name, code, jobs) -> int:
-    from ..merge import NO_MEMBERS, is_summary, members_of, merge_reports
-    from ..report import dumps
+    from ..merge import NO_MEMBERS, merge_reports
 
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".json"):
@@ -210,33 +209,32 @@ def _merge(files, out, include_invalid, year, name, code, jobs) -> int:
     reports = _load_inputs(files, jobs, False)
     if not reports:
         fail(f"{'、'.join(map(str, files))} 中没有报告 JSON 或填报表，未写入 {out}")
-    name = _summary_name(name, [r["org"] for r in reports if not is_summary(r)], "所汇总的报告")
+    name = _summary_name(name, [r.org.to_json() for r in reports if not r.is_summary], "所汇总的报告")
     summary, findings = merge_reports(reports, include_invalid=include_invalid, year=year,
                                       org={"code": code, "name": name or ""})
     for f in findings:
         if f.code != NO_MEMBERS.code:  # said once, below
             say(f"{SEVERITY_ZH[f.severity]}：{f.message()}")
-    if not summary["members"]:
+    if not summary.members:
         fail(f"没有可汇总的报告（{len(reports)}份都未计入，原因见上），未写入 {out}", EXIT_FINDINGS)
     if name is None:
         fail(f"{NO_NAME.format(where='所汇总的报告')}：请用 --name 写明，如 --name 某某市；"
              "它写在汇总表封面和报告标题上")
     if suffix == ".json":
-        atomic_write_bytes(out, dumps(summary).encode("utf-8"))
+        atomic_write_bytes(out, summary.dumps().encode("utf-8"))
     else:
-        from ..spec import get_format
         from ..summary_workbook import summary_xlsx
 
-        fmt, y = get_format(summary["format"]), summary.get("year")
+        fmt, y = summary.fmt, summary.year
         if not isinstance(y, int) or not fmt.covers_year(y):
             fail(f"汇总的年度“{y}”不在{fmt.name}适用的年度内，无法写成工作簿；"
                  "请用 --year 指定年度，或写成 .json")
-        keys = {(m["code"], m["sha256"]) for m in summary["members"]}
-        summed = [r for r in reports if any((m["code"], m["sha256"]) in keys for m in members_of(r))]
+        keys = {(m.code, m.sha256) for m in summary.members or ()}
+        summed = [r for r in reports if any((m.code, m.sha256) in keys for m in r.members_or_self())]
         atomic_write_bytes(out, summary_xlsx(summary, summed))
-    say(f"已汇总{len(summary['members'])}个单位，写入 {out}")
+    say(f"已汇总{len(summary.members or ())}个单位，写入 {out}")
     bad = any(f.severity == "error" for f in findings) or any(
-        f.get("severity") == "error" for r in reports for f in r.get("findings", ()))
+        r.errors for r in reports)
     return EXIT_FINDINGS if bad else EXIT_CLEAN
 
 

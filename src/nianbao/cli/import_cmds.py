@@ -112,7 +112,10 @@ def _import(paths, out, jobs, kw) -> int:
 
 def _light(result):
     """Keep only what the closing line needs (memory flat over many files)."""
-    result.report = None if result.report is None else {}
+    from ..report import Report
+
+    if result.report is not None:  # the name is all the listing needs
+        result.report = Report(result.report.format, result.report.year, result.report.org, {}, {})
     return result
 
 
@@ -175,8 +178,8 @@ def _print_file(result, lang: str) -> None:
     # what a file holds is shown, never interpreted: no markup, no control characters
     console = make_console(highlight=False, emoji=False, markup=False,
                            width=None if sys.stdout.isatty() else 160)
-    org = (result.report or {}).get("org") or {}
-    who = f"（{org['name']}）" if org.get("name") else ""
+    name = result.report.org.name if result.report is not None else ""
+    who = f"（{name}）" if name else ""
     console.print(printable(f"{display_name(str(result.path))}{who}"), markup=False)
     findings = sorted(result.findings, key=lambda f: _ORDER[f.severity])
     if findings:

@@ -15,10 +15,10 @@ from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, JOBS, SEVERITY_ZH, counts
                      note, progress, severity, year_option, not_a_file)
 
 
-def _load_report(path: Path) -> dict:
+def _load_report(path: Path):
     """A report JSON, or a filled workbook through the importer."""
     from ..importer import WORKBOOK_SUFFIXES
-    from ..report import load, problem
+    from ..report import Report, load_json, problem
     from ..spec import available_formats
 
     if not path.is_file():
@@ -31,7 +31,7 @@ def _load_report(path: Path) -> dict:
             fail(f"{path}：{result.findings[0].message()}")
         return result.report
     try:
-        report = load(path)
+        report = load_json(path)
     except json.JSONDecodeError as exc:
         fail(f"{path} 不是有效的 JSON：第{exc.lineno}行第{exc.colno}列有误（文件可能不完整，或被手工改坏）")
     except UnicodeDecodeError:
@@ -43,11 +43,11 @@ def _load_report(path: Path) -> dict:
     why = problem(report)
     if why:
         fail(f"{path} 不能用来生成报告：{why}")
-    return report
+    return Report.from_json(report)
 
 
-def _errors(report: dict) -> int:
-    return sum(1 for f in report.get("findings") or () if severity(f) == "error")
+def _errors(report) -> int:
+    return report.errors
 
 
 @app.command("render")
@@ -125,12 +125,13 @@ def _parse_one_file(file: Path, out: Optional[Path], explain: bool, year, org: d
         sys.stdout.write(dumps(report))
     else:
         atomic_write_text(out, dumps(report))
-    for f in report["findings"]:
+    data = report.to_json()  # what is printed is what the JSON says
+    for f in data["findings"]:
         note(f"{SEVERITY_ZH[f['severity']]}{' ' + f['rule'] if f['rule'] else ''}：{f['message']}")
     if explain:
-        _explain(report)
+        _explain(data)
     tail = f"；已写入 {out}" if out else ""
-    note(f"{_summary(file.name, report)}{tail}")
+    note(f"{_summary(file.name, data)}{tail}")
     return EXIT_FINDINGS if _errors(report) else EXIT_CLEAN
 
 
@@ -187,9 +188,9 @@ def _parse_folder(folder: Path, out: Optional[Path], board: Optional[Path], expl
         if e.report is None:
             note(f"无法读取  {e.rel}：{e.problem}")
             continue
-        note(f"{_summary(e.rel, e.report)}")
+        note(f"{_summary(e.rel, e.report.to_json())}")
         if explain:
-            _explain(e.report, "  ")
+            _explain(e.report.to_json(), "  ")
         if out is not None:
             atomic_write_text(out / names[e.rel], dumps(e.report))
     if board is not None:

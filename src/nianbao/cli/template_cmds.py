@@ -86,7 +86,10 @@ def _why_not(x, year: int) -> str:
 
 def _say_prefill(rows, found: dict, year: int) -> None:
     """Which bodies are pre-filled from which file, and which are not and why."""
-    from ..merge import who
+    from ..report import Org
+
+    def who(row) -> str:
+        return Org.of(row).who
 
     used = [(r, found[r["code"]]) for r in rows if r["code"] in _usable(found)]
     left = [(r, found.get(r["code"])) for r in rows if r["code"] not in _usable(found)]

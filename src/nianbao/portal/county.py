@@ -98,7 +98,7 @@ def _previous_from_portal(year: int) -> dict[str, dict]:
     if last is None:
         return {}
     out = outcome(last)
-    return {b.org["code"]: b.used.report for b in out.collection.bodies if b.used is not None}
+    return {b.org.code: b.used.report for b in out.collection.bodies if b.used is not None}
 
 
 def issue_code(body: Body) -> str:

@@ -100,7 +100,7 @@ def template(year: int, org: dict, previous: dict | None) -> tuple[str, bytes]:
     """(file name, bytes) of a body's template, pre-filled from last year's report if given."""
     from ..template import template_bytes, template_filename
 
-    data = template_bytes(year=year, org=dict(org), previous=previous)  # the format in force for year
+    data = template_bytes(year=year, org=dict(org), previous=_report(previous))  # the format in force for year
     return template_filename(year, org), data
 
 
@@ -120,7 +120,8 @@ def import_file(path: str) -> dict:
     from ..importer import import_workbook
 
     r = import_workbook(Path(path))
-    return {"report": r.report, "readable": r.readable, "sha256": r.sha256,
+    return {"report": r.report.to_json() if r.report is not None else None,
+            "readable": r.readable, "sha256": r.sha256,
             "findings": [f.to_dict() for f in r.findings], "meta": r.meta,
             "saved_at": r.saved_at if r.saved_at is None else str(r.saved_at)}
 
@@ -144,17 +145,27 @@ def failed_import(reason: str) -> dict:
 class Stored:
     """An import result as the library's collect code reads one (see ``importer.ImportResult``)."""
 
-    report: dict | None
+    report: object  # nianbao.report.Report, or None
     readable: bool
     sha256: str
-    findings: list = field(default_factory=list)  # finding dicts
+    findings: list = field(default_factory=list)  # nianbao.findings.Finding
     meta: dict = field(default_factory=dict)
     saved_at: str | None = None
 
     @classmethod
     def of(cls, data: dict) -> "Stored":
-        return cls(data.get("report"), bool(data.get("readable")), data.get("sha256") or "",
-                   list(data.get("findings") or ()), dict(data.get("meta") or {}), data.get("saved_at"))
+        from ..findings import Finding
+
+        return cls(_report(data.get("report")), bool(data.get("readable")), data.get("sha256") or "",
+                   [Finding.from_dict(f) for f in data.get("findings") or ()], dict(data.get("meta") or {}),
+                   data.get("saved_at"))
+
+
+def _report(data):
+    """A report as the library takes it, from the JSON the portal keeps (None stays None)."""
+    from ..report import Report
+
+    return data if data is None or isinstance(data, Report) else Report.from_json(data)
 
 
 @dataclass
@@ -172,7 +183,7 @@ class Upload:
 
 def _classified(uploads: list[Upload], orgs: list[dict], year: int):
     """Entries classified by collect's own code; an upload counts for its uploader only."""
-    roster = {o["code"]: o for o in orgs}
+    roster = {o["code"]: _collect.org_of(o) for o in orgs}
     pairs = [(_collect.entry_of(Stored.of(u.result), u.rel, u.received), Stored.of(u.result))
              for u in uploads]
     entries, _ = _collect.classify_entries(pairs, roster, year)
@@ -255,6 +266,7 @@ def build(year: int, orgs: list[dict], uploads: list[Upload], *, previous: dict 
             if e.state != UNREADABLE:
                 per_body.setdefault(code, []).append(e)
     board_orgs = orgs if only is None else [o for o in orgs if o["code"] == only]
+    previous = {c: _report(r) for c, r in (previous or {}).items()} or None
     col = _collect.assemble(year, board_orgs, kept, per_body, order=_order(by_id), previous=previous,
                             roster_findings=roster_findings, summary_org=summary_org)
     states, reports = {}, {}
@@ -263,7 +275,7 @@ def build(year: int, orgs: list[dict], uploads: list[Upload], *, previous: dict 
         if key in listed:
             states[key] = STATE_ZH.get(e.state, e.state)
         if e.report is not None:
-            reports[key] = e.report
+            reports[key] = e.report.to_json()
     return Outcome(col, states, notes, listed, reports)
 
 
@@ -276,14 +288,14 @@ def folder_for(org: dict, orgs: list[dict]) -> str:
     # per body: a county's thousand would cost a third of a second an upload)
     flat = "".join(folder.split())
     near = [o for o in orgs if any(v and "".join(v.split()) in flat for v in (o["code"], o["name"]))]
-    return folder if _collect.names_in(folder, near) == [org["code"]] else org["code"]
+    return folder if _collect.names_in(folder, [_collect.org_of(o) for o in near]) == [org["code"]] else org["code"]
 
 
 def body_view(outcome: Outcome, code: str) -> dict:
     """A body's line of the board, computed by the library: status, counts, whether summed."""
     col = outcome.collection
-    body = next(b for b in col.bodies if b.org["code"] == code)
-    members = {m["code"] for m in col.summary.get("members", ())}
+    body = next(b for b in col.bodies if b.org.code == code)
+    members = {m.code for m in col.summary.members or ()}
     counts = body.used.counts() if body.used else {"error": len(body.unreadable), "warning": 0, "info": 0}
     return {"status": body.status, "errors": counts["error"], "warnings": counts["warning"],
             "infos": counts["info"], "counted_rel": body.used.rel if body.used else "",
@@ -291,13 +303,14 @@ def body_view(outcome: Outcome, code: str) -> dict:
 
 
 def counted_report(outcome: Outcome, code: str) -> dict | None:
-    body = next(b for b in outcome.collection.bodies if b.org["code"] == code)
-    return body.used.report if body.used else None
+    body = next(b for b in outcome.collection.bodies if b.org.code == code)
+    return body.used.report.to_json() if body.used and body.used.report else None
 
 
 def report_of(outcome: Outcome, rel: str) -> dict | None:
     """The report of one listed upload (classified: under the roster's name, cross-year rules run)."""
-    return next((e.report for e in outcome.collection.entries if e.rel == rel), None)
+    found = next((e.report for e in outcome.collection.entries if e.rel == rel), None)
+    return found.to_json() if found is not None else None
 
 
 # ---- what a body and the county read --------------------------------------------------------
@@ -316,7 +329,7 @@ def finding_rows(report: dict | None, result: dict) -> list[dict]:
                 for n, f in enumerate(report["findings"], 1)]
     sev = {"错误": "error", "警告": "warning", "提示": "info"}
     return [{"n": r[0], "severity": sev.get(r[1], r[1]), "rule": r[2], "sheet": r[3], "cell": r[4],
-             "message": r[5], "hint": r[6]} for r in rows(report)]
+             "message": r[5], "hint": r[6]} for r in rows(_report(report))]
 
 
 def counts(report: dict | None) -> dict[str, int]:
@@ -330,13 +343,13 @@ def render(report: dict, kind: str) -> bytes:
     """The publishable report (``html`` or ``docx``), as ``nianbao render`` writes it."""
     from ..render import render as r
 
-    return r(report, kind)
+    return r(_report(report), kind)
 
 
 def feedback(outcome: Outcome, code: str) -> tuple[str, bytes] | None:
     from ..feedback import feedback_xlsx, file_name
 
-    body = next(b for b in outcome.collection.bodies if b.org["code"] == code)
+    body = next(b for b in outcome.collection.bodies if b.org.code == code)
     if not body.submitted:
         return None
     return file_name(body.org), feedback_xlsx(body, outcome.collection.year)
@@ -373,7 +386,7 @@ def export_files(files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def body_status(outcome: Outcome) -> dict[str, str]:
-    return {b.org["code"]: b.status for b in outcome.collection.bodies}
+    return {b.org.code: b.status for b in outcome.collection.bodies}
 
 
 def atomic_write(path: Path, data: bytes) -> None:

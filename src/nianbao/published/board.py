@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import io
 
-from ..findings import SEVERITY_ZH
+from ..findings import SEVERITY_ZH, Finding
+from ..report import Report
 from ..workbook_styles import FONT, HEADER_FILL, MARKS, MARK_FAIL, MARK_PASS, MARK_WARN, wrapped_lines
 from .folder import Entry
 
@@ -28,16 +29,13 @@ FILL = {PASSED: MARKS[MARK_PASS]["bg_color"], WARNINGS: MARKS[MARK_WARN]["bg_col
 WITHIN, TEXT = "within", "text"
 
 
-def _rule_kinds(report: dict) -> dict[str, str]:
+def _rule_kinds(report: Report) -> dict[str, str]:
     """Which column of the board each rule counts in, from the rules' own data (not their ids
     or kinds): an identity between data points (its checks have a total and parts, or two
     sides) is 勾稽关系; a rule that reads texts and a table value is 正文与表格. Rules across years
     are found by running them with and without last year's report (:mod:`.folder`)."""
-    from ..spec import get_format
-
     out = {}
-    fmt = get_format(report["format"])
-    for check in fmt.checks:
+    for check in report.fmt.checks:
         roles, params = set(check.ids), check.rule.params
         if {"total", "parts"} <= roles or {"lhs", "rhs"} <= roles:
             out[check.rule.id] = WITHIN
@@ -49,7 +47,7 @@ def _rule_kinds(report: dict) -> dict[str, str]:
 def status_of(entry: Entry) -> str:
     if entry.report is None:
         return UNREADABLE
-    sev = {f["severity"] for f in entry.report["findings"]}
+    sev = {f.severity for f in entry.report.findings}
     return ERRORS if "error" in sev else WARNINGS if "warning" in sev else PASSED
 
 
@@ -64,25 +62,25 @@ def rows(entries: list[Entry]) -> list[dict]:
             continue
         r = e.report
         kinds = _rule_kinds(r)
-        findings = r["findings"]
-        cross_keys = {(f["code"], f["message"]) for f in e.cross}
-        within = [f for f in findings if kinds.get(f["rule"]) == WITHIN]
-        cross = [f for f in findings if (f["code"], f["message"]) in cross_keys]
-        text = [f for f in findings if kinds.get(f["rule"]) == TEXT]
-        read = sum(1 for v in r["values"].values() if v is not None)
-        row.update({"单位名称": r["org"]["name"] or "（未读出）", "年度": r["year"] or "（未读出）", "格式": r["format"],
-                    "形式": FORM_ZH.get((r.get("source") or {}).get("form"), ""),
-                    "读出数字": f"{read}/{len(r['values'])}", "勾稽关系": len(within),
+        findings = r.findings
+        cross_keys = {(f.code, f.message()) for f in e.cross}
+        within = [f for f in findings if kinds.get(f.rule or "") == WITHIN]
+        cross = [f for f in findings if (f.code, f.message()) in cross_keys]
+        text = [f for f in findings if kinds.get(f.rule or "") == TEXT]
+        read = sum(1 for v in r.values.values() if v is not None)
+        row.update({"单位名称": r.org.name or "（未读出）", "年度": r.year or "（未读出）", "格式": r.format,
+                    "形式": FORM_ZH.get(r.source.get("form"), ""),
+                    "读出数字": f"{read}/{len(r.values)}", "勾稽关系": len(within),
                     "跨年度": len(cross), "正文与表格": len(text),
-                    **{SEVERITY_ZH[s]: sum(1 for f in findings if f["severity"] == s)
+                    **{SEVERITY_ZH[s]: sum(1 for f in findings if f.severity == s)
                        for s in ("error", "warning", "info")}})
-        row["说明"] = _note(within + cross + text, read, len(r["values"]))
+        row["说明"] = _note(within + cross + text, read, len(r.values))
         out.append(row)
     return out
 
 
-def _note(breaks: list[dict], read: int, total: int) -> str:
-    parts = [f"{f['rule']}：{f['message']}" for f in breaks[:6]]
+def _note(breaks: list[Finding], read: int, total: int) -> str:
+    parts = [f"{f.rule}：{f.message()}" for f in breaks[:6]]
     if len(breaks) > 6:
         parts.append(f"另有{len(breaks) - 6}处，见“问题清单”")
     if read < total:
@@ -96,14 +94,14 @@ def issue_rows(entries: list[Entry]) -> list[dict]:
         r = e.report
         if r is None:
             continue
-        places = (r.get("source") or {}).get("places") or {}
-        for f in r["findings"]:
-            if f["severity"] == "info":
+        places = r.source.get("places") or {}
+        for f in r.findings:
+            if f.severity == "info":
                 continue
-            where = next((places[i]["where"] for i in f.get("datapoints") or () if i in places), "")
-            out.append({"单位名称": r["org"]["name"], "年度": r["year"] or "", "文件": e.rel,
-                        "严重程度": SEVERITY_ZH[f["severity"]], "规则": f.get("rule") or "",
-                        "说明": f["message"], "原文位置": where})
+            where = next((places[i]["where"] for i in f.datapoints if i in places), "")
+            out.append({"单位名称": r.org.name, "年度": r.year or "", "文件": e.rel,
+                        "严重程度": SEVERITY_ZH[f.severity], "规则": f.rule or "",
+                        "说明": f.message(), "原文位置": where})
     return out
 
 

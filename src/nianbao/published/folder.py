@@ -16,7 +16,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..report import typed_values
+from ..findings import Finding
+from ..report import Report
 from ..rules import Context, evaluate
 from ..spec import get_format
 from .detect import NotAReport
@@ -29,7 +30,7 @@ SUFFIXES = {".html", ".htm", ".shtml", ".txt", ".text", ".md", ".markdown", ".pd
 class Entry:
     path: Path
     rel: str
-    report: dict | None = None
+    report: Report | None = None
     problem: str = ""  # why the file could not be read (Chinese), when report is None
     cross: list = field(default_factory=list)  # findings of the rules across years
 
@@ -91,8 +92,8 @@ def parse_folder(files: list[tuple[Path, str]], jobs: int = 0, progress=None) ->
     return out
 
 
-def body_key(report: dict) -> str:
-    return report["org"].get("code") or norm(report["org"].get("name") or "")
+def body_key(report: Report) -> str:
+    return report.org.code or norm(report.org.name)
 
 
 def across_years(entries: list[Entry]) -> None:
@@ -100,31 +101,29 @@ def across_years(entries: list[Entry]) -> None:
     by_body: dict[str, dict[int, Entry]] = {}
     for e in entries:
         r = e.report
-        if r is None or r.get("year") is None or not body_key(r):
+        if r is None or r.year is None or not body_key(r):
             continue
-        by_body.setdefault(body_key(r), {}).setdefault(r["year"], e)
+        by_body.setdefault(body_key(r), {}).setdefault(r.year, e)
     for years in by_body.values():
         for year, e in years.items():
             last = years.get(year - 1)
-            if last is not None:
+            if last is not None and e.report is not None and last.report is not None:
                 e.cross = previous_year_findings(e.report, last.report)
-                e.report["findings"] = e.report["findings"] + e.cross
+                e.report.findings = e.report.findings + e.cross
 
 
-def previous_year_findings(report: dict, last: dict) -> list[dict]:
+def previous_year_findings(report: Report, last: Report) -> list[Finding]:
     """The findings a report gets only when last year's report is known."""
-    fmt = get_format(report["format"])
-    base = dict(values=typed_values(report), texts=report["texts"], year=report["year"],
-                org_kind=report["org"].get("kind") or "")
+    fmt = report.fmt
+    base = dict(values=report.values, texts=report.texts, year=report.year, org_kind=report.org.kind)
     without = evaluate(fmt, Context(**base))
-    prev = {"values": typed_values(last), "texts": last["texts"], "year": last["year"]}
-    with_last = evaluate(fmt, Context(**base, previous=prev))
+    with_last = evaluate(fmt, Context(**base, previous=last))
     seen = {_key(f) for f in without}
     out = []
     for f in with_last:
         if _key(f) not in seen:
-            f.params.setdefault("last_file", (last.get("source") or {}).get("file", ""))
-            out.append(f.to_dict())
+            f.params.setdefault("last_file", last.source.get("file", ""))
+            out.append(f)
     return out
 
 

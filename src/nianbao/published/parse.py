@@ -15,7 +15,7 @@ import hashlib
 from pathlib import Path
 
 from ..files import read_bytes
-from ..report import build_report
+from ..report import Report, build_report
 from ..rules import Context, evaluate
 from ..spec import available_formats, get_format
 from .detect import NOTHING_FOUND, NotAReport, decode, detect_format, sniff
@@ -51,7 +51,7 @@ def _newest():
 
 
 def parse_published(data: bytes, name: str = "report.txt", *, year: int | None = None,
-                    org: dict | None = None) -> dict:
+                    org: dict | None = None) -> Report:
     """Read a published report (the bytes of a file of any form) into the report JSON.
     Raises :class:`~.detect.NotAReport` for a file that is not one (a workbook, a picture…)."""
     lines, head_title, form = lines_of(data, name)
@@ -96,7 +96,7 @@ def parse_published(data: bytes, name: str = "report.txt", *, year: int | None =
 MAX_BYTES = 64 * 1024 * 1024  # a published report is a few MB at most; more is not one
 
 
-def parse_file(path, **kw) -> dict:
+def parse_file(path, **kw) -> Report:
     p = Path(path)
     size = p.stat().st_size
     if size > MAX_BYTES:

@@ -20,14 +20,19 @@ from .registry import (KINDS, Param, RuleKind, Wording, checks_with, code_of, ha
                        rules_with, summary_rules, wording)
 
 
-def declare_codes() -> None:
-    """Register the finding code of every rule of every format (for the catalogue)."""
+def declare_codes() -> dict[str, list[str]]:
+    """The finding code of every rule of every format nianbao has (for the catalogue), with the
+    ids of the rules whose findings carry it."""
     from ..spec import available_formats, get_format
 
+    out: dict[str, list[str]] = {}
     for format_id in available_formats():
         for rule in get_format(format_id).rules:
             if rule.kind in KINDS and KINDS[rule.kind].wording is not None:
-                code_of(rule)
+                ids = out.setdefault(code_of(rule).code, [])
+                if rule.id not in ids:
+                    ids.append(rule.id)
+    return out
 
 
 __all__ = ["Context", "evaluate", "recompute_totals", "sections_present", "text_sections",

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Protocol
 
 from ..findings import Finding
 from ..spec import Check, Format, Section
 from .registry import KINDS, code_of, params_for
 
 Value = int | Decimal | None
+
+
+class Previous(Protocol):
+    """Last year's report as the rules read it (a ``nianbao.report.Report``)."""
+
+    values: Mapping[str, Any]
+    texts: Mapping[str, str]
 
 
 @dataclass
@@ -26,7 +33,7 @@ class Context:
     texts: Mapping[str, str]  # id -> str
     year: int | None = None
     org_kind: str = ""
-    previous: dict | None = None  # last year's values (typed) and texts: {"values", "texts"}
+    previous: Previous | None = None  # last year's report of the same body
     sections_found: set | None = None  # section numbers found in a published report
     locate: Callable[[str], tuple[str, str] | None] = field(default=lambda i: None)
     explained: frozenset[str] = frozenset()  # data points whose gap a finding of their cell names
@@ -84,7 +91,7 @@ def values_of(ctx: Context, ids: Iterable[str]) -> list[Any] | None:
 
 
 def previous_values(ctx: Context) -> Mapping[str, Any] | None:
-    return ctx.previous.get("values") if ctx.previous else None
+    return ctx.previous.values if ctx.previous is not None else None
 
 
 def finding(check: Check, ctx: Context, *, at: str | None = None, locate: bool = True,

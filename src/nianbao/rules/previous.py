@@ -90,10 +90,10 @@ def _text_repeat(fmt, check, ctx):
     from .engine import text_where
 
     tid = check.rule.params["text"]
-    if not ctx.previous:
+    if ctx.previous is None:
         return []
     this = (ctx.texts.get(tid) or "").strip()
-    last = ((ctx.previous.get("texts") or {}).get(tid) or "").strip()
+    last = (ctx.previous.texts.get(tid) or "").strip()
     if not this or this != last:
         return []
     return [finding(check, ctx, at=tid, datapoints=[tid], where=text_where(fmt, tid))]

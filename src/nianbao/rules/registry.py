@@ -173,7 +173,7 @@ def code_of(rule: "Rule") -> Code:
     if w is None:
         raise ValueError(f"{rule.id}: a rule of kind {rule.kind} makes no findings of its own")
     severity = rule.severity if rule.severity in SEVERITIES else "error"
-    return register_code(Code(w.code, severity, w.zh, w.en, w.hint), rule.id)
+    return register_code(Code(w.code, severity, w.zh, w.en, w.hint))
 
 
 def params_for(rule: "Rule", available: Mapping[str, Any]) -> dict[str, Any]:
