@@ -12,8 +12,8 @@ import csv
 import importlib.util
 import io
 import json
-from decimal import Decimal
 from datetime import datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nianbao.collect import (SUPERSEDED, USED, assemble, classify_entries, collect, entry_of,
-                             gather, org_of)
+from nianbao.collect import SUPERSEDED, USED, assemble, classify_entries, collect, entry_of, gather, org_of
 from nianbao.collect_write import outputs
 from nianbao.importer import find_workbooks, import_workbook
 from nianbao.roster import read_roster

@@ -13,8 +13,22 @@ from hypothesis import strategies as st
 
 from nianbao.report import Org
 from nianbao.rules import recompute_totals
-from test_import_kit import (FEES, FMT, LAYOUT, WHERE, ZC, at, consistent, fill, imp, patch_zip,
-                             sheet_part, template, where, zeros)
+from test_import_kit import (
+    FEES,
+    FMT,
+    LAYOUT,
+    WHERE,
+    ZC,
+    at,
+    consistent,
+    fill,
+    imp,
+    patch_zip,
+    sheet_part,
+    template,
+    where,
+    zeros,
+)
 
 TEXT = st.text(st.characters(whitelist_categories=("L", "N", "P", "Zs"), max_codepoint=0x9FFF)
                | st.sampled_from(["\n", "中", "，", "。"]), max_size=60).map(str.rstrip) \

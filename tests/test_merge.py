@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from nianbao.merge import merge_reports, summary_rule_findings
 from nianbao.findings import Finding
+from nianbao.merge import merge_reports, summary_rule_findings
 from nianbao.report import Member, Org, build_report
 from nianbao.rules import recompute_totals
 from nianbao.spec import get_format
@@ -66,7 +67,7 @@ def test_associative_and_summary_satisfies_r1_to_r4(a, b, c):
     assert f1 == f2 == []
     typed = flat.values
     assert summary_rule_findings(FMT, typed) == []
-    for i, dp in FMT.datapoints.items():
+    for i in FMT.datapoints:
         assert typed[i] == sum(r.values[i] for r in (a, b, c))
 
 

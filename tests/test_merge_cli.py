@@ -6,8 +6,8 @@ import json
 
 from typer.testing import CliRunner
 
-from nianbao.cli import app
 from lo import convert, needs_soffice
+from nianbao.cli import app
 from nianbao.importer import import_workbook
 from test_collect import ORGS, YEAR, ms
 
@@ -54,8 +54,8 @@ def test_merge_refuses_bad_output_and_missing_input(tmp_path):
 
 
 def test_merge_with_nothing_valid_writes_nothing(tmp_path):
-    from test_merge import counter_values, make_report
     from nianbao.report import dumps
+    from test_merge import counter_values, make_report
 
     bad = make_report("X", counter_values(1), findings=[{"code": "RULE_BALANCE", "severity": "error",
                                                          "rule": "R1", "message": "…"}])

@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import SEED_TXT
-from helpers.published import parse_file_json, parse_json
-from test_render import FILES, SAMPLE_JSON, make_report
 from typer.testing import CliRunner
 
+from helpers import SEED_TXT
+from helpers.published import parse_file_json, parse_json
 from nianbao.cli import app
 from nianbao.report import schema
+from test_render import FILES, SAMPLE_JSON, make_report
 
 EXPECTED = make_report().to_json()
 

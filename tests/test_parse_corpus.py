@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.published import parse_file_json, parse_json
+from helpers.published import parse_file_json
 from nianbao.published.lines import norm
 from nianbao.spec import get_format
 
@@ -156,7 +156,7 @@ def test_text_against_table_and_narrative_numbers(results):
 
 def test_totals_over_the_corpus(results, capsys):
     read = null = wrong = 0
-    for (item, name), report in results.items():
+    for (item, _name), report in results.items():
         exp = json.loads((CORPUS / f"{item}.expected.json").read_text(encoding="utf-8"))
         for i, v in transcribed(exp).items():
             got = report["values"][i]

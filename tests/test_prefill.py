@@ -147,7 +147,7 @@ def test_only_valid_reports_prefill_and_the_clerk_is_told_which_and_why(tmp_path
     layout = layout_for("gb2021")
     carried = [c.ids["this"] for c in checks_with(layout.format, "prefill") if not c.ids["this"].endswith(".total")]
     wb = openpyxl.load_workbook(tmp_path / "next" / f"2023_{a['code']}_{a['name']}.xlsx")
-    for n, this in enumerate(carried):
+    for this in carried:
         sheet, ref = layout.where(this)
         cell = wb[sheet][ref]
         assert cell.value == 10 + ms.APPLICANTS.index(this.rsplit(".", 1)[1])

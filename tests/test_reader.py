@@ -139,7 +139,8 @@ def test_shared_formulas_are_translated(files, tmp_path):
         for i, ref in enumerate(refs):
             tag = (b'<f t="shared" ref="%s:%s" si="7">\\1</f>' % (refs[0].encode(), refs[-1].encode())
                    if i == 0 else b'<f t="shared" si="7"/>')
-            b = re.sub(rb'(<c r="%s"[^>]*>)<f>([^<]*)</f>' % ref.encode(), lambda m: m.group(1) + tag.replace(b"\\1", m.group(2)), b)
+            b = re.sub(rb'(<c r="%s"[^>]*>)<f>([^<]*)</f>' % ref.encode(),
+                       lambda m, tag=tag: m.group(1) + tag.replace(b"\\1", m.group(2)), b)
         return b
     out = patch_zip(path, tmp_path / "shared.xlsx", {part: share})
     assert open_workbook(out.read_bytes()).sheet(sheet).cells[refs[2]].f == "SUM(D9:I9)"

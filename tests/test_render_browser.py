@@ -15,9 +15,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_render import make_report
 
 from nianbao.render import render
+from test_render import make_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")

@@ -332,7 +332,7 @@ def test_counts_and_totals_show_a_fraction(blank, layout):
 
 def test_no_status_cell_crosses_the_frozen_columns(blank, layout):
     """LibreOffice repaints only one side of a merged cell across the freeze line."""
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     frozen = 0
     for s in layout.sheets:
@@ -351,8 +351,8 @@ def test_rows_are_as_tall_as_their_wrapped_text(blank, layout):
     """Labels and statuses (at their longest) fit their rows; table 三's longest row label
     reads on one line."""
     from nianbao.template import LINE_PT
-    from nianbao.workbook_styles import wrapped_lines as _lines
     from nianbao.workbook_formulas import Formulas
+    from nianbao.workbook_styles import wrapped_lines as _lines
 
     f = Formulas(layout, {}, {})  # a template's: the cover also names blank texts
     for s in layout.sheets:

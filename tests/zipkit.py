@@ -100,7 +100,7 @@ def set_identity(data: bytes, props: bool = True, sheet: bool = True, **values) 
             text = xml.decode("utf-8")
             for key, value in values.items():
                 text, n = re.subn(rf'(name="nianbao\.{key}"><vt:lpwstr>)[^<]*(</vt:lpwstr>)',
-                                  lambda m: m.group(1) + value + m.group(2), text)
+                                  lambda m: m.group(1) + value + m.group(2), text)  # noqa: B023 (called at once)
                 assert n == 1, key
             return text.encode("utf-8")
         data = rezip(data, {"docProps/custom.xml": edit})

@@ -272,7 +272,8 @@ def classify(inbox: Path, results, roster: dict[str, Org], year: int) -> tuple[l
 def classify_entries(pairs, roster: dict[str, Org], year: int) -> tuple[list[Entry], dict]:
     """:func:`classify` for ``(entry, import result)`` pairs whose entries are made already
     (:func:`entry_of`): sets each entry's state, note, code and report under the roster's name."""
-    entries, per_body = [], {}
+    entries: list[Entry] = []
+    per_body: dict[str, list[Entry]] = {}
     for e, r in pairs:
         entries.append(e)
         if r.report is None or not r.readable or e.report is None:

@@ -82,7 +82,7 @@ def _produce(col: Collection, out: tuple[Path, Path] | None, jobs: int | None) -
     return files
 
 
-def _main_files(col: Collection, out: Path | None) -> dict:
+def _main_files(col: Collection, out: tuple[Path, Path] | None) -> dict:
     files = {"status.csv": status_csv(col), "status.xlsx": status_xlsx(col)}
     for b in col.bodies:
         if b.used is not None and b.used.report is not None:
@@ -96,10 +96,11 @@ def _chunks(col: Collection) -> list[range]:
 
 
 def _task(task, out) -> dict:
+    assert _SHARED is not None  # set before the pool forks
     return _make(_SHARED, task, out)
 
 
-def _make(col: Collection, task, out: Path | None) -> dict:
+def _make(col: Collection, task, out: tuple[Path, Path] | None) -> dict:
     what, rows = task
     if what == "summary":
         files = {"summary.xlsx": summary_xlsx(col.summary, col.summed_reports(),

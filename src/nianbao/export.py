@@ -40,7 +40,8 @@ def find_reports(paths) -> tuple[list[tuple[Path, Report]], list[str]]:
     files: list[Path] = []
     for p in map(Path, paths):
         files += sorted(p.rglob("*.json")) if p.is_dir() else [p]
-    out, notes = [], []
+    out: list[tuple[Path, Report]] = []
+    notes: list[str] = []
     for f in files:
         try:
             data = json.loads(read_text(f, "utf-8-sig"))
@@ -50,11 +51,11 @@ def find_reports(paths) -> tuple[list[tuple[Path, Report]], list[str]]:
             why = os_reason(exc, "读取") if isinstance(exc, OSError) else "不是有效的 JSON"
             notes.append(f"{f}：无法读取（{why}），已跳过")
             continue
-        why = problem(data)
-        if why is None:
+        bad = problem(data)
+        if bad is None:
             out.append((f, Report.from_json(data)))
         else:
-            notes.append(f"{f}：{why}，已跳过")
+            notes.append(f"{f}：{bad}，已跳过")
     return out, notes
 
 
@@ -80,7 +81,7 @@ def finding_rows(report: Report) -> list[tuple]:
 
 def latest_by_key(found) -> tuple[list[Report], list[str]]:
     """One report per (year, code, name): the last in path order; notes for the others."""
-    by_key: dict[tuple, tuple[Path, dict]] = {}
+    by_key: dict[tuple, tuple[Path, Report]] = {}
     notes = []
     for path, report in found:
         k = _key(report)

@@ -55,7 +55,7 @@ def os_reason(exc: OSError, action: str = "读写") -> str:
         return f"这不是普通文件，而是{exc.what}"
     if getattr(exc, "winerror", None) in _IN_USE:
         return "文件正在被其他程序（如 Excel 或 WPS）打开，请关闭后重试"
-    reason = _REASONS.get(exc.errno)
+    reason = _REASONS.get(exc.errno) if exc.errno is not None else None
     if reason is not None:
         return reason.format(action=action)
     name = errno.errorcode.get(exc.errno) if isinstance(exc.errno, int) else None
@@ -81,7 +81,7 @@ def write_error(path, exc: OSError) -> CannotWrite:
         blocker = _file_on_the_way(path.parent)
         if blocker is not None:
             return CannotWrite(f"无法写入 {path}：{blocker} 是文件，不是文件夹；请换一个文件夹")
-    hint = _HINTS.get(exc.errno)
+    hint = _HINTS.get(exc.errno) if exc.errno is not None else None
     return CannotWrite(f"无法写入 {path}：{os_reason(exc, '写入')}" + (f"，{hint}" if hint else ""))
 
 

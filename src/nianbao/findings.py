@@ -11,7 +11,7 @@ Each module declares its codes with :func:`code` at import time, so the catalogu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable, Mapping
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -28,7 +28,8 @@ class Code:
 
     def __call__(self, *, severity: str | None = None, rule: str | None = None,
                  sheet: str | None = None, cell: str | None = None,
-                 datapoints=(), values: dict | None = None, **params) -> "Finding":
+                 datapoints: Iterable[str] = (), values: Mapping[str, Any] | None = None,
+                 **params: Any) -> "Finding":
         """Make a finding of this code; ``params`` fill the message templates."""
         return Finding(code=self.code, severity=severity or self.severity,
                        rule=rule or self.rule, sheet=sheet, cell=cell,
@@ -99,8 +100,8 @@ CODE_MODULES = (
 )
 
 
-class _Safe(dict):
-    def __missing__(self, key):
+class _Safe(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
 
@@ -150,7 +151,7 @@ class Finding:
                    text=d.get("message") if isinstance(d.get("message"), str) else None)
 
 
-def _jsonable(v):
+def _jsonable(v: Any) -> Any:
     from decimal import Decimal
 
     if isinstance(v, dict):
@@ -162,11 +163,11 @@ def _jsonable(v):
     return v
 
 
-def count(findings, severity: str) -> int:
+def count(findings: Iterable[Finding], severity: str) -> int:
     return sum(1 for f in findings if f.severity == severity)
 
 
-def has_errors(findings) -> bool:
+def has_errors(findings: Iterable[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
 
 

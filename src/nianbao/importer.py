@@ -23,10 +23,8 @@ from typing import Iterator
 from . import importer_cells as cells
 from . import reader
 from .findings import Finding, code
-from .layout import (COVER_FIELDS, META_KEYS, META_SHEET, PROPERTY_PREFIX, col_letter, layout_for,
-                     parse_a1)
-from .identity import (MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, SUMMARY_KIND,
-                       members_digest)
+from .identity import MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, SUMMARY_KIND, members_digest
+from .layout import COVER_FIELDS, META_KEYS, META_SHEET, PROPERTY_PREFIX, col_letter, layout_for, parse_a1
 from .report import Member, Report, build_report, source_info
 from .rules import Context, evaluate, sections_present, summary_rules  # shared with the cover
 from .rules.cells import cell_findings

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Any
 
 from .findings import Finding, code
 from .layout import Layout, col_letter, defined_name, layout_for, parse_a1
@@ -133,7 +134,8 @@ def _name_text(sheet: str, ref: str) -> str:
 def plan_for(fmt_id: str) -> Plan:
     """The plan of ``layout_for(fmt_id)`` (keyed by id: hashing a Layout is not cheap)."""
     layout = layout_for(fmt_id)
-    fmt, by_role = layout.format, {}
+    fmt = layout.format
+    by_role: dict[str, list[Any]] = {}
     for p in layout.places:
         by_role.setdefault(p.role, []).append(p)
     totals = {}
@@ -203,12 +205,14 @@ def _raw(cell: Cell | None):
 
 def read_values(layout: Layout, sheets: dict) -> tuple[dict, list[Finding]]:
     """The typed inputs (int / Decimal / None) with a finding per cell that needed one."""
-    values, out = {}, []
+    values: dict[str, int | Decimal | None] = {}
+    out: list[Finding] = []
     kinds = layout.format.value_kinds
     for sheet, ref, item_id, kind, label in plan_for(layout.format.id).inputs:
         cell = sheets[sheet].cells.get(ref)
-        if cell is not None and cell.t == "n" and cell.f is None and kind == "count" \
-                and cell.v.isdigit() and len(cell.v) < 10:  # the common case, exact as it is
+        vk = kinds[kind]
+        if cell is not None and cell.t == "n" and cell.f is None and cell.v.isdigit() \
+                and not vk.decimal and int(cell.v) < vk.below:  # the common case, exact as it is
             values[item_id] = int(cell.v)
             continue
         at = {"sheet": sheet, "cell": ref, "datapoints": [item_id]}
@@ -220,7 +224,7 @@ def read_values(layout: Layout, sheets: dict) -> tuple[dict, list[Finding]]:
             values[item_id] = None
             out.append(FORMULA_UNCALCULATED(**at, label=label, formula=cell.f))
             continue
-        value, finding = read_value(_raw(cell), kinds[kind], label)
+        value, finding = read_value(_raw(cell), vk, label)
         values[item_id] = value
         if finding is not None:
             finding.sheet, finding.cell, finding.datapoints = sheet, ref, [item_id]

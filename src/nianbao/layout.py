@@ -161,7 +161,8 @@ def _fingerprint(layout: Layout) -> str:
 
 def _ranges(places: list[Place]) -> list[str]:
     """Compress cells to contiguous vertical/horizontal runs: D9,D10,D11 -> D9:D11."""
-    out, run = [], []
+    out: list[str] = []
+    run: list[Place] = []
     for p in places:
         if run and (p.col == run[-1].col and p.row == run[-1].row + 1 and
                     all(q.col == p.col for q in run) or
@@ -253,7 +254,7 @@ def _check_places(fmt: Format, table, places: list[Place], n_label: int) -> list
     rule = checks[0].rule
     out = [Place(table.sheet, row, 0, "label", f"{rule.id} {rule.title}", cols=max(n_label, 1))]
     for c in checks:
-        anchor = by_id[c.anchor]
+        anchor = by_id[c.anchor or ""]
         out.append(Place(table.sheet, row, anchor.col, "check", None,
                          f"check.{rule.id}.{c.anchor}", "check", cols=anchor.cols))
     return out
@@ -283,18 +284,19 @@ def _table_sheet(fmt: Format, table) -> SheetLayout:
 def _text_sheets(fmt: Format) -> dict[str, list[Place]]:
     sheets: dict[str, list[Place]] = {}
     for s in fmt.sections:
-        if not s.fields:
+        if not s.fields or s.sheet is None:
             continue
-        places = sheets.setdefault(s.sheet, [])
+        sheet = s.sheet
+        places = sheets.setdefault(sheet, [])
         row = max((p.row + 1 for p in places), default=TEXT_TOP - 1)
         if not places:
-            places.append(Place(s.sheet, 0, 0, "title", s.heading))
+            places.append(Place(sheet, 0, 0, "title", s.heading))
         else:
-            places.append(Place(s.sheet, row, 0, "heading", s.heading))
+            places.append(Place(sheet, row, 0, "heading", s.heading))
             row += 1
         for f in s.fields:
-            places.append(Place(s.sheet, row, 0, "label", f.label))
-            places.append(Place(s.sheet, row + 1, 0, "text", None, f.id, "text"))
+            places.append(Place(sheet, row, 0, "label", f.label))
+            places.append(Place(sheet, row + 1, 0, "text", None, f.id, "text"))
             row += 2
     return sheets
 
@@ -319,7 +321,7 @@ def layout_for(format_id: str) -> Layout:
     for s in fmt.sections:
         if s.table:
             sheets.append(_table_sheet(fmt, fmt.table(s.table)))
-        elif s.sheet not in seen:
+        elif s.sheet is not None and s.sheet not in seen:
             seen.add(s.sheet)
             sheets.append(SheetLayout(s.sheet, tuple(texts[s.sheet]), (100,)))
     return Layout(fmt, tuple(sheets))

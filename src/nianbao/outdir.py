@@ -123,7 +123,7 @@ def hold(out: Path) -> None:
     except OSError as exc:
         raise write_error(lock, exc) from None
     _HELD[key] = _acquire(lock, out)
-    atexit.register(lambda: key in _HELD and _release(_HELD.pop(key), lock))
+    atexit.register(_release_at_exit, key, lock)
 
 
 def forget_inherited() -> None:
@@ -135,6 +135,11 @@ def forget_inherited() -> None:
         except OSError:
             pass
     _HELD.clear()
+
+
+def _release_at_exit(key: str, lock: Path) -> None:
+    if key in _HELD:
+        _release(_HELD.pop(key), lock)
 
 
 def _acquire(lock: Path, out: Path) -> int:

@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .layout import layout_for
 from .identity import SUMMARY_KIND
+from .layout import layout_for
 from .report import Report
-from .spec import Format, ValueKind, get_format
+from .spec import Format, ValueKind
 from .values import json_value
 
 TITLE_SUFFIX = "年政府信息公开工作年度报告"
@@ -94,7 +94,7 @@ def grid_of(fmt: Format, table_id: str, values: dict) -> Grid:
     grid = Grid(table_id, width, [[] for _ in range(last - top + 1)], tuple(sheet.widths[:width]))
     for p in sorted(places, key=lambda p: (p.row, p.col)):
         if p.role in ("input", "total"):
-            cell = Cell(value_text(values.get(p.id), fmt.datapoints[p.id].value_kind), "value",
+            cell = Cell(value_text(values.get(p.id or ""), fmt.datapoints[p.id or ""].value_kind), "value",
                         p.rows, p.cols, p.id)
         else:
             cell = Cell(p.text or "", p.role, p.rows, p.cols)
@@ -164,7 +164,7 @@ def to_text(blocks: list[Block]) -> str:
     """The report as plain text: paragraphs between blank lines, table cells tab-separated."""
     out = []
     for b in blocks:
-        if b.kind == "table":
+        if b.kind == "table" and b.grid is not None:
             out.append("\n".join("\t".join(_one_line(x) for x in line) for line in grid_lines(b.grid)))
         else:
             out.append(b.text)
@@ -193,7 +193,7 @@ def to_markdown(blocks: list[Block]) -> str:
             out.append("# " + md_escape(b.text))
         elif b.kind == "heading":
             out.append("#" * b.level + " " + md_escape(b.text))
-        elif b.kind == "table":
+        elif b.kind == "table" and b.grid is not None:
             lines = grid_lines(b.grid)
             rows = ["| " + " | ".join(md_escape(x) for x in line) + " |" for line in lines]
             rows.insert(1, "|" + "---|" * b.grid.width)

@@ -66,7 +66,7 @@ def to_docx(blocks: list[Block]) -> bytes:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         elif b.kind == "heading":
             doc.add_heading(b.text, level=b.level - 1)
-        elif b.kind == "table":
+        elif b.kind == "table" and b.grid is not None:
             _table(doc, b.grid)
         else:
             p = doc.add_paragraph(b.text)

@@ -69,7 +69,7 @@ def _block(b: Block) -> str:
         return f"<h1>{escape(b.text)}</h1>"
     if b.kind == "heading":
         return f"<h{b.level}>{escape(b.text)}</h{b.level}>"
-    if b.kind == "table":
+    if b.kind == "table" and b.grid is not None:
         return table_html(b.grid)
     if b.kind == "note":
         return f'<p class="note">{escape(b.text)}</p>'

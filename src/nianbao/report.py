@@ -226,7 +226,7 @@ def source_info(file_name: str, sha256: str, template: dict[str, str] | None = N
     return out
 
 
-def schema(fmt: Format | None = None) -> dict:
+def schema(fmt: Format | None = None) -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of the report JSON for a format (all known formats if None)."""
     from .spec import available_formats
 
@@ -259,13 +259,13 @@ _FINDING = {
         "file": {"type": "string"},
     },
 }
-def _org(fmt: Format) -> dict:
+def _org(fmt: Format) -> dict[str, Any]:
     return {"type": "object", "required": ["code", "name", "kind"],
             "properties": {"code": {"type": "string"}, "name": {"type": "string"},
                            "kind": {"enum": [*fmt.org_kinds, ""]}}}
 
 
-def _schema_of(fmt: Format) -> dict:
+def _schema_of(fmt: Format) -> dict[str, Any]:
     values = {i: _AMOUNT if dp.value_kind.decimal else _SIGNED if dp.value_kind.signed else _COUNT
               for i, dp in fmt.datapoints.items()}
     texts = {i: {"type": "string"} for i in fmt.texts}

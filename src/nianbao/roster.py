@@ -13,9 +13,10 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from .files import read_bytes
 from .findings import Finding, code
-from .files import read_bytes, read_text
 from .report import Report
 from .spec import Format
 
@@ -88,8 +89,8 @@ def summary_name(orgs) -> tuple[str, dict] | None:
 def check_org(org: dict, row: int | None, fmt: Format) -> list[Finding]:
     """Findings for one body's code, name and kind (empty when it can name a template file)."""
     out = []
-    at = {"row": row, "where": f"第{row}行：" if row else "",
-          "where_en": f"row {row}: " if row else ""}
+    at: dict[str, Any] = {"row": row, "where": f"第{row}行：" if row else "",
+                          "where_en": f"row {row}: " if row else ""}
     for key in ("code", "name"):
         value = org.get(key, "")
         if not value:
@@ -198,10 +199,10 @@ def read_roster(path, fmt: Format) -> tuple[list[dict], list[Finding]]:
         return [], [EMPTY(file=path.name)]
     rows, findings = [], []
     for n, r in body:
-        def get(key):
+        def get(key: str, r: list[str] = r) -> str:
             i = cols.get(key)
             return r[i] if i is not None and i < len(r) else ""
-        org = {"row": n, "code": get("code"), "name": get("name"), "kind": get("kind")}
+        org: dict[str, Any] = {"row": n, "code": get("code"), "name": get("name"), "kind": get("kind")}
         found = check_org(org, n, fmt)
         findings += found
         if not any(f.severity == "error" for f in found):

@@ -12,6 +12,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, Iterable, Iterator
+
 
 @dataclass(frozen=True)
 class Node:
@@ -80,15 +82,15 @@ class DataPoint:
     kind: str  # "count" | "amount" | "signed" (a count that may be negative)
     row: Leaf
     column: Leaf
+    value_kind: ValueKind  # the format's kind of value named by ``kind``
     computed: bool = False  # a total: a formula in the workbook, recomputed on import
 
     name: str = ""  # a readable Chinese name: row labels·column labels (see _name)
-    value_kind: ValueKind | None = None  # the format's kind of value named by ``kind``
 
     @property
     def unit(self) -> str:
         """From the format's kinds: 件, 万元, 项."""
-        return self.value_kind.unit if self.value_kind else ""
+        return self.value_kind.unit
 
     @property
     def label(self) -> str:
@@ -112,7 +114,7 @@ class ValueKind:
     max_decimals: int | None = None
     suffixes: tuple[str, ...] = ()  # units typed after a number and read away (12件, 25.1万元)
     wrong_units: tuple[str, ...] = ()  # units refused with a hint (元 where 万元 belongs)
-    validation: dict = field(default_factory=dict, hash=False, compare=False)  # the workbook's
+    validation: dict[str, str] = field(default_factory=dict, hash=False, compare=False)  # the workbook's
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ class Rule:
     severity: str
     kind: str
     title: str
-    params: dict = field(hash=False, compare=False)
+    params: dict[str, Any] = field(hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,7 @@ class Check:
 
     rule: Rule
     label: str  # "自然人列"
-    ids: dict = field(hash=False, compare=False)  # role -> id or tuple of ids
+    ids: dict[str, Any] = field(hash=False, compare=False)  # role -> id, or a tuple of ids
     anchor: str | None = None  # the data point whose cell a finding points at
 
 
@@ -163,16 +165,16 @@ class Format:
     first_year: int
     last_year: int | None
     org_kinds: tuple[str, ...]
-    kinds: dict = field(hash=False, compare=False)  # the data's ``kinds``, as written
-    value_kinds: dict = field(hash=False, compare=False)  # name -> ValueKind (all kinds but text)
-    detect: dict = field(hash=False, compare=False)
+    kinds: dict[str, Any] = field(hash=False, compare=False)  # the data's ``kinds``, as written
+    value_kinds: dict[str, ValueKind] = field(hash=False, compare=False)  # all kinds but text
+    detect: dict[str, Any] = field(hash=False, compare=False)
     sections: tuple[Section, ...] = ()
     tables: tuple[Table, ...] = ()
     rules: tuple[Rule, ...] = ()
-    datapoints: dict = field(default_factory=dict, hash=False, compare=False)
-    texts: dict = field(default_factory=dict, hash=False, compare=False)
+    datapoints: dict[str, DataPoint] = field(default_factory=dict, hash=False, compare=False)
+    texts: dict[str, TextField] = field(default_factory=dict, hash=False, compare=False)
     checks: tuple[Check, ...] = ()
-    instructions: dict = field(default_factory=dict, hash=False, compare=False)  # 填报说明 prose
+    instructions: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)  # 填报说明
 
     @property
     def body_kinds(self) -> tuple[str, ...]:
@@ -208,21 +210,22 @@ class Format:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
 
 
-def _value_kind(name: str, d: dict) -> ValueKind:
+def _value_kind(name: str, d: dict[str, Any]) -> ValueKind:
     fields = ("unit", "label", "decimal", "signed", "below", "below_text", "max_decimals")
     return ValueKind(name, **{k: d[k] for k in fields if k in d},
                      suffixes=tuple(d.get("suffixes", ())), wrong_units=tuple(d.get("wrong_units", ())),
                      validation=dict(d.get("validation", {})))
 
 
-def _node(d: dict) -> Node:
+def _node(d: dict[str, Any]) -> Node:
     return Node(label=d.get("label"), key=d.get("key"),
                 children=tuple(_node(c) for c in d.get("children", ())),
                 tags=frozenset(d.get("tags", ())), aliases=tuple(d.get("aliases", ())),
                 kind=d.get("kind"))
 
 
-def _leaves(nodes, path=(), tags=frozenset()):
+def _leaves(nodes: Iterable[Node], path: tuple[Node, ...] = (),
+            tags: frozenset[str] = frozenset()) -> Iterator[Leaf]:
     for n in nodes:
         p, t = path + (n,), tags | n.tags
         if n.children:
@@ -235,7 +238,7 @@ def dp_id(table: str, row_key: str, col_key: str) -> str:
     return ".".join(k for k in (table, row_key, col_key) if k)
 
 
-def _build_datapoints(tables, kinds: dict[str, ValueKind]) -> dict[str, DataPoint]:
+def _build_datapoints(tables: Iterable[Table], kinds: dict[str, ValueKind]) -> dict[str, DataPoint]:
     out: dict[str, DataPoint] = {}
     for t in tables:
         for b_i, b in enumerate(t.blocks):
@@ -245,15 +248,14 @@ def _build_datapoints(tables, kinds: dict[str, ValueKind]) -> dict[str, DataPoin
                     if i in out:
                         raise ValueError(f"data point {i} placed twice")
                     kind = c.node.kind or b.kind
-                    out[i] = DataPoint(i, t.id, b_i, kind, r, c, name=_name(b, r, c),
-                                       value_kind=kinds[kind])
+                    out[i] = DataPoint(i, t.id, b_i, kind, r, c, kinds[kind], name=_name(b, r, c))
     return out
 
 
 def _name(block: Block, row: Leaf, col: Leaf) -> str:
     """Row labels then column labels, joined by "·". A header over a whole axis (table 三's
     申请人情况 over all seven columns) tells nothing about one cell, so it is left out."""
-    def labels(leaf, roots):
+    def labels(leaf: Leaf, roots: tuple[Node, ...]) -> list[str]:
         whole = len(roots) == 1 and roots[0].children
         return [n.label for n in leaf.path if n.label and not (whole and n is roots[0])]
     return "·".join(labels(row, block.rows) + labels(col, block.columns))
@@ -264,13 +266,16 @@ def _name(block: Block, row: Leaf, col: Leaf) -> str:
 _AXIS = re.compile(r"^@(?P<table>\w+)\.(?P<axis>rows|columns)(?:\.(?P<seg>\d+))?(?:\[(?P<tag>\w+)\])?$")
 
 
-def _axis(tables, ref):
+Binding = list[tuple[str, str]]  # (key, label) of each item an axis reference names
+
+
+def _axis(tables: tuple[Table, ...], ref: str) -> Binding:
     """Resolve ``@t3.columns[applicant]`` / ``@t4.columns.0`` to [(key, label), …]."""
     m = _AXIS.match(ref)
     if not m:
         raise ValueError(f"bad axis reference {ref!r}")
     table = next(t for t in tables if t.id == m["table"])
-    out = []
+    out: Binding = []
     for b in table.blocks:
         leaves = b.row_leaves if m["axis"] == "rows" else b.column_leaves
         for leaf in leaves:
@@ -281,19 +286,19 @@ def _axis(tables, ref):
                 item = (leaf.key, "".join(n.label for n in keyed if n.label) or leaf.key)
             else:
                 n = keyed[int(m["seg"])]
-                item = (n.key, n.label)
+                item = (n.key or "", n.label or "")
             if item not in out:
                 out.append(item)
     return out
 
 
-def _binding(tables, value):
+def _binding(tables: tuple[Table, ...], value: str | list[str]) -> Binding:
     if isinstance(value, str):
         return _axis(tables, value)
     return [(k, _label_of(tables, k)) for k in value]
 
 
-def _label_of(tables, key):
+def _label_of(tables: tuple[Table, ...], key: str) -> str:
     for t in tables:
         for b in t.blocks:
             for leaf in b.row_leaves + b.column_leaves:
@@ -303,7 +308,7 @@ def _label_of(tables, key):
     return key
 
 
-def _expand(rule: Rule, tables) -> list[Check]:
+def _expand(rule: Rule, tables: tuple[Table, ...]) -> list[Check]:
     p = rule.params
     names = list(p.get("each", {}))
     axes = [_binding(tables, p["each"][n]) for n in names]
@@ -311,7 +316,7 @@ def _expand(rule: Rule, tables) -> list[Check]:
     for combo in itertools.product(*axes):
         env = {n: k for n, (k, _) in zip(names, combo)}
         labels = {n: lab for n, (_, lab) in zip(names, combo)}
-        ids = {}
+        ids: dict[str, Any] = {}
         for role in ("lhs", "rhs", "total", "this", "last", "plus", "minus", "value"):
             if role in p:
                 v = p[role]
@@ -323,7 +328,8 @@ def _expand(rule: Rule, tables) -> list[Check]:
     return checks
 
 
-def _expand_parts(tables, pattern, over, env):
+def _expand_parts(tables: tuple[Table, ...], pattern: str, over: dict[str, Any],
+                  env: dict[str, str]) -> tuple[str, ...]:
     names = list(over)
     axes = [_binding(tables, over[n]) for n in names]
     return tuple(pattern.format(**env, **{n: k for n, (k, _) in zip(names, combo)})
@@ -332,7 +338,7 @@ def _expand_parts(tables, pattern, over, env):
 
 # ---- loading -----------------------------------------------------------------------------
 
-def build_format(data: dict) -> Format:
+def build_format(data: dict[str, Any]) -> Format:
     tables = tuple(
         Table(t["id"], t["number"], t["title"], t["sheet"], tuple(
             Block(b.get("title"), b.get("corner"), b["kind"],

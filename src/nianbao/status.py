@@ -10,6 +10,7 @@ files' own times, so re-running on the same inbox gives the same bytes.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from .collect import ERRORS, FIXED_TIME, MISSING, OTHER_YEAR, PASSED, STATE_ZH, WARNINGS, Collection
 from .merge import who
@@ -29,10 +30,10 @@ ROW_FILL = {ERRORS, MISSING}  # the rows a clerk must act on are tinted across
 ORDER = (MISSING, ERRORS, WARNINGS, PASSED)
 
 
-def body_rows(col: Collection, left_out: set[str]) -> list[dict]:
+def body_rows(col: Collection, left_out: set[str]) -> list[dict[str, Any]]:
     rows = []
     for n, b in enumerate(col.bodies, 1):
-        row = dict.fromkeys(COLUMNS, "")
+        row: dict[str, Any] = dict.fromkeys(COLUMNS, "")
         row.update({"序号": n, "单位代码": b.org.code, "单位名称": b.org.name,
                     "单位类型": b.org.kind, "状态": b.status})
         if b.used is None and b.unreadable:
@@ -77,7 +78,7 @@ def roster_rows(col: Collection) -> list[dict]:
     """The roster's bad rows (skipped) and its warnings."""
     rows = []
     for f in col.roster_findings:
-        row = dict.fromkeys(COLUMNS, "")
+        row: dict[str, Any] = dict.fromkeys(COLUMNS, "")
         error = f.severity == "error"
         row.update({"状态": ROSTER_ERROR if error else ROSTER_NOTE, "文件": f.file or "",
                     "说明": f.message() + (skipped(f) if error else "")})
@@ -90,7 +91,7 @@ def file_rows(col: Collection) -> list[dict]:
     roster = {b.org.code: b.org for b in col.bodies}
     for e in col.unlisted:
         org = e.report.org if e.report is not None else roster.get(e.code or "") or Org()
-        row = dict.fromkeys(COLUMNS, "")
+        row: dict[str, Any] = dict.fromkeys(COLUMNS, "")
         row.update({"单位代码": org.code, "单位名称": org.name,
                     "状态": STATE_ZH[e.state], "文件": e.rel, "收到时间": e.received,
                     "说明": e.note})
@@ -136,7 +137,7 @@ def headline(col: Collection) -> list[str]:
         lines.append("有错误待改正：" + "、".join(who(b.org) for b in by[ERRORS]) + "。")
     bad = [f for f in col.roster_findings if f.severity == "error"]
     if bad:
-        numbers = {f.params.get(k) for f in bad for k in ("row", "first")} - {None}
+        numbers = {int(f.params[k]) for f in bad for k in ("row", "first") if f.params.get(k) is not None}
         rows = "、".join(f"第{n}行" for n in sorted(numbers))
         lines.append(f"名册有{len(bad)}处错误，相关行已跳过（{rows or '见表中“名册有误”'}），请改正名册后重新运行。")
     members = len(col.summary.members or ())

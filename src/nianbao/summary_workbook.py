@@ -10,14 +10,13 @@ live, written by ``template.workbook_bytes(kind="summary")``), plus the sheets b
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Sequence
 
-from .merge import effective_values, who
 from .findings import SEVERITY_ZH
 from .identity import SUMMARY_KIND
-from .report import Report
 from .layout import a1
+from .merge import effective_values, who
+from .report import Report
 from .template import write_number
 from .values import cell_number
 from .workbook_print import MAX_ROW_PT, page_setup
@@ -131,8 +130,9 @@ def _breakdown_sheet(wb, st, summary: Report, members: list[Report]):
                 ws.write_string(r, 0, item, f["item"])
                 for j, rep in enumerate(members, 1):
                     v = rep.values.get(dp.id)
-                    if v is None and dp.id in fmt.computed:  # what the summary counted
-                        write_number(ws, r, j, counted[j - 1][dp.id], styles[dp.id])
+                    count = counted[j - 1]
+                    if v is None and dp.id in fmt.computed and count is not None:  # what the summary counted
+                        write_number(ws, r, j, count[dp.id], styles[dp.id])
                     elif v is None:  # SUM skips it, as the summary counted it as 0
                         ws.write_string(r, j, "缺", styles[dp.id])
                     else:

@@ -282,7 +282,7 @@ class _Writer:
         # a summary has no texts by design: its cover does not ask for them
         self.f = Formulas(layout, self.values, None if kind == "summary" else texts)
         self.st = make_styles(wb)
-        self.sheets: dict[str, object] = {}
+        self.sheets: dict[str, Any] = {}  # name -> xlsxwriter Worksheet
         self.prefilled: set[str] = set()  # ids of inputs pre-filled from last year's report
         wb.set_properties({"title": f"{year}年度政府信息公开工作年度报告",
                            "subject": self.fmt.name, "author": GENERATOR,
@@ -314,8 +314,8 @@ class _Writer:
         ws.hide_gridlines(2)
         for i, width in enumerate(sl.widths):
             ws.set_column(i, i, width)
-        checks: dict[str, list] = {}
-        marks = []
+        checks: dict[str, list[L.Place]] = {}
+        marks: list[L.Place] = []
         for p in sl.places:
             self._place(ws, p, sl, checks, marks)
         for key, places in checks.items():
@@ -346,13 +346,14 @@ class _Writer:
             return _put(ws, p, p.text, st[style])
         if role == "input":
             v = self.values.get(p.id)
-            style = value_style(self.fmt.value_kinds[p.kind])
+            kind = p.kind or ""
+            style = value_style(self.fmt.value_kinds[kind])
             if self.locked:
                 return _put(ws, p, v, st[style + "_value"])
             if p.id in self.prefilled:  # its own fill, and its prompt says where the value is from
-                checks.setdefault(p.kind + PREFILLED, []).append(p)
+                checks.setdefault(kind + PREFILLED, []).append(p)
                 return _put(ws, p, v, st[style + PREFILLED])
-            checks.setdefault(p.kind, []).append(p)
+            checks.setdefault(kind, []).append(p)
             return _put(ws, p, v, st[style])
         if role == "total":
             return _put(ws, p, self.f.total(p.id), st["total"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from .findings import Finding, code
 from .spec import ValueKind
@@ -59,7 +60,7 @@ def fold_width(s: str) -> str:
     return s.translate(_FULL_WIDTH)
 
 
-def _blank(raw, label) -> tuple[None, Finding]:
+def _blank(raw: Any, label: str) -> tuple[None, Finding]:
     if raw is None or str(raw).strip() == "":
         return None, BLANK(label=label, raw="", what="未填写", what_en="left blank")
     return None, BLANK(label=label, raw=str(raw), what=f"填的是“{str(raw).strip()}”",
@@ -74,7 +75,7 @@ def canonical_amount(d: Decimal) -> str:
     return "0" if s in ("", "-0") else s
 
 
-def _parse_text(s: str, kind: ValueKind, label: str):
+def _parse_text(s: str, kind: ValueKind, label: str) -> tuple[Decimal | None, Finding | None]:
     """A string cell: strip, fold full-width, drop a unit suffix. Returns (Decimal|None, text)."""
     t = fold_width(s).strip()
     for unit in kind.suffixes:
@@ -91,7 +92,7 @@ def _parse_text(s: str, kind: ValueKind, label: str):
     return Decimal(t), None
 
 
-def read_value(raw, kind: ValueKind, label: str = ""):
+def read_value(raw: Any, kind: ValueKind, label: str = "") -> tuple[int | Decimal | None, Finding | None]:
     """Read one typed value of a kind of the format. Returns ``(value, finding or None)``.
 
     ``raw`` may be None, int, float, Decimal, bool or str (as a reader gives it; a reader that
@@ -104,11 +105,12 @@ def read_value(raw, kind: ValueKind, label: str = ""):
         return _blank(raw, label)
     if isinstance(raw, str):
         try:
-            num, bad = _parse_text(raw, kind, label)
+            parsed, bad = _parse_text(raw, kind, label)
         except InvalidOperation:
-            num, bad = None, NOT_NUMBER(label=label, raw=raw)
-        if bad:
-            return None, bad
+            parsed, bad = None, NOT_NUMBER(label=label, raw=raw)
+        if bad or parsed is None:
+            return None, bad or NOT_NUMBER(label=label, raw=raw)
+        num = parsed
         normalised = raw != str(num) and raw.strip() != str(num) or raw != raw.strip()
     elif isinstance(raw, float):
         num = Decimal(repr(raw))
@@ -123,19 +125,19 @@ def read_value(raw, kind: ValueKind, label: str = ""):
     if abs(num) >= kind.below:
         return None, TOO_LARGE(label=label, raw=str(raw), kind_label=kind.label, below=kind.below_text)
     if kind.decimal:
-        value = canonical_amount(num)
-        places = len(value.partition(".")[2])
+        text = canonical_amount(num)
+        places = len(text.partition(".")[2])
         if kind.max_decimals is not None and places > kind.max_decimals:
             return None, TOO_PRECISE(label=label, raw=str(raw), n=places, kind_label=kind.label,
                                      max=kind.max_decimals, unit=kind.unit)
-        return Decimal(value), (NORMALISED(label=label, raw=raw, value=value) if normalised else None)
+        return Decimal(text), (NORMALISED(label=label, raw=raw, value=text) if normalised else None)
     if num != num.to_integral_value():
         return None, NOT_INTEGER(label=label, raw=str(raw), kind_label=kind.label)
-    value = int(num)
-    return value, (NORMALISED(label=label, raw=raw, value=value) if normalised else None)
+    whole = int(num)
+    return whole, (NORMALISED(label=label, raw=raw, value=whole) if normalised else None)
 
 
-def cell_number(value):
+def cell_number(value: Any) -> Any:
     """A value as a spreadsheet cell holds it: the number (a float for an exact decimal), or
     its exact digits as text when no double holds it (beyond ±1.8E308, e.g. a sum of huge
     values), so that writing a workbook never overflows. Anything else passes unchanged."""
@@ -150,7 +152,7 @@ def cell_number(value):
     return f if isinstance(value, Decimal) else value
 
 
-def json_value(value, kind: ValueKind):
+def json_value(value: int | Decimal | None, kind: ValueKind) -> int | str | None:
     """A value as it goes into the report JSON: whole numbers as int, decimals (amounts) as
     exact strings."""
     if value is None:
@@ -160,7 +162,7 @@ def json_value(value, kind: ValueKind):
     return int(value)
 
 
-def from_json(value, kind: ValueKind):
+def from_json(value: Any, kind: ValueKind) -> int | Decimal | None:
     """The inverse of :func:`json_value`."""
     if value is None:
         return None

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from .layout import Layout, Place, a1, layout_for
 from .rules import checks_with, recompute_totals, text_sections
@@ -32,7 +33,7 @@ ALL_OK = f"{MARK_PASS} 全部校验通过"
 # inputs that hold something the importer rejects (b: a negative number, a fraction in a count,
 # text) -- pasting removes a cell's validation, so the status must count those itself. The
 # cover adds the blank text sections (TEXT_WORDS) before its pointer to the tables ("see").
-STATUS_WORDS = {
+STATUS_WORDS: dict[str, dict[str, Any]] = {
     "table": {"ok": TABLE_OK,
               "pending": (f"{PENDING}：本表还有", "项未填写（没有的填0）"),
               "fail": f"{MARK_FAIL} 本表", "see": "",
@@ -114,8 +115,8 @@ def is_bad(kind: ValueKind, value) -> bool:
         return True
     if not kind.decimal:
         return value != int(value)
-    places = -Decimal(str(value)).normalize().as_tuple().exponent
-    return kind.max_decimals is not None and places > kind.max_decimals
+    exponent = Decimal(str(value)).normalize().as_tuple().exponent
+    return kind.max_decimals is not None and isinstance(exponent, int) and -exponent > kind.max_decimals
 
 
 def text_blank(texts: list) -> bool:
@@ -228,7 +229,7 @@ class _Plan:
                 ms.append(mq)
                 bs.append(bq)
                 fs += [fq] if fq else []
-                kinds |= {p.kind for p in sl.places if p.role == "input"}
+                kinds |= {p.kind or "" for p in sl.places if p.role == "input"}
         m, f, b = ("(" + "+".join(ms) + ")", "(" + "+".join(fs or ["0"]) + ")",
                    "(" + "+".join(bs) + ")")
         words = bad_words(fmt.value_kinds[k] for k in sorted(kinds))
@@ -293,7 +294,7 @@ def _status_formula(m: str, f: str | None, b: str, scope: str, bad: tuple[str, s
 
 
 def status_text(missing: int, fails: int, bad: int, scope: str, bad_w: tuple[str, str],
-                blank_texts: tuple = ()) -> str:
+                blank_texts: tuple[str, ...] = ()) -> str:
     """What a status cell says: failures and rejected inputs first, then blanks and (on the
     cover) blank text sections, else passed."""
     words = STATUS_WORDS[scope]
@@ -366,8 +367,8 @@ class Formulas:
             inputs, checks, _, _, _ = self.plan.tables[sheet]
             kind = self.plan.by_id
             missing = sum(1 for i in inputs if is_blank(self.values.get(i)))
-            fails = sum(1 for c in checks if self.check(c).value.startswith(MARK_FAIL))
-            bad = sum(1 for i in inputs if is_bad(self.fmt.value_kinds[kind[i].kind], self.values.get(i)))
+            fails = sum(1 for c in checks if str(self.check(c).value).startswith(MARK_FAIL))
+            bad = sum(1 for i in inputs if is_bad(self.fmt.value_kinds[kind[i].kind or ""], self.values.get(i)))
             self._opened[sheet] = missing, fails, bad
         return self._opened[sheet]
 
@@ -380,11 +381,11 @@ class Formulas:
         """The cover's status: every table's open points together, and the blank text sections."""
         opened = [self._open(s) for s in self.plan.tables]
         words = bad_words(k for t in self.plan.tables.values() for k in t[4])
-        counts = [sum(x) for x in zip(*opened)]
+        missing, fails, bad = (sum(x) for x in zip(*opened))
         if self.texts is None:
-            return Live(self.plan.overall, status_text(*counts, "overall", words))
+            return Live(self.plan.overall, status_text(missing, fails, bad, "overall", words))
         blank = tuple(h for h, ids in self.plan.texts if text_blank([self.texts.get(i) for i in ids]))
-        return Live(self.plan.overall_texts, status_text(*counts, "overall", words, blank))
+        return Live(self.plan.overall_texts, status_text(missing, fails, bad, "overall", words, blank))
 
     def widest_status(self, sheet: str | None) -> str:
         """The longest text a status can show (for its row height): every part, 3-digit counts."""

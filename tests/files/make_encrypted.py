@@ -9,8 +9,8 @@ import io
 import sys
 from pathlib import Path
 
-from msoffcrypto.format.ooxml import OOXMLFile
 import openpyxl
+from msoffcrypto.format.ooxml import OOXMLFile
 
 HERE = Path(__file__).resolve().parent
 

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from portal_kit import ROOT, ROSTER, YEAR, codes_on, create_collection, sample_orgs, text_of, workbook
+from portal_kit import ROOT, ROSTER, YEAR, create_collection, sample_orgs, text_of, workbook
 
 INBOX = ROOT / "samples" / "inbox"
 

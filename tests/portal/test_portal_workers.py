@@ -179,7 +179,7 @@ def test_the_pool_after_many_killed_workers():
                 if n % 2 or w is pool.workers[0]:
                     w.process.kill()
             results = []
-            threads = [threading.Thread(target=lambda: results.append(pool.run(NORMAL))) for _ in range(3)]
+            threads = [threading.Thread(target=lambda: results.append(pool.run(NORMAL))) for _ in range(3)]  # noqa: B023 (called at once)
             for t in threads:
                 t.start()
             for t in threads:

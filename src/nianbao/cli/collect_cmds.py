@@ -7,11 +7,24 @@ from typing import List, Optional
 
 import typer
 
-from . import app
 from ..files import atomic_write_bytes, os_reason
-from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, JOBS, ROSTER_HELP, SEVERITY_ZH, fail, guard,
-                     load_previous, note, read_roster, say, track, year_option)
-
+from . import app
+from .common import (
+    DEBUG,
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    JOBS,
+    ROSTER_HELP,
+    SEVERITY_ZH,
+    fail,
+    guard,
+    load_previous,
+    note,
+    read_roster,
+    say,
+    track,
+    year_option,
+)
 
 # The summary options collect and merge share.
 _INCLUDE_INVALID = typer.Option(False, "--include-invalid",
@@ -145,7 +158,7 @@ def has_errors(col) -> bool:
 
 def _load_inputs(files: list[Path], jobs, quiet) -> list:
     from ..importer import NOT_TEMPLATE, find_workbooks
-    from ..report import load_json, problem, Report
+    from ..report import Report, load_json, problem
 
     jsons, books, scanned = [], [], set()
     for f in files:
@@ -260,8 +273,8 @@ def _export(paths, sqlite, csv) -> int:
             fail(f"找不到 {p}")
     found, notes = find_reports(paths)
     reports, dup = latest_by_key(found)
-    for n in notes + dup:
-        note(n)
+    for line in notes + dup:
+        note(line)
     if not reports:
         fail("没有找到报告 JSON")
     if sqlite is not None:

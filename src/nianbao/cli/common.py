@@ -132,7 +132,7 @@ def guard(debug: bool):
     except (typer.Exit, typer.Abort, TyperException):
         raise
     except BrokenPipeError:  # the reader went away (`| head`): not an error of ours
-        raise typer.Exit(closed_pipe())
+        raise typer.Exit(closed_pipe()) from None
     except CannotWrite as exc:
         fail(str(exc))
     except OSError as exc:  # a read or write the command did not expect to fail: in Chinese
@@ -221,7 +221,8 @@ def read_roster(path: Path, fmt, stopped: str):
     """The roster's usable rows and its findings, for template and collect alike. Bad rows are
     named (``名册 r.csv 第3行：…，该行已跳过``) and the others used; a roster with no usable row
     stops the command with one message ending in ``stopped`` (what was not done)."""
-    from ..roster import read_roster as read, skipped
+    from ..roster import read_roster as read
+    from ..roster import skipped
 
     if not path.is_file():
         fail(f"找不到名册文件 {path}" if not path.exists() else f"名册 {path} 不是文件，而是{not_a_file(path)}，应为 .csv 或 .xlsx 文件")

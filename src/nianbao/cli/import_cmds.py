@@ -9,11 +9,26 @@ from typing import List, Optional
 
 import typer
 
-from . import app
 from ..files import atomic_write_text, display_name, os_reason
-from .common import (DEBUG, EXIT_CANNOT_RUN, EXIT_CLEAN, EXIT_FINDINGS, FORMAT_METAVAR, JOBS, SEVERITY_EN,
-                     SEVERITY_ZH, check_format, counts, fail, guard, note, printable, progress,
-                     year_option)
+from . import app
+from .common import (
+    DEBUG,
+    EXIT_CANNOT_RUN,
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    FORMAT_METAVAR,
+    JOBS,
+    SEVERITY_EN,
+    SEVERITY_ZH,
+    check_format,
+    counts,
+    fail,
+    guard,
+    note,
+    printable,
+    progress,
+    year_option,
+)
 from .common import console as make_console  # a name of its own: _print_file's local is "console"
 
 SEVERITY = {"zh": SEVERITY_ZH, "en": SEVERITY_EN}

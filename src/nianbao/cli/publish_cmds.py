@@ -9,10 +9,22 @@ from typing import Optional
 
 import typer
 
-from . import app
 from ..files import atomic_write_bytes, atomic_write_text, os_reason
-from .common import (DEBUG, EXIT_CLEAN, EXIT_FINDINGS, JOBS, SEVERITY_ZH, counts, fail, guard,
-                     note, progress, severity, year_option, not_a_file)
+from . import app
+from .common import (
+    DEBUG,
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    JOBS,
+    SEVERITY_ZH,
+    counts,
+    fail,
+    guard,
+    not_a_file,
+    note,
+    progress,
+    year_option,
+)
 
 
 def _load_report(path: Path):
@@ -62,6 +74,7 @@ def render_cmd(report: Path = typer.Argument(..., metavar="报告", help="报告
         kind = kind_for(out)
         if kind is None:
             fail(f"不支持的输出格式“{out.suffix or out.name}”：请用 .html、.md、.txt 或 .docx")
+            return
         data = _load_report(report)
         errors = _errors(data)
         if errors:  # the page is still made (as import still writes the JSON); exit 1 says so

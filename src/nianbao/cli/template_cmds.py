@@ -15,8 +15,22 @@ from typing import List, Optional
 import typer
 
 from . import app
-from .common import (DEBUG, EXIT_FINDINGS, FORMAT_METAVAR, JOBS, ROSTER_HELP,
-                     check_format, fail, guard, last_year, note, read_roster, say, track, year_option)
+from .common import (
+    DEBUG,
+    EXIT_FINDINGS,
+    FORMAT_METAVAR,
+    JOBS,
+    ROSTER_HELP,
+    check_format,
+    fail,
+    guard,
+    last_year,
+    note,
+    read_roster,
+    say,
+    track,
+    year_option,
+)
 
 
 @app.command("template")

@@ -80,7 +80,7 @@ def data_of(format_id: str) -> dict[str, Any]:
 
 def register(data: dict[str, Any]) -> str:
     """Add a format at run time (its data, complete or ``extends``); returns its id."""
-    format_id = data["id"]
+    format_id = str(data["id"])
     if format_id in _declared():
         raise ValueError(f"format {format_id} exists already")
     resolve(data)  # a bad derivation fails here, not at first use
@@ -142,11 +142,11 @@ def _find(data: dict[str, Any], where: str) -> tuple[list[dict[str, Any]], int]:
     for block in table["blocks"]:
         found = _walk(block[axis], path)
         if found is not None:
-            return found
+            return found[0], found[1]
     raise ValueError(f"bad node path {where!r}: no such node")
 
 
-def _walk(nodes: list[dict[str, Any]], path: list[str]):
+def _walk(nodes: list[dict[str, Any]], path: list[str]) -> tuple[list[dict[str, Any]], int] | None:
     for i, n in enumerate(nodes):
         if n.get("key") is None:  # a group without key: look inside
             found = _walk(n.get("children", []), path)
@@ -161,7 +161,8 @@ def _field(data: dict[str, Any], text_id: str) -> dict[str, Any]:
     for s in data["sections"]:
         for f in s.get("fields", ()):
             if f["id"] == text_id:
-                return f
+                field: dict[str, Any] = f
+                return field
     raise ValueError(f"no text field {text_id!r} to change")
 
 

@@ -7,6 +7,7 @@ import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -58,19 +59,20 @@ def create(year: int, county_name: str, county_code: str, roster_file, previous_
         raise CannotDo(f"没有适用于{year}年度的报告格式，请核对报告年度") from None
     if not county_name.strip():
         raise CannotDo("请填写汇总单位名称（如“青山县”）")
-    for field, value in (("汇总单位名称", county_name), ("汇总单位代码", county_code)):
+    for what, value in (("汇总单位名称", county_name), ("汇总单位代码", county_code)):
         bad = library.unusable_chars(value)  # it names every download, and the summary's files
         if bad:
-            raise CannotDo(f"{field}中有文件名不能使用的字符（{'、'.join(bad)}），请删去后重试")
+            raise CannotDo(f"{what}中有文件名不能使用的字符（{'、'.join(bad)}），请删去后重试")
         if len(value.strip()) > 60:
-            raise CannotDo(f"{field}过长，请用不超过60字的规范名称")
+            raise CannotDo(f"{what}过长，请用不超过60字的规范名称")
     with tempfile.TemporaryDirectory(prefix="nianbao-portal-") as tmp:
         roster_path = _named_files(Path(tmp), [roster_file])[0]
         rows, findings, texts = library.read_roster(roster_path, roster_path.name, year)
         if not rows:
             raise CannotDo("名册无法使用：" + "；".join(texts or ["没有任何单位"]))
         upload_sha = store().put(roster_path.read_bytes())
-        previous, previous_notes = {}, []
+        previous: dict[str, Any] = {}
+        previous_notes: list[str] = []
         if previous_files:
             paths = _named_files(Path(tmp) / "previous", previous_files)
             previous, previous_notes = library.load_previous(paths, year)
@@ -90,7 +92,7 @@ def create(year: int, county_name: str, county_code: str, roster_file, previous_
     return Created(col, issued, texts, previous_notes)
 
 
-def _previous_from_portal(year: int) -> dict[str, dict]:
+def _previous_from_portal(year: int) -> dict[str, Any]:
     """Last year's counted reports when last year's collection is in this portal."""
     from .downloads import outcome
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .. import collect as _collect
 from .. import collect_write as _write
@@ -36,7 +37,8 @@ def read_roster(path: Path, name: str, year: int) -> tuple[list[dict], list[dict
     """The usable rows (``code, name, kind``) of a roster file (CSV in UTF-8/GBK or .xlsx), its
     findings as collect passes them to the board (the file named ``name``), and the same
     findings as sentences for the county's page. The body kinds are those of ``year``'s format."""
-    from ..roster import read_roster as read, skipped
+    from ..roster import read_roster as read
+    from ..roster import skipped
 
     rows, findings = read(path, format_for(year))
     for f in findings:
@@ -79,7 +81,7 @@ def roster_csv(orgs: list[dict]) -> bytes:
 
 # ---- last year's reports ---------------------------------------------------------------------
 
-def load_previous(paths: list[Path], year: int) -> tuple[dict[str, dict], list[str]]:
+def load_previous(paths: list[Path], year: int) -> tuple[dict[str, Any], list[str]]:
     """Last year's report JSONs by org code (as ``collect --previous`` reads them), and what was
     wrong with the others (Chinese sentences)."""
     from ..roster import load_previous as load
@@ -227,7 +229,7 @@ def _listed(entries: list, numbers: dict[int, int]) -> set[int]:
 class Outcome:
     """What became of each upload, and the collection made of the kept ones."""
 
-    collection: object  # nianbao.collect.Collection
+    collection: _collect.Collection
     state: dict[tuple[str, int], str]  # (code, number) -> its state on the board (Chinese)
     notes: dict[tuple[str, int], str]  # (code, number) -> why not counted
     listed: set[tuple[str, int]]  # (code, number) of the uploads in the export's inbox
@@ -245,7 +247,9 @@ def build(year: int, orgs: list[dict], uploads: list[Upload], *, previous: dict 
     uploads = sorted(uploads, key=lambda u: PurePosixPath(u.rel).parts)
     entries = _classified(uploads, orgs, year)
     by_id = {id(e): u for e, u in zip(entries, uploads)}
-    notes, per_body, kept = {}, {}, []
+    notes: dict[tuple[str, int], str] = {}
+    per_body: dict[str, list[Any]] = {}
+    kept: list[Any] = []
     groups: dict[str, list] = {}
     for e, u in zip(entries, uploads):
         why = refusal(e, u, orgs)

@@ -54,8 +54,9 @@ def setup(data: Path, database: str = "", url: str = "", serve_at: str = "") -> 
         raise CannotStart(f"无法连接数据库：{str(exc).strip().splitlines()[0]}") from None
     if serve_at:
         _database_lock()
-    from .store import Store
     from django.conf import settings
+
+    from .store import Store
 
     Store(settings.DATA).setup(clean=bool(serve_at))
 

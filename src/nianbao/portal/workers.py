@@ -145,8 +145,8 @@ class ImportPool:
             if kind == "memory":
                 return library.failed_import(f"检查所需内存超过{self.memory_limit // 2**20} MB 的上限，文件可能过于庞大"), "memory"
             if kind == "error":
-                return library.failed_import(payload), "error"
-            return payload, ""
+                return library.failed_import(str(payload)), "error"
+            return payload if isinstance(payload, dict) else None, ""
         return library.failed_import("检查进程无法启动"), "died"
 
     def _attempt(self, w: _Worker, path: str) -> tuple[str, object]:
@@ -191,7 +191,7 @@ _POOL: ImportPool | None = None
 def pool() -> ImportPool:
     """The server's pool (started by ``nianbao serve``; started on first use elsewhere)."""
     if _POOL is None:
-        start(2)
+        return start(2)
     return _POOL
 
 

@@ -14,7 +14,7 @@ import io
 
 from ..findings import SEVERITY_ZH, Finding
 from ..report import Report
-from ..workbook_styles import FONT, HEADER_FILL, MARKS, MARK_FAIL, MARK_PASS, MARK_WARN, wrapped_lines
+from ..workbook_styles import FONT, HEADER_FILL, MARK_FAIL, MARK_PASS, MARK_WARN, MARKS, wrapped_lines
 from .folder import Entry
 
 FORM_ZH = {"html": "网页", "pdf": "PDF", "docx": "Word", "markdown": "Markdown", "text": "文字"}

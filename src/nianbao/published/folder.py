@@ -19,7 +19,6 @@ from pathlib import Path
 from ..findings import Finding
 from ..report import Report
 from ..rules import Context, evaluate
-from ..spec import get_format
 from .detect import NotAReport
 from .lines import norm
 

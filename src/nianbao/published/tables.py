@@ -361,7 +361,7 @@ class _TableReader:
             return Reading({}, [TABLE_MISSING(title=self.name, n=len(ids), datapoints=ids)], 0)
         self._solve()
         covered = self._group_findings()
-        for b, block in enumerate(self.table.blocks):
+        for block in self.table.blocks:
             for leaf in block.row_leaves:
                 if leaf.key in self.seen or leaf.key in covered:
                     continue
@@ -374,7 +374,7 @@ class _TableReader:
         if not self.pending:
             return
         groups = {}
-        for key, (target, ids) in self.group_rows.items():
+        for target, ids in self.group_rows.values():
             cols = self.table.blocks[target.block].column_leaves
             for gid, c in zip(ids, cols):
                 groups[gid] = tuple(dp_id(self.table.id, k, c.key) for k in target.group)
@@ -395,7 +395,7 @@ class _TableReader:
 
     def _group_findings(self) -> set[str]:
         covered: set[str] = set()
-        for key, (target, ids) in self.group_rows.items():
+        for target, ids in self.group_rows.values():
             if any(k in self.seen for k in target.group):
                 self.findings.append(UNPLACED(table=self.name, line=target.label))
                 continue

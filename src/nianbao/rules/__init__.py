@@ -16,8 +16,19 @@ from __future__ import annotations
 from . import body, previous, tables, texts  # noqa: F401  (each registers its kinds)
 from .cells import read_cell, settle
 from .engine import Context, evaluate, recompute_totals, sections_present, text_sections
-from .registry import (KINDS, Param, RuleKind, Wording, checks_with, code_of, has, kind_of,
-                       rules_with, summary_rules, wording)
+from .registry import (
+    KINDS,
+    Param,
+    RuleKind,
+    Wording,
+    checks_with,
+    code_of,
+    has,
+    kind_of,
+    rules_with,
+    summary_rules,
+    wording,
+)
 
 
 def declare_codes() -> dict[str, list[str]]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from ..findings import Finding
 from ..identity import SUMMARY_KIND
-from .engine import finding
+from ..spec import Check, Format
+from .engine import Context, finding
 from .registry import Param, RuleKind, Wording, register
 
 
-def _kind_forbidden(fmt, check, ctx):
+def _kind_forbidden(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     p = check.rule.params
     if ctx.org_kind not in p["kinds"]:
         return []
@@ -27,7 +29,7 @@ register(RuleKind(
     for_summary=lambda kind, rule: SUMMARY_KIND in rule.params.get("kinds", ())))
 
 
-def _format_year(fmt, check, ctx):
+def _format_year(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     limit = check.rule.params["max_year"]
     if ctx.year is None or ctx.year <= limit:
         return []

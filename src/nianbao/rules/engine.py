@@ -21,8 +21,11 @@ Value = int | Decimal | None
 class Previous(Protocol):
     """Last year's report as the rules read it (a ``nianbao.report.Report``)."""
 
-    values: Mapping[str, Any]
-    texts: Mapping[str, str]
+    @property
+    def values(self) -> Mapping[str, Any]: ...
+
+    @property
+    def texts(self) -> Mapping[str, str]: ...
 
 
 @dataclass
@@ -34,7 +37,7 @@ class Context:
     year: int | None = None
     org_kind: str = ""
     previous: Previous | None = None  # last year's report of the same body
-    sections_found: set | None = None  # section numbers found in a published report
+    sections_found: set[str] | None = None  # section numbers found in a published report
     locate: Callable[[str], tuple[str, str] | None] = field(default=lambda i: None)
     explained: frozenset[str] = frozenset()  # data points whose gap a finding of their cell names
 

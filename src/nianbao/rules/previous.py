@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from .engine import finding, num, previous_values, values_of
+from ..findings import Finding
+from ..spec import Check, Format
+from .engine import Context, finding, num, previous_values, values_of
 from .registry import Param, RuleKind, Wording, register
 
 
-def _carry(fmt, check, ctx):
+def _carry(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     last = previous_values(ctx)
     if last is None:
         return []
@@ -30,7 +32,7 @@ register(RuleKind(
     needs_previous=True, prefill=True))
 
 
-def _stock(fmt, check, ctx):
+def _stock(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     last = previous_values(ctx)
     if last is None:
         return []
@@ -61,7 +63,7 @@ register(RuleKind(
     needs_previous=True, live="beside"))
 
 
-def _bound(fmt, check, ctx):
+def _bound(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     last = previous_values(ctx)
     if last is None:
         return []
@@ -86,7 +88,7 @@ register(RuleKind(
     needs_previous=True))
 
 
-def _text_repeat(fmt, check, ctx):
+def _text_repeat(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     from .engine import text_where
 
     tid = check.rule.params["text"]

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .engine import finding, num, values_of
+from ..findings import Finding
+from ..spec import Check, Format
+from .engine import Context, finding, num, values_of
 from .registry import Param, RuleKind, Wording, register
 
 
-def _balance(fmt, check, ctx):
+def _balance(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     lhs, rhs = values_of(ctx, check.ids["lhs"]), values_of(ctx, check.ids["rhs"])
     if lhs is None or rhs is None or sum(lhs) == sum(rhs):
         return []
@@ -33,7 +35,7 @@ register(RuleKind(
     live="mark"))
 
 
-def _sum(fmt, check, ctx):
+def _sum(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     total, parts = ctx.values.get(check.ids["total"]), values_of(ctx, check.ids["parts"])
     if total is None or parts is None or total == sum(parts):
         return []
@@ -53,7 +55,7 @@ register(RuleKind(
     live="formula", totals=True))
 
 
-def _complete(fmt, check, ctx):
+def _complete(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     # a total left empty only because one of its parts is missing is not a gap of its own, nor
     # is a value whose cell has a finding that says why it is missing
     computed = fmt.computed
@@ -74,7 +76,7 @@ register(RuleKind(
     gaps=True))
 
 
-def _cells(fmt, check, ctx):  # enforced while reading values (nianbao.rules.cells)
+def _cells(fmt: Format, check: Check, ctx: Context) -> list[Finding]:  # enforced while reading values (nianbao.rules.cells)
     return []
 
 
@@ -90,7 +92,7 @@ register(RuleKind(
     codes=("VALUE_BLANK", "VALUE_BLANKS"), cells=True))
 
 
-def _share(fmt, check, ctx):
+def _share(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     parts, whole = values_of(ctx, check.ids["parts"]), ctx.values.get(check.rule.params["whole"])
     limit = Decimal(check.rule.params["limit"])
     if parts is None or not whole or Decimal(sum(parts)) <= limit * whole:

@@ -4,20 +4,23 @@ report has. None of them applies to a summary, whose texts are empty by design."
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
-from .engine import finding, text_where
+from ..findings import Finding
+from ..spec import Check, Format
+from .engine import Context, finding, text_where
 from .registry import Param, RuleKind, Wording, register
 
 
-def _joined(ctx, ids) -> list[tuple[str, str]]:
+def _joined(ctx: Context, ids: Iterable[str]) -> list[tuple[str, str]]:
     return [(i, ctx.texts.get(i) or "") for i in ids]
 
 
-def _quote(m: re.Match) -> str:
-    return m.group(0)[:40]
+def _quote(m: re.Match[str]) -> str:
+    return str(m.group(0))[:40]
 
 
-def _text_numbers(fmt, check, ctx):
+def _text_numbers(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     out = []
     for pat in check.rule.params["patterns"]:
         value = ctx.values.get(pat["value"])
@@ -46,7 +49,7 @@ register(RuleKind(
     text_rule=True))
 
 
-def _text_mentions(fmt, check, ctx):
+def _text_mentions(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     p = check.rule.params
     value = ctx.values.get(p["when"])
     if not value:
@@ -70,7 +73,7 @@ register(RuleKind(
     text_rule=True))
 
 
-def _text_none(fmt, check, ctx):
+def _text_none(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     p = check.rule.params
     value = ctx.values.get(p["value"])
     if value is None:
@@ -97,7 +100,7 @@ register(RuleKind(
     text_rule=True))
 
 
-def _sections_present(fmt, check, ctx):
+def _sections_present(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     if ctx.sections_found is None:
         return []
     # a section with text fields points at its first one (where a workbook's text goes)
@@ -115,7 +118,7 @@ register(RuleKind(
     text_rule=True))
 
 
-def _text_required(fmt, check, ctx):
+def _text_required(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     tid = check.rule.params["text"]
     if (ctx.texts.get(tid) or "").strip():
         return []
@@ -132,7 +135,7 @@ register(RuleKind(
     text_rule=True))
 
 
-def _text_length(fmt, check, ctx):
+def _text_length(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     p = check.rule.params
     n = sum(len((ctx.texts.get(t) or "").strip()) for t in p["texts"])
     if n <= p["limit"]:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from .. import county, downloads, intake, library
 from ..models import Body, Collection, Submission
-from .body import report_page, upload_context, _report
+from .body import _report, report_page, upload_context
 from .common import XLSX, ZIP, county_required, file_response, page, refuse, text_field
 
 STATUS_CLASS = {library.PASSED: "passed", library.WARNINGS: "warnings", library.ERRORS: "errors",
