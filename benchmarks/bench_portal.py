@@ -93,6 +93,9 @@ def children(pid: int) -> list[int]:
         return []
 
 
+FAILURES: list[str] = []  # what went wrong, for the first few failed uploads
+
+
 def upload_one(client, data: bytes, name: str) -> tuple[float, bool]:
     started = time.perf_counter()
     try:
@@ -101,8 +104,11 @@ def upload_one(client, data: bytes, name: str) -> tuple[float, bool]:
         if ok:
             page = client.get(r.location)
             ok = page.status == 200 and "class=\"verdict" in page.text
-    except OSError:
-        ok = False
+            r = page
+    except OSError as exc:
+        ok, r = False, exc
+    if not ok and len(FAILURES) < 5:
+        FAILURES.append(repr(r) if isinstance(r, OSError) else f"HTTP {r.status}: {kit.text_of(r.text).split()[-12:]}")
     return time.perf_counter() - started, ok
 
 
@@ -172,6 +178,8 @@ def run(a, portal, books: list[bytes]) -> None:
     print(f"\n{a.bodies} bodies uploading one workbook each, {a.concurrency} at a time (POST → findings page):")
     print(f"  p50 {1000 * statistics.median(times):.0f} ms   p95 {1000 * pct(times, 95):.0f} ms   "
           f"max {1000 * max(times):.0f} ms   errors {errors}   ({a.bodies / wall:.1f} uploads/s, {wall:.1f} s)")
+    for failure in FAILURES:
+        print(f"    {failure}")
     print(f"  server CPU (server + import workers): {1000 * cpu / a.bodies:.0f} ms an upload; "
           f"load average {Path('/proc/loadavg').read_text().split()[0]} (other work on the machine slows every figure)")
 
@@ -195,6 +203,8 @@ def run(a, portal, books: list[bytes]) -> None:
     for n, main, worker in samples:
         print(f"  after {n:5d} uploads: {main:6.0f} MB / {worker:4.0f} MB")
     print(f"  errors in all uploads: {errors}")
+    for failure in FAILURES:
+        print(f"    {failure}")
 
     # 3. the county's board (every body has submitted when --uploads >= --board)
     county.get("/county/")

@@ -193,22 +193,36 @@ def test_hostile_names_and_texts_are_shown_as_text(portal):
     orgs = {o["code"]: o for o in sample_orgs()}
     c = portal.client()
     c.sign_in("140521100", codes["140521100"])
-    r = c.upload("<img src=x onerror=alert(2)>.xlsx",
-                 workbook(orgs["140521100"], texts={"s1.intro": f"{evil}<b onmouseover=alert(3)>正文</b>"}))
+    book = workbook(orgs["140521100"], texts={"s1.intro": f"{evil}<b onmouseover=alert(3)>正文</b>"})
+    r = c.upload("<img src=x onerror=alert(2)>.xlsx", book)
     assert r.status == 200
     blank = {"code": "9999", "name": "<script>alert(4)</script>镇", "kind": "乡镇"}
     r2 = c.upload("blank.xlsx", workbook(blank, blank=True))
-    pages = [r.text, r2.text, c.get("/my/").text, c.get("/my/preview/").text, county.get("/county/").text]
+    r3 = c.upload("cell.xlsx", _typed_into_a_number_cell(book, "<script>alert(5)</script>"))
+    assert "&lt;script&gt;alert(5)&lt;/script&gt;" in r3.text  # the finding quotes the cell, escaped
+    pages = [r.text, r2.text, r3.text, c.get("/my/").text, c.get("/my/preview/").text, county.get("/county/").text]
     body_pk = re.search(r"<td>140521100</td>.*?/county/bodies/(\d+)/", pages[-1], re.S).group(1)
     pages.append(county.get(f"/county/bodies/{body_pk}/").text)
     for html in pages:
         assert "<script>alert" not in html and "<img src=x" not in html and "<b onmouseover" not in html
     assert "青山县&#x27;&amp;amp;" in pages[-2]
-    assert "&lt;img src=x onerror=alert(2)&gt;.xlsx" in pages[2]
+    assert "&lt;img src=x onerror=alert(2)&gt;.xlsx" in pages[3]
     assert "&lt;script&gt;alert(4)&lt;/script&gt;镇" in pages[1]
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[3]  # the preview escapes the texts too
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[4]  # the preview escapes the texts too
     preview = c.get("/my/preview/")
     assert "sandbox" in preview.headers["content-security-policy"]
+
+
+def _typed_into_a_number_cell(data: bytes, text: str) -> bytes:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    wb["三、依申请公开"]["D7"] = text
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def test_uploads_are_size_limited(portal_factory):

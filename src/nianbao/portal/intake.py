@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Max
+from django.db import connection, transaction
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from . import library, workers
@@ -51,7 +51,7 @@ def receive(body: Body, chunks, original_name: str, user) -> Submission:
     """Store the file and record the upload (committed before anything else happens)."""
     sha, size = store().put_stream(chunks)
     orgs = orgs_of(body.collection)
-    with transaction.atomic():
+    with writing():
         Body.objects.select_for_update().filter(pk=body.pk).first()
         number = (body.submissions.aggregate(n=Max("number"))["n"] or 0) + 1
         now = timezone.now()
@@ -60,6 +60,24 @@ def receive(body: Body, chunks, original_name: str, user) -> Submission:
             rel=upload_rel(body, number, now, original_name, orgs), received_at=now, uploaded_by=user)
         Body.objects.filter(pk=body.pk).update(uploads=number, last_upload_at=now)
     return sub
+
+
+_write_lock = threading.Lock()
+
+
+@contextmanager
+def writing():
+    """A write transaction of an upload. SQLite has one writer at a time; a thread that finds
+    the database locked waits in SQLite's busy handler, which sleeps in steps of up to 100 ms
+    whatever the lock's holder does. So on SQLite the server's threads queue for writing here,
+    on a lock that hands over at once (the server is one process; the rare other writer, a
+    one-shot command, is still waited for by SQLite). PostgreSQL has row locks: no queue."""
+    if connection.vendor != "sqlite":
+        with transaction.atomic():
+            yield
+        return
+    with _write_lock, transaction.atomic():
+        yield
 
 
 _busy: set[int] = set()
@@ -83,8 +101,9 @@ def one_at_a_time(body_id: int):
                 _busy.discard(body_id)
 
 
-def check(sub: Submission) -> Submission:
-    """Import the upload in a worker and refresh its body's board line."""
+def check(sub: Submission) -> None:
+    """Import the upload in a worker, then write its result with its body's board line (one
+    transaction: an upload is checked when both are there)."""
     started = time.monotonic()
     result = None
     if is_workbook(sub.rel):
@@ -95,12 +114,9 @@ def check(sub: Submission) -> Submission:
             Store.release(named)
         if why:
             log.warning("upload %s (%s): import failed: %s", sub.pk, sub.original_name, why)
-    Submission.objects.filter(pk=sub.pk).update(
-        result=result, imported=True, check_ms=int(1000 * (time.monotonic() - started)),
-        state="" if result is not None else REFUSED, note="" if result is not None else NOT_A_WORKBOOK)
-    refresh(sub.body_id)
-    sub.refresh_from_db()
-    return sub
+    refresh(sub.body_id, new=(sub.pk, {
+        "result": result, "imported": True, "check_ms": int(1000 * (time.monotonic() - started)),
+        "state": "" if result is not None else REFUSED, "note": "" if result is not None else NOT_A_WORKBOOK}))
 
 
 def recover() -> int:
@@ -147,26 +163,34 @@ def uploads_of(subs) -> list[library.Upload]:
             for s in subs if s.result is not None]
 
 
-def refresh(body_id: int) -> None:
+def refresh(body_id: int, new: tuple[int, dict] | None = None) -> None:
     """Write the body's board line and its uploads' states from the library's computation on
-    this body's stored uploads. The computation runs outside any transaction (SQLite has one
-    writer at a time, and other bodies' uploads must not wait for it); the write checks that
-    no upload of the body was checked meanwhile, and computes again if one was."""
+    this body's stored uploads, with ``new`` (an upload's pk and its import's fields) among
+    them. The computation runs outside any transaction (SQLite has one writer at a time, and
+    other bodies' uploads must not wait for it); the write checks that no upload of the body
+    was checked meanwhile, and computes again if one was. Only what changed is written."""
+    new_pk, new_fields = new if new else (None, {})
     while True:
         body = Body.objects.select_related("collection").get(pk=body_id)
         col = body.collection
-        subs = list(body.submissions.filter(imported=True).select_related("body").order_by("number"))
+        subs = list(body.submissions.filter(Q(imported=True) | Q(pk=new_pk)).select_related("body").order_by("number"))
+        for sub in subs:
+            if sub.pk == new_pk:
+                for k, v in new_fields.items():
+                    setattr(sub, k, v)
         out = library.build(col.year, orgs_of(col), uploads_of(subs), only=body.code,
                             previous=previous_reports(col, [body.code]) or None, summary_org=summary_org(col))
         view = library.body_view(out, body.code)
         rows, counted = _states(subs, out, body.code, view["counted_rel"])
-        with transaction.atomic():
+        with writing():
             Body.objects.select_for_update().filter(pk=body_id).first()
-            now = list(Submission.objects.filter(body_id=body_id, imported=True)
+            now = list(Submission.objects.filter(Q(imported=True) | Q(pk=new_pk), body_id=body_id)
                        .order_by("number").values_list("pk", flat=True))
             if now != [s.pk for s in subs]:
                 continue  # another upload of this body was imported meanwhile: compute again
-            for pk, fields in rows:
+            if new_pk is not None:
+                Submission.objects.filter(pk=new_pk).update(**{**new_fields, **rows.pop(new_pk, {})})
+            for pk, fields in rows.items():
                 Submission.objects.filter(pk=pk).update(**fields)
             Submission.objects.filter(body_id=body_id, imported=True, checked_at__isnull=True).update(
                 checked_at=timezone.now())
@@ -177,9 +201,9 @@ def refresh(body_id: int) -> None:
         return
 
 
-def _states(subs, out, code: str, counted_rel: str):
-    """(submission pk, fields to write) for each checked upload, and the counted one's pk."""
-    rows, counted = [], None
+def _states(subs, out, code: str, counted_rel: str) -> tuple[dict[int, dict], int | None]:
+    """{submission pk: its fields that change} for the checked uploads, and the counted one's pk."""
+    rows, counted = {}, None
     for s in subs:
         if s.result is None:
             continue
@@ -188,11 +212,13 @@ def _states(subs, out, code: str, counted_rel: str):
         c = library.counts(report if report is not None else _unreadable_report(s))
         fields = {"state": out.state.get(key, REFUSED if key in out.notes else ""), "note": out.notes.get(key, ""),
                   "errors": c["error"], "warnings": c["warning"], "infos": c["info"]}
+        fields = {k: v for k, v in fields.items() if getattr(s, k) != v}
         if s.report is None and report is not None:
             fields["report"] = report
         if counted_rel and s.rel == counted_rel:
             counted = s.pk
-        rows.append((s.pk, fields))
+        if fields:
+            rows[s.pk] = fields
     return rows, counted
 
 

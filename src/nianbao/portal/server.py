@@ -130,7 +130,7 @@ def run(host: str, port: int, *, threads: int = THREADS, workers: int = 2, proxy
     from django.core.management import call_command
     from waitress import create_server
 
-    from . import intake
+    from . import intake, throttle
     from . import workers as pool
     from .county import has_admin, set_admin_code
     from .wsgi import application
@@ -147,6 +147,7 @@ def run(host: str, port: int, *, threads: int = THREADS, workers: int = 2, proxy
         raise CannotStart(f"无法在 {host}:{port} 上启动（{exc.strerror or exc}）；端口可能已被占用，可用 --port 换一个") from None
     try:
         call_command("clearsessions", verbosity=0)
+        throttle.forget_old()
         pool.start(workers)
         n = intake.recover()
         if n:

@@ -68,3 +68,8 @@ def succeeded(ip: str, account: str) -> None:
 def clear(account: str) -> None:
     """A new code for the account: its counts from every address start again."""
     SignInFailure.objects.filter(key__startswith=f"account:{account}@").delete()
+
+
+def forget_old() -> None:
+    """Drop the counts of windows that have ended (at start: the table holds only live ones)."""
+    SignInFailure.objects.filter(window_start__lt=timezone.now() - WINDOW).delete()
