@@ -8,6 +8,7 @@ is the property every parse must keep: each value exact, or ``None`` with a find
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from decimal import Decimal
@@ -56,6 +57,17 @@ def wild_report(seed: int, format_id: str, broken: int):
                   "s6.processing_fees": "本年度未收取信息处理费。"})
     return build_report(fmt, year=2021 + rnd.randint(0, 3) if format_id == "gb2021" else 2020,
                         org={"name": "某县某局", "kind": "部门"}, values=values, texts=texts)
+
+
+def blank_zeros(report, rnd: random.Random, share: float = 0.5):
+    """The report as bodies publish it that leave a 0 blank: about ``share`` of the zero cells
+    of tables 三 and 四 empty (rows mixing blank cells and numbers, as a real 2019 table of
+    上海市人民政府办公厅 does); those data points are ``None`` in the returned report."""
+    values = dict(report.values)
+    for i, v in values.items():
+        if i.startswith(("t3.", "t4.")) and v == 0 and rnd.random() < share:
+            values[i] = None
+    return dataclasses.replace(report, values=values)
 
 
 def exact_or_flagged(report, back) -> None:

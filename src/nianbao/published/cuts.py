@@ -11,21 +11,27 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from decimal import Decimal
+
+from ..values import fold_width
 
 
 def digits_of(tokens: list[str]) -> list[str]:
-    """Tokens in NFKC, a sign starting a token of its own (``58-7`` is 58 and -7: a change of
-    the 2019 format's 本年增/减 may be negative)."""
+    """Tokens with full-width forms folded (not NFKC: ``12¹`` must not become 121), a sign
+    starting a token of its own (``58-7`` is 58 and -7: a change of the 2019 format's 本年增/减
+    may be negative)."""
     out = []
     for t in tokens:
-        out += [x for x in re.split(r"(?=[-+])", unicodedata.normalize("NFKC", t)) if x]
+        out += [x for x in re.split(r"(?=[-+])", fold_width(t)) if x]
     return out
 
 
+_DIGITS = re.compile(r"[+-]?[0-9]+")  # ASCII only: ``str.isdigit`` also takes ``²``, ``①``, ``٣``
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
 def _is_digits(token: str) -> bool:
-    return token.lstrip("+-").isdigit()
+    return bool(_DIGITS.fullmatch(token))
 
 
 def estimate(tokens: list[str], n: int) -> int:
@@ -92,7 +98,7 @@ def _cuts(toks: list[str], n: int, limit: int, check, tail, width: int | None = 
 
     def step(t: int, part: str, end: int) -> bool:
         cells.append(part)
-        nums.append(int(part) if part.isdigit() else as_number(part))
+        nums.append(as_number(part))
         try:
             token = toks[t]
             done = end >= len(token)
@@ -112,11 +118,9 @@ def _cuts(toks: list[str], n: int, limit: int, check, tail, width: int | None = 
 
 
 def as_number(cell: str):
-    """A cut cell's number for the identities (None: not a number, e.g. a placeholder)."""
-    t = unicodedata.normalize("NFKC", cell).strip().replace(",", "")
-    try:
-        return int(t) if _is_digits(t) else Decimal(t)
-    except ArithmeticError:
-        return None
-    except ValueError:
-        return None
+    """A cut cell's number for the identities (None: not a number, e.g. a placeholder, or a
+    number written with other digits than ASCII ones -- ``Decimal("٣")`` would be 3)."""
+    t = fold_width(cell).strip().replace(",", "")
+    if _is_digits(t):
+        return int(t)
+    return Decimal(t) if _DECIMAL.fullmatch(t) else None

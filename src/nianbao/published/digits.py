@@ -62,6 +62,11 @@ NO_CUT = code("PUBLISHED_SPLIT_IMPOSSIBLE", "error",
               "{table}“{label}”一行的数字连在一起（{raw}），无法拆成{n}个数（不以0开头），未读入",
               "{table} row “{label}”: the numbers run together ({raw}) cannot be cut into {n} numbers; not read",
               "按原网页或原文件核对该行各列的数字后手工录入。")
+BLANKS = code("PUBLISHED_SPLIT_BLANKS", "error",
+              "{table}“{label}”一行的数字连在一起（{raw}），而该表有空白单元格，无法确定哪些格是空白、各数字在哪一列，未读入",
+              "{table} row “{label}”: the numbers run together ({raw}) and the table leaves cells blank, "
+              "so which cells are blank and where each number belongs cannot be told; not read",
+              "按原网页或原文件核对该行各列的数字后手工录入；发布时空白单元格请填0。")
 TOO_MANY = code("PUBLISHED_SPLIT_TOO_MANY", "error",
                 "{table}“{label}”一行的数字连在一起（{raw}），可能的拆法超过{limit}种，未读入",
                 "{table} row “{label}”: the numbers run together ({raw}) with more than {limit} possible cuts; not read",
@@ -133,6 +138,7 @@ class Row:
     rules: set[str] = field(default_factory=set)  # the identities that decided
     conflict: str = ""  # an identity that disagreed with the cut the others chose
     weak: bool = False  # one identity fits one of many cuts: not enough
+    blanked: bool = False  # the table leaves cells blank: no cut can be trusted
 
     @property
     def raw(self) -> str:
@@ -211,11 +217,24 @@ def _untrusted(eqs: list[Equation], values: dict) -> set[str]:
     return {e.rule for e in eqs if e.holds(values) is False}
 
 
-def solve(rows: list[Row], known: dict, eqs: list[Equation], number) -> None:
+def solve(rows: list[Row], known: dict, eqs: list[Equation], number, blanks: bool = False) -> None:
     """Choose each row's cut where the identities leave exactly one (see the module doc).
 
     ``known``: the table's values read directly (id → number or None); ``number``: cell text →
-    number (None when it is no number). Sets ``row.chosen`` / ``row.fitting`` / ``row.rules``."""
+    number (None when it is no number); ``blanks``: the report is seen to leave cells blank.
+    Sets ``row.chosen`` / ``row.fitting`` / ``row.rules``.
+
+    Every cut assumes that each cell holds a number and only the separators were lost. A table
+    that leaves some cells of a row blank breaks that: ``258 12 1 1`` (seven cells, three of
+    them blank) has exactly seven digits and one cut, 2/5/8/1/2/1/1 -- all wrong. So where the
+    report shows a row with blank cells beside numbers (a row read directly, or a run with fewer
+    digits than cells; :meth:`.tables._TableReader.blank_cells`) no run is cut: its cells stay
+    ``None`` with :data:`BLANKS`. (A row printed without any number is a blank row, and says
+    nothing about the others.)"""
+    if blanks:
+        for row in rows:
+            row.blanked = True
+        return
     values = {k: v for k, v in known.items() if v is not None}
     open_rows = []
     for row in rows:
@@ -393,6 +412,8 @@ def findings_of(row: Row, real_ids: list[str]):
     """The finding a split row gets (None for a row with one cut only)."""
     rules = "、".join(sorted(row.rules, key=lambda r: (len(r), r))) or "勾稽关系"
     common = dict(table=row.table, label=row.label, raw=row.raw, datapoints=real_ids)
+    if row.blanked:
+        return BLANKS(**common)
     if row.too_many:
         return TOO_MANY(limit=MAX_CANDIDATES, **common)
     if not row.candidates:

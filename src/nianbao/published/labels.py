@@ -8,8 +8,9 @@ A label is recognised, in this order:
 2. as the official label with up to :data:`MAX_DROPPED` leading characters missing, when at
    least :data:`MIN_KEPT` characters remain and no other row of the block ends the same way;
 3. by edit distance: at most a quarter of the label's length (never for labels under
-   :data:`MIN_FUZZY` characters), its item number (``2.``) identical, and no other row of the
-   block nearly as close (a margin of :data:`MARGIN` edits).
+   :data:`MIN_FUZZY` characters), its digits identical (the item number ``2.``; and a number
+   of the table run into the label -- ``数量١٢`` -- is never an edit of it), and no other row
+   of the block nearly as close (a margin of :data:`MARGIN` edits).
 
 Anything recognised in steps 2–3 is reported as a variant (an info finding), so a person can
 see what was read as what. Rows already read are not candidates for steps 2–3: a variant
@@ -97,6 +98,10 @@ def _truncated(joined: str, nodes: list):
     return hits[0]
 
 
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
 def _near(joined: str, nodes: list):
     scored = []
     for node in nodes:
@@ -107,7 +112,7 @@ def _near(joined: str, nodes: list):
         best = None
         for k in range(max(1, len(lab) - tol), len(lab) + tol + 1):
             found = joined[-k:]
-            if len(found) < k or item_number(lab) != item_number(found):
+            if len(found) < k or item_number(lab) != item_number(found) or _digits(found) != _digits(lab):
                 continue
             d = distance(found, lab, tol)
             if d <= tol and (best is None or d < best[0]):
@@ -133,4 +138,4 @@ def near_label(found: str, node) -> str | None:
         return "alias"
     lab = labels[0]
     tol = tolerance(lab)
-    return "variant" if tol and distance(f, lab, tol) <= tol else None
+    return "variant" if tol and _digits(f) == _digits(lab) and distance(f, lab, tol) <= tol else None

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..values import PLACEHOLDERS
+from ..values import PLACEHOLDERS, fold_width
 
 
 @dataclass
@@ -36,14 +36,43 @@ def norm(s: str | None) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s or "")).rstrip(":。.")
 
 
-_VALUE = re.compile(r"^[+-]?(?:\d[\d,]*)?(?:\.\d+)?(?:件|个|条|份|起|次|项|万元|元)?$")
-_PLACEHOLDERS = {unicodedata.normalize("NFKC", p) for p in PLACEHOLDERS}
-DIGITS = re.compile(r"^\d+$")
+# What a published number is written with. Only ASCII digits (and the full-width ones an input
+# method types, folded by ``fold_width``) are read. Every other character Unicode counts as a
+# digit -- superscripts and subscripts (``12¹``: a footnote mark), circled numbers (``①``),
+# Arabic-Indic and other scripts' digits -- still marks a cell as a number-like cell, but one
+# that is *not read*: NFKC would turn ``1²`` into 12, a number the cell does not say. ``\d`` is
+# Unicode's decimal digits (ASCII and full-width included); the others are listed. ``⑴`` and
+# ``⒈`` are item marks (NFKC ``(1)``, ``1.``): they start labels and are not digits here.
+_OTHER_DIGITS = "²³¹⁰⁴-⁹₀-₉①-⑨⓪⓵-⓽⓿❶-❾➀-➈➊-➒፩-፱᧚\U00010A40-\U00010A43\U00010E60-\U00010E68" \
+                "\U00011052-\U0001105A\U0001F100-\U0001F10A"
+ANY_DIGIT = rf"(?:\d|[{_OTHER_DIGITS}])"
+ITEM_MARKS = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⒈⒉⒊⒋⒌⒍⒎⒏⒐"
+_PLAIN = re.compile(r"[+-]?[0-9]+")
+_VALUE = re.compile(rf"^[+-]?(?:{ANY_DIGIT}(?:{ANY_DIGIT}|,)*)?(?:\.{ANY_DIGIT}+)?(?:件|个|条|份|起|次|项|万元|元)?$")
+_PLACEHOLDERS = {fold_width(p) for p in PLACEHOLDERS}
+
+
+def plain_digits(token: str) -> bool:
+    """A whole number written in ASCII (or full-width) digits, an optional sign first."""
+    return bool(_PLAIN.fullmatch(fold_width(token)))
+
+
+def odd_digits(text: str) -> str:
+    """The digits of ``text`` that are not read as digits (``¹`` of ``12¹``, ``①``, ``٣``)."""
+    return "".join(ch for ch in fold_width(text)
+                   if ch.isdigit() and not "0" <= ch <= "9" and ch not in ITEM_MARKS)
+
+
+def is_blank(cell: str) -> bool:
+    """An empty cell, or a placeholder where a number belongs (``/``, ``—``, ``无``)."""
+    t = fold_width(cell).strip()
+    return not t or t in _PLACEHOLDERS
 
 
 def is_value(cell: str) -> bool:
-    """Whether a cell holds a number (or a placeholder where a number belongs)."""
-    t = unicodedata.normalize("NFKC", cell).strip()
+    """Whether a cell holds a number (or a placeholder where a number belongs) -- a number the
+    reader will refuse (``12¹``, see :func:`odd_digits`) included, so it stays in its column."""
+    t = fold_width(cell).strip()
     return bool(t) and (bool(_VALUE.match(t)) and any(ch.isdigit() for ch in t) or t in _PLACEHOLDERS)
 
 
@@ -83,7 +112,7 @@ def _token_parts(line: Line) -> RowParts | None:
         return None  # numbers inside prose
     places = [{**line.where, "offset": line.where.get("offset", 0) + o} for _, o in values]
     return RowParts([t for t, _ in tokens], [t for t, _ in values], False, places,
-                    runs=any(DIGITS.match(unicodedata.normalize("NFKC", t)) for t, _ in values))
+                    runs=any(plain_digits(t) for t, _ in values))
 
 
 def _run_parts(line: Line) -> RowParts:

@@ -22,7 +22,7 @@ from .detect import NOTHING_FOUND, NotAReport, decode, detect_format, sniff
 from .lines import Line, norm, place_text
 from .page import html_lines
 from .segment import segment
-from .tables import read_table, table_labels
+from .tables import read_tables, table_labels
 from .text import markdown_lines, text_lines
 from .texts import NO_TITLE, PREAMBLE, drop_signature, find_title, read_texts, split_sections
 
@@ -73,15 +73,16 @@ def parse_published(data: bytes, name: str = "report.txt", *, year: int | None =
         findings.append(PREAMBLE(n=len(preamble), text=" / ".join(preamble)[:200]))
     values: dict = {}
     places: dict = {}
+    sections = {}
     for s in fmt.sections:
         if s.table:
             section = parsed.sections.get(s.number)
-            cut = segment(section, table_labels(fmt.table(s.table))) if section is not None else None
-            reading = read_table(fmt, s.table, cut)
-            values.update(reading.values)
-            places.update({i: {"where": place_text(p["where"]), **p["where"], "raw": p["raw"]}
-                           for i, p in reading.places.items() if i in fmt.datapoints})
-            findings += reading.findings
+            sections[s.table] = segment(section, table_labels(fmt.table(s.table))) if section is not None else None
+    for reading in read_tables(fmt, sections).values():
+        values.update(reading.values)
+        places.update({i: {"where": place_text(p["where"]), **p["where"], "raw": p["raw"]}
+                       for i, p in reading.places.items() if i in fmt.datapoints})
+        findings += reading.findings
     drop_signature(fmt, parsed, org.get("name") or "", findings)
     texts = read_texts(fmt, parsed, findings)
     ctx = Context(values={i: values.get(i) for i in fmt.datapoints}, texts=texts, year=year,

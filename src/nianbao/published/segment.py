@@ -15,12 +15,15 @@ label, a header, a title); a sentence (``。``) without any label of the table i
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from .lines import Line, norm
+from ..values import fold_width
+from .lines import ANY_DIGIT, Line, norm
 
-# a number: digits, thousands commas, decimals; full-width digits too
-_ATOM = r"(?:[-+－＋](?=[0-9０-９]))?[0-9０-９](?:[0-9０-９]|[,，](?=[0-9０-９]{3})|[.．](?=[0-9０-９]))*"
+# a number: digits, thousands commas, decimals; full-width digits too. Any other digit Unicode
+# knows (``12¹``, ``①``, ``٣``) belongs to the run too, so that a footnote mark stays on its
+# number and the row is refused (tables.py) instead of the mark being read as a label.
+_D = ANY_DIGIT
+_ATOM = rf"(?:[-+－＋](?={_D}))?{_D}(?:{_D}|[,，](?=[0-9０-９]{{3}})|[.．](?={_D}))*"
 _RUN = re.compile(rf"{_ATOM}(?:[^\S\n]*{_ATOM})*")
 _LABEL_START = re.compile(r"[.．、](?=[^\d\s.．、])")
 
@@ -41,9 +44,9 @@ def cut(text: str, numbers: set[str]) -> list[tuple[str, str, int]] | None:
     for m in _RUN.finditer(text):
         start, end = m.start(), m.end()
         if _LABEL_START.match(text, end):  # "…0000002.其他": the 2 numbers the next label
-            digits = unicodedata.normalize("NFKC", text[start:end])
+            digits = fold_width(text[start:end])
             for k in (2, 1):
-                if len(digits) >= k and digits[-k:].isdigit() and digits[-k:] in numbers:
+                if len(digits) >= k and digits[-k:].isascii() and digits[-k:] in numbers:
                     end -= k
                     break
             while end > start and text[end - 1].isspace():

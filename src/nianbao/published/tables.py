@@ -25,7 +25,7 @@ from ..values import read_value
 from . import digits
 from .cuts import as_number
 from .labels import match_end, near_label
-from .lines import Line, RowParts, norm, pick_values, place_text, row_parts
+from .lines import Line, RowParts, is_blank, norm, odd_digits, pick_values, place_text, row_parts
 
 TABLE_MISSING = code("PUBLISHED_TABLE_MISSING", "error", "未找到表格“{title}”，其中{n}项数据缺失",
                      "table “{title}” not found; its {n} data points are missing",
@@ -50,6 +50,11 @@ HEADER_UNKNOWN = code("PUBLISHED_HEADER_UNKNOWN", "warning", "{table}“{block}�
 TEXT_IN_TABLE = code("PUBLISHED_TABLE_TEXT", "info", "{table}中有一段文字不是表格的行，未读入：{text}",
                      "{table}: a line of prose beside the table was not read: {text}",
                      "如是表格的行，请核对原文的单元格。")
+ODD_DIGITS = code("PUBLISHED_ODD_DIGITS", "error",
+                  "{table}“{label}”：“{raw}”中的“{odd}”是上标、圈码或其他文字的数字（如脚注标记），无法确定表中的数是多少，未读入",
+                  "{table} “{label}”: “{odd}” in “{raw}” is a superscript, circled or other script's digit "
+                  "(a footnote mark?); the number cannot be told; not read",
+                  "核对原表：数字只用阿拉伯数字，脚注标记移到表格外。")
 GROUP_ROW = code("PUBLISHED_GROUP_ROW", "info", "{table}“{label}”只有一行（旧格式的写法，2021年格式分为{n}行），数字为 {numbers}；其下各行的数据缺失",
                  "{table}: “{label}” is one row (the old layout; the 2021 format has {n} rows under it), "
                  "numbers {numbers}; the rows under it are missing",
@@ -114,6 +119,7 @@ class _TableReader:
         self.group_rows: dict[str, tuple[_Target, list[str]]] = {}
         self.titles = [(_title_pattern(b.title), i) for i, b in enumerate(table.blocks) if b.title]
         self.waiting: tuple | None = None  # unplaced numbers whose label may continue below
+        self.blanks = False  # a row of the table has blank cells beside numbers: see digits.solve
 
     # ---- lines ---------------------------------------------------------------------------
 
@@ -288,11 +294,20 @@ class _TableReader:
             self.group_rows[target.key] = (target, ids)
         picked = pick_values(parts, len(ids))
         if picked is not None:
+            empty = [is_blank(t) for t in picked[0]]
+            if any(empty) and not all(empty):  # the table leaves cells blank (a whole blank row does not tell)
+                self.blanks = True
             for i, text, place in zip(ids, *picked):
                 self._store(i, text, place)
             return
         tokens = [v for v in parts.values if v]
         places = [p for v, p in zip(parts.values, parts.places) if v]
+        odd = next((t for t in tokens if odd_digits(t)), None)
+        if parts.runs and len(tokens) < len(ids) and odd is not None:
+            # which cells the mark's token holds cannot be told, so the row is not cut
+            self.findings.append(ODD_DIGITS(table=self.name, label=target.label, raw=odd, odd=odd_digits(odd),
+                                            datapoints=self._real(ids, target)))
+            return
         if parts.runs and len(tokens) < len(ids):
             self.pending.append((digits.Row(self.name, target.label, ids, tokens, places), target))
             return
@@ -311,7 +326,11 @@ class _TableReader:
             self.known[i] = as_number(text) if text else None
             self.places[i] = {"where": place, "raw": text}
             return
-        value, finding = read_value(text, self.fmt.value_kinds[dp.kind], dp.label)
+        if odd_digits(text):
+            value, finding = None, ODD_DIGITS(table=self.name, label=dp.label, raw=text.strip(),
+                                              odd=odd_digits(text))
+        else:
+            value, finding = read_value(text, self.fmt.value_kinds[dp.kind], dp.label)
         if finding is not None:
             finding.datapoints = [i]
             self.findings.append(finding)
@@ -351,9 +370,18 @@ class _TableReader:
 
     # ---- the end -------------------------------------------------------------------------
 
-    def finish(self) -> Reading:
+    def blank_cells(self) -> bool:
+        """Whether the table is seen to leave cells blank beside numbers: a row read directly
+        with blank cells and numbers, or a run with fewer digits than its row has cells."""
         self._unplaced()
         self._close()
+        return self.blanks or any(digits.estimate(r.tokens, len(r.ids)) == 0 for r, _ in self.pending)
+
+    def finish(self, blanks: bool | None = None) -> Reading:
+        self._unplaced()
+        self._close()
+        if blanks is not None:
+            self.blanks = blanks
         if self.buffer and self.seen:
             self._blank_rows_in(self.buffer[-1], None)
         ids = [i for i, dp in self.fmt.datapoints.items() if dp.table == self.table.id]
@@ -380,7 +408,7 @@ class _TableReader:
                 groups[gid] = tuple(dp_id(self.table.id, k, c.key) for k in target.group)
         eqs = digits.equations(self.fmt, self.table.id, groups)
         rows = [r for r, _ in self.pending]
-        digits.solve(rows, self.known, eqs, as_number)
+        digits.solve(rows, self.known, eqs, as_number, self.blanks)
         for row, target in self.pending:
             real = self._real(row.ids, target)
             finding = digits.findings_of(row, real)
@@ -421,10 +449,22 @@ def _token_of_cells(tokens: list[str], cells: tuple, places: list[dict]) -> list
 
 def read_table(fmt: Format, table_id: str, lines: list[Line] | None) -> Reading:
     """The values of one table from the lines of its section (None: the section is missing)."""
-    reader = _TableReader(fmt, fmt.table(table_id))
-    for line in lines or ():
-        reader.line(line)
-    return reader.finish()
+    return read_tables(fmt, {table_id: lines})[table_id]
+
+
+def read_tables(fmt: Format, sections: dict[str, list[Line] | None]) -> dict[str, Reading]:
+    """The values of the tables (table id → the lines of its section, None when missing).
+
+    A body that leaves cells blank does so in every table it fills: blank cells seen in one
+    table mean that a run of numbers in another may hide some too, so no run of the report is
+    cut (:func:`.digits.solve`)."""
+    readers = {}
+    for table_id, lines in sections.items():
+        readers[table_id] = _TableReader(fmt, fmt.table(table_id))
+        for line in lines or ():
+            readers[table_id].line(line)
+    blanks = any(r.blank_cells() for r in readers.values())
+    return {table_id: r.finish(blanks) for table_id, r in readers.items()}
 
 
 def table_labels(table: Table) -> list[str]:
