@@ -168,7 +168,7 @@ def _explain(report: dict, prefix: str = "") -> None:
         if f["code"] == "PUBLISHED_SPLIT":
             verdict = f"按{p.get('rules')}只有 {p.get('chosen')} 成立，读作该值"
         elif f["code"] == "PUBLISHED_SPLIT_NONE":
-            verdict = f"没有一种满足{p.get('rules')}（原表本身不平衡），未读入"
+            verdict = f"没有一种满足{p.get('rules')}（原表本身不平衡，或有单元格空白），未读入"
         elif f["code"] == "PUBLISHED_SPLIT_AMBIGUOUS":
             verdict = "不止一种满足表格的勾稽关系，无法确定，未读入"
         elif f["code"] == "PUBLISHED_SPLIT_CONFLICT":
@@ -177,6 +177,8 @@ def _explain(report: dict, prefix: str = "") -> None:
             verdict = f"拆法较多，只有{p.get('rules')}一条勾稽关系支持其中一种，不足以确定，未读入"
         elif f["code"] == "PUBLISHED_SPLIT_IMPOSSIBLE":
             verdict = "无法拆成该行的列数，未读入"
+        elif f["code"] == "PUBLISHED_SPLIT_BLANKS":
+            verdict = "报告中有的行空着部分单元格，连在一起的数字看不出哪些格是空白，不拆分，未读入"
         else:
             verdict = "可能的拆法太多，未读入"
         note(f"{prefix}  {p.get('table', '')}“{p.get('label', '')}”（{p.get('where', '')}）：原文“{p.get('raw', '')}”")
