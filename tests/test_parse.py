@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from helpers import SEED_TXT
 from helpers.published import parse_file_json, parse_json
 from nianbao.cli import app
+from nianbao.render import render
 from nianbao.report import schema
 from test_render import FILES, SAMPLE_JSON, make_report
 
@@ -221,3 +222,38 @@ def test_places_say_where_each_value_is():
     assert place["raw"] == "8" and place["where"].endswith("格") and place["row"] > 1
     text = parse_file_json(FILES / "space-separated.txt")["source"]["places"]["t2.licensing.decisions"]
     assert text["where"] == f"第{text['line']}行第{text['offset'] + 1}字"
+
+
+@pytest.mark.parametrize("style", ["blank lines", "border lines", "cell borders"])
+def test_a_table_written_one_cell_a_line(style):
+    """Page text as converters write a table: one cell a line, between blank lines (太平镇),
+    with ``|`` border lines between the cells (a 新疆 town's page), or ``0 |`` with the cells
+    a merged cell covers as ``||`` lines (a 区统计局's page). Every value is read; a row whose
+    blank cell is a bare ``|`` comes out short and is refused, never shifted."""
+    text = render(make_report(), "text").decode("utf-8")
+    out = []
+    for line in text.split("\n"):
+        if "\t" not in line:
+            out.append(line)
+            continue
+        cells = [c for c in line.split("\t") if c]
+        if style == "blank lines":
+            out += [x for c in cells for x in (c, "")]
+        elif style == "border lines":
+            out += [x for c in cells for x in (c, "|")]
+        else:
+            out += [f"{c} |" for c in cells] + ["||"]
+    back = parse_json("\n".join(out).encode("utf-8"), "page.txt")
+    _same_as_expected(back)
+
+
+def test_a_blank_cell_written_as_a_border_line_refuses_its_row():
+    text = render(make_report(), "text").decode("utf-8")
+    line = next(x for x in text.split("\n") if x.startswith("一、本年新收政府信息公开申请数量"))
+    cells = [c for c in line.split("\t") if c]
+    blanked = [cells[0]] + ["|"] * 6 + [f"{cells[-1]} |", "||"]  # six blank cells and the 总计
+    back = parse_json(text.replace(line, "\n".join(blanked)).encode("utf-8"), "page.txt")
+    received = [k for k in back["values"] if k.startswith("t3.received.")]
+    assert all(back["values"][k] is None for k in received)
+    assert any(f["code"] == "PUBLISHED_ROW_CELLS" and received[0] in f["datapoints"] for f in back["findings"])
+    assert sum(v is None for v in back["values"].values()) == len(received)

@@ -179,7 +179,9 @@ class _TableReader:
         n = len(block.column_leaves)
         if self.block is not None and block.corner:
             self._header_text(block, joined[:len(joined) - found_len])
-        if parts.runs and not line.exact and len([v for v in parts.values if v]) < n:
+        filled = len([v for v in parts.values if v])
+        one_a_line = not parts.labels and filled == 1  # a cell a line, its label on the lines before
+        if not line.exact and filled < n and (parts.runs or one_a_line):
             self.open = (line, parts, target)
             return
         self._values(line, parts, target)

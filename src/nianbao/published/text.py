@@ -3,7 +3,8 @@
 Text as a web page copies, as ``pdftotext -layout`` writes it, or as an archive stores a page's
 text: one paragraph a line or a whole page on one line; table cells separated by tabs, by ``|``,
 by runs of spaces, or by nothing at all (:mod:`.segment` cuts run-together text at the
-labels). Page furniture of printed text — form feeds and page numbers such as ``-3-`` or
+labels), or one cell a line (with or without ``|`` borders on lines of their own, or after each
+cell: ``0 |``; :mod:`.tables` completes such a row from the value lines after its label). Page furniture of printed text — form feeds and page numbers such as ``-3-`` or
 ``第 3 页`` — is dropped. Every line keeps its number (``where = {"line": n}``).
 """
 
@@ -18,6 +19,12 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}
                           r"|\d{1,3}\s*/\s*\d{1,3})\s*$")
 
 
+# "|", "||", "|||": a converter that writes a table one cell a line puts its cell borders (or
+# the cells a merged cell covers) on lines of their own; they hold no text, and whether one is
+# an empty cell cannot be told, so a row with a blank cell comes out short and is not read
+_BORDER = re.compile(r"^[\s|]*\|[\s|]*$")
+
+
 def is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(text))
 
@@ -26,7 +33,7 @@ def text_lines(text: str) -> list[Line]:
     out = []
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
     for n, raw in enumerate(raw_lines, 1):
-        if not raw.strip() or is_page_number(raw):
+        if not raw.strip() or is_page_number(raw) or _BORDER.match(raw):
             continue
         where = {"line": n}
         if "\t" in raw:
