@@ -257,3 +257,13 @@ def test_a_blank_cell_written_as_a_border_line_refuses_its_row():
     assert all(back["values"][k] is None for k in received)
     assert any(f["code"] == "PUBLISHED_ROW_CELLS" and received[0] in f["datapoints"] for f in back["findings"])
     assert sum(v is None for v in back["values"].values()) == len(received)
+
+
+def test_a_title_without_the_name_then_the_bodys_own_title():
+    """A CMS page shows its article title (no name), then the report's own title on two lines
+    (桃江县松木塘镇's page): the name comes from the report's title."""
+    text = render(make_report(), "text").decode("utf-8")
+    title = text.split("\n", 1)[0]
+    page = text.replace(title, "2022年政府信息公开工作年度报告\n中村镇人民政府\n2022年政府信息公开工作年度报告", 1)
+    back = parse_json(page.encode("utf-8"), "page.txt")
+    assert (back["year"], back["org"]["name"]) == (2022, "中村镇人民政府")

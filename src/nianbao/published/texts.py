@@ -195,6 +195,7 @@ def title_match(text: str):
 def find_title(preamble: list[str], head_title: str) -> tuple[int | None, str, set[int]]:
     """(year, org name, indices of the preamble lines that are the title) from the lines
     before 一, else the page title, else a title inside the first paragraphs."""
+    nameless = None  # "2022年政府信息公开工作年度报告" alone: the CMS's article title, the body's own may follow
     for i, text in enumerate(preamble):
         m = title_match(text)
         if not m or m["org"].strip() and not _name_like(m["org"]):
@@ -202,7 +203,12 @@ def find_title(preamble: list[str], head_title: str) -> tuple[int | None, str, s
         org = m["org"].strip()
         if not org and i > 0 and _name_like(preamble[i - 1]):
             return int(m["year"]), preamble[i - 1].strip(), {i - 1, i}
+        if not org:
+            nameless = nameless or (int(m["year"]), "", {i})
+            continue
         return int(m["year"]), org, {i}
+    if nameless:
+        return nameless
     if head_title:
         for candidate in (head_title, _SITE_SUFFIX.sub("", head_title)):
             m = title_match(candidate)
