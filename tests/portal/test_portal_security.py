@@ -336,3 +336,32 @@ def test_control_characters_in_any_field(county_ab):
     assert "请改正" in text_of(a.get("/my/").text)
     county.get("/county/bodies/add/")
     assert county.post("/county/bodies/add/", {"code": "9\x00", "name": "新\x00单位", "kind": "部门"}).status == 400
+
+
+def test_uploaded_files_come_back_only_as_attachments(county_ab):
+    """A body uploads a web page, an SVG with script, and files whose names carry quotes, line
+    breaks (as a browser sends them, and as HTML entities) and path parts: each is stored and
+    served back, to the body and to the county, as a download that no browser runs or sniffs,
+    under a name that is one header."""
+    portal, a, county = county_ab["portal"], county_ab["a"], county_ab["county"]
+    names = {"页面.html": b"<html><script>alert(1)</script></html>",
+             "图.svg": b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(2)"/>',
+             '年报 %22定稿%22.xlsx': b"PK\x03\x04 not really",
+             "a&#13;&#10;Set-Cookie: x=1.xlsx": b"x",
+             "..\\..\\secret_key": b"y"}
+    a_body = county_ab["a_body"]
+    for name, data in names.items():
+        page = a.upload(name, data)
+        assert page.status == 200
+        pk = re.findall(r"/my/uploads/(\d+)/file/", a.get("/my/").text)[0]
+        for client, url in ((a, f"/my/uploads/{pk}/file/"), (county, f"/county/uploads/{pk}/file/")):
+            r = client.get(url)
+            assert r.status == 200 and r.body == data, (name, url)
+            assert r.headers["content-type"] == "application/octet-stream"
+            assert r.headers["x-content-type-options"] == "nosniff"
+            disposition = r.headers["content-disposition"]
+            assert disposition.startswith("attachment;") and "\r" not in disposition and "\n" not in disposition
+            assert "x=1" not in r.headers.get("set-cookie", "")
+            assert ".." not in disposition and "\\" not in disposition
+    assert (portal.data / "secret_key").exists()
+    assert county.get(f"/county/bodies/{a_body}/").status == 200

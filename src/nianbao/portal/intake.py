@@ -52,7 +52,7 @@ def receive(body: Body, chunks, original_name: str, user) -> Submission:
     sha, size = store().put_stream(chunks)
     orgs = orgs_of(body.collection)
     with writing():
-        Body.objects.select_for_update().filter(pk=body.pk).first()
+        _lock_body(body.pk)
         number = (body.submissions.aggregate(n=Max("number"))["n"] or 0) + 1
         now = timezone.now()
         sub = Submission.objects.create(
@@ -134,10 +134,24 @@ def recover() -> int:
     return len(pending)
 
 
+def _lock_body(body_id: int) -> None:
+    """Lock the body's row for the transaction (PostgreSQL); on SQLite the transaction holds the
+    whole database already (see writing())."""
+    if connection.vendor != "sqlite":
+        Body.objects.select_for_update().filter(pk=body_id).first()
+
+
+_has_previous: dict[int, bool] = {}  # collection pk -> whether last year's reports were given (fixed at creation)
+
+
 def previous_reports(col: Collection, codes=None) -> dict[str, dict]:
     """Last year's reports by body code (all, or of ``codes``)."""
     import json
 
+    if col.pk not in _has_previous:
+        _has_previous[col.pk] = PreviousReport.objects.filter(collection=col).exists()
+    if not _has_previous[col.pk]:
+        return {}
     rows = PreviousReport.objects.filter(collection=col)
     if codes is not None:
         rows = rows.filter(code__in=list(codes))
@@ -183,17 +197,19 @@ def refresh(body_id: int, new: tuple[int, dict] | None = None) -> None:
         view = library.body_view(out, body.code)
         rows, counted = _states(subs, out, body.code, view["counted_rel"])
         with writing():
-            Body.objects.select_for_update().filter(pk=body_id).first()
+            _lock_body(body_id)
             now = list(Submission.objects.filter(Q(imported=True) | Q(pk=new_pk), body_id=body_id)
                        .order_by("number").values_list("pk", flat=True))
             if now != [s.pk for s in subs]:
                 continue  # another upload of this body was imported meanwhile: compute again
+            checked = timezone.now()
             if new_pk is not None:
-                Submission.objects.filter(pk=new_pk).update(**{**new_fields, **rows.pop(new_pk, {})})
+                Submission.objects.filter(pk=new_pk).update(**{**new_fields, **rows.pop(new_pk, {}), "checked_at": checked})
             for pk, fields in rows.items():
                 Submission.objects.filter(pk=pk).update(**fields)
-            Submission.objects.filter(body_id=body_id, imported=True, checked_at__isnull=True).update(
-                checked_at=timezone.now())
+            if any(s.checked_at is None and s.pk != new_pk for s in subs):  # left by a stop: see recover()
+                Submission.objects.filter(body_id=body_id, imported=True, checked_at__isnull=True).update(
+                    checked_at=checked)
             Body.objects.filter(pk=body_id).update(
                 status=view["status"], errors=view["errors"], warnings=view["warnings"], infos=view["infos"],
                 in_summary=view["in_summary"], counted=counted)

@@ -183,12 +183,25 @@ class Upload:
 
 # ---- classifying uploads and building the collection ----------------------------------------
 
+_LAST_ROSTER: tuple = (None, {})  # (the roster list last given, its Orgs by code)
+
+
+def _roster(orgs: list[dict]) -> dict:
+    """The roster's Orgs by code. The portal passes the same list for as long as its roster does
+    not change, so they are made once, not for every upload (a county has a thousand)."""
+    global _LAST_ROSTER
+    given, made = _LAST_ROSTER
+    if given is not orgs:
+        made = {o["code"]: _collect.org_of(o) for o in orgs}
+        _LAST_ROSTER = (orgs, made)
+    return made
+
+
 def _classified(uploads: list[Upload], orgs: list[dict], year: int):
     """Entries classified by collect's own code; an upload counts for its uploader only."""
-    roster = {o["code"]: _collect.org_of(o) for o in orgs}
-    pairs = [(_collect.entry_of(Stored.of(u.result), u.rel, u.received), Stored.of(u.result))
-             for u in uploads]
-    entries, _ = _collect.classify_entries(pairs, roster, year)
+    stored = [Stored.of(u.result) for u in uploads]
+    pairs = [(_collect.entry_of(st, u.rel, u.received), st) for u, st in zip(uploads, stored)]
+    entries, _ = _collect.classify_entries(pairs, _roster(orgs), year)
     return entries
 
 

@@ -50,8 +50,14 @@ def county_required(view):
     return wrapped
 
 
-def file_response(data: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
+def file_response(data, name: str, content_type: str) -> HttpResponse:
+    """A download: ``data`` bytes, or an open binary file (streamed, then closed)."""
+    if isinstance(data, bytes):
+        response = HttpResponse(data, content_type=content_type)
+    else:
+        from django.http import FileResponse
+
+        response = FileResponse(data, content_type=content_type)
     ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
     response["Content-Disposition"] = (f'attachment; filename="{ascii_name}"; '
                                        f"filename*=UTF-8''{quote(name)}")

@@ -280,8 +280,25 @@ def download(request, name: str):
     if name == "templates.zip":
         return file_response(downloads.templates_zip(col), prefix + "模板.zip", ZIP)
     if name == "files.zip":
-        return file_response(downloads.export_zip(col), prefix + "全部上传文件.zip", ZIP)
+        return file_response(_spooled(lambda out: downloads.export_zip(col, out)), prefix + "全部上传文件.zip", ZIP)
     raise Http404
+
+
+def _spooled(write):
+    """A temporary file in the data folder's tmp/ that ``write`` fills, rewound (the response
+    streams it and closes it, which removes it)."""
+    import tempfile
+
+    from django.conf import settings
+
+    out = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)
+    try:
+        write(out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out
 
 
 @county_required
