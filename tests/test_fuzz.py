@@ -23,7 +23,7 @@ import zipkit as zk
 from nianbao.importer import import_workbook
 from nianbao.layout import layout_for
 from nianbao.report import dumps, schema
-from nianbao.template import template_bytes
+from nianbao.template_workbook import template_bytes
 
 LAYOUT = layout_for("gb2021")
 SHEET_OF = {p.id: p.sheet for p in LAYOUT.places if p.id}
@@ -47,7 +47,7 @@ def bases() -> tuple[tuple[bytes, dict], ...]:
     for data in (zk.SEED.read_bytes(), template_bytes(year=2026, org=None)):
         path = Path(f"/tmp/nianbao-fuzz-base-{len(out)}.xlsx")
         path.write_bytes(data)
-        out.append((data, import_workbook(path).report["values"]))
+        out.append((data, import_workbook(path).report.values))
         path.unlink()
     return tuple(out)
 
@@ -172,7 +172,7 @@ def mutated(draw):
 _VALIDATOR = None
 
 
-def _validate(report: dict) -> None:
+def _validate(report) -> None:
     global _VALIDATOR
     if _VALIDATOR is None:
         _VALIDATOR = jsonschema.Draft202012Validator(schema())
@@ -204,7 +204,7 @@ def test_mutated_workbooks(tmp_path_factory, case):
     dumps(result.report).encode("utf-8")  # no lone surrogate reaches the JSON
     _validate(result.report)
     base = bases()[which][1]
-    values = result.report["values"]
+    values = result.report.values
     for item in INPUTS:
         if values[item] is None:
             assert result.findings, f"{item} is null without a finding"

@@ -51,9 +51,9 @@ def test_each_hostile_file_gets_its_finding(name):
         assert CHINESE.search(f.message()), f.message()
     if "text" in expect:
         item, text = expect["text"]
-        assert result.report["texts"][item] == text
+        assert result.report.texts[item] == text
     if "org" in expect:
-        assert result.report["org"]["code"] == expect["org"]
+        assert result.report.org.code == expect["org"]
 
 
 def test_the_corpus_as_an_inbox(tmp_path):

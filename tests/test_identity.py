@@ -27,7 +27,7 @@ def _imp(tmp_path, data, name="x.xlsx"):
     (tmp_path / name).write_bytes(data)
     result = import_workbook(tmp_path / name)
     if result.report is not None:
-        jsonschema.validate(json.loads(json.dumps(result.report, default=str)), schema())
+        jsonschema.validate(json.loads(result.report.dumps()), schema())
     return result
 
 
@@ -44,13 +44,13 @@ def test_hidden_year_edited_reads_the_covers_year(tmp_path):
     conflict = [f for f in result.findings if f.code == "TEMPLATE_IDENTITY_CONFLICT"]
     assert conflict and conflict[0].severity == "error"
     assert "年度" in conflict[0].message() and "2023" in conflict[0].message()
-    assert result.report["year"] == 2022  # as the cover shows
+    assert result.report.year == 2022  # as the cover shows
 
 
 def test_hidden_org_code_edited_never_attributes_to_the_other_body(tmp_path):
     result = _imp(tmp_path, hidden(SEED, org_code="140521101"))
     assert "TEMPLATE_IDENTITY_CONFLICT" in _codes(result)
-    assert result.report["org"]["code"] == "140521100"  # the cover's
+    assert result.report.org.code == "140521100"  # the cover's
     assert result.meta.get("org_code") != "140521101"
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -69,7 +69,7 @@ def test_hidden_org_code_edited_never_attributes_to_the_other_body(tmp_path):
 def test_the_two_hidden_copies_disagreeing(tmp_path):
     result = _imp(tmp_path, hidden(SEED, sheet=False, org_name="东岭镇人民政府"))
     assert "TEMPLATE_IDENTITY_CONFLICT" in _codes(result)
-    assert result.report["org"]["name"] == "中村镇人民政府"
+    assert result.report.org.name == "中村镇人民政府"
 
 
 def test_an_identity_edited_everywhere_but_its_checksum(tmp_path):
@@ -88,7 +88,7 @@ def test_impossible_years_are_refused(tmp_path, year):
     data = hidden(SEED, year=year)
     data = zk.set_text(data, "report.year", year)
     result = _imp(tmp_path, data)
-    assert result.report["year"] is None
+    assert result.report.year is None
     assert "TEMPLATE_YEAR_INVALID" in _codes(result), _codes(result)
 
 
