@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from nianbao.importer import import_many, import_workbook  # noqa: E402
 from nianbao.layout import layout_for  # noqa: E402
 from nianbao.report import dumps  # noqa: E402
-from nianbao.template import template_bytes  # noqa: E402
+from nianbao.template_workbook import template_bytes  # noqa: E402
 
 LAYOUT = layout_for("gb2021")
 FMT = LAYOUT.format

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from nianbao import layout as L
 from nianbao.report import Report
-from nianbao.template import template_filename, write_templates
+from nianbao.template_workbook import template_filename, write_templates
 
 
 def roster(n: int) -> list[dict]:

@@ -91,7 +91,7 @@ def filled_workbook(*, year: int, org: dict, values: dict, texts: dict,
     """A workbook as a body returns it: the template for ``org`` (or the blank template with the
     identity typed on the cover when ``blank``) with ``values`` and ``texts`` typed in, saved at
     ``saved_at`` (the docProps modified time the importer reads)."""
-    from nianbao.template import workbook_bytes
+    from nianbao.template_workbook import workbook_bytes
 
     if blank:
         texts = {**texts, "org.name": org["name"], "org.code": org["code"], "org.kind": org["kind"]}
@@ -166,7 +166,7 @@ def main() -> None:
     rows, findings = read_roster(ROOT / "samples" / "roster.csv", get_format("gb2021"))
     if findings:
         raise SystemExit(f"roster problems: {findings}")
-    from nianbao.collect import org_of
+    from nianbao.collection import org_of
 
     inbox = ROOT / "samples" / "inbox"
     if inbox.exists():

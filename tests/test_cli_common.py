@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from nianbao.cli import app
 from nianbao.cli.common import check_format, counts, guard, progress, track
-from nianbao.roster import PREVIOUS_YEAR
+from nianbao.previous import PREVIOUS_YEAR
 
 runner = CliRunner()
 

@@ -274,7 +274,7 @@ def test_libreoffice_opens_the_board_and_the_summary_formulas_compute_the_totals
 
 def test_outputs_made_in_parallel_are_the_same_bytes(county, monkeypatch):
     from nianbao import collect_write
-    from nianbao.collect import collect, gather
+    from nianbao.collection import collect, gather
     from nianbao.importer import find_workbooks, import_many
 
     inbox = county["inbox"]
@@ -304,7 +304,7 @@ def test_the_readme_demo_inbox_still_tells_its_story(tmp_path):
 
 
 def ms_org(row):
-    from nianbao.collect import org_of
+    from nianbao.collection import org_of
 
     return org_of(row).to_json()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nianbao.collect import SUPERSEDED, USED, assemble, classify_entries, collect, entry_of, gather, org_of
 from nianbao.collect_write import outputs
+from nianbao.collection import SUPERSEDED, USED, assemble, classify_entries, collect, entry_of, gather, org_of
 from nianbao.importer import find_workbooks, import_workbook
 from nianbao.roster import read_roster
 from nianbao.spec import get_format
@@ -32,7 +32,7 @@ def test_assemble_from_entries_gives_collects_files():
     col = collect(INBOX, rows, 2026, results, ignored=others, roster_findings=roster_findings)
     roster = {o.code: o for o in map(org_of, rows)}
     entries, per_body = classify_entries(_pairs(results), roster, 2026)
-    from nianbao.collect import ignored_entries
+    from nianbao.collection import ignored_entries
 
     entries += ignored_entries(INBOX, others)
     again = assemble(2026, rows, entries, per_body, roster_findings=roster_findings)

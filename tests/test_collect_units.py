@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nianbao.collect import SAME, SUPERSEDED, USED, Entry, choose, match
+from nianbao.collection import SAME, SUPERSEDED, USED, Entry, choose, match
 from nianbao.report import Org, Report
 
 ROSTER = {"1": Org("1", "甲镇人民政府", "乡镇"), "2": Org("2", "乙局", "部门")}

@@ -13,10 +13,10 @@ from helpers.formats import TRIAL, quiet_texts, quiet_values, registered
 from lo import needs_soffice, recalc
 from nianbao.importer import import_workbook
 from nianbao.lint import lint
-from nianbao.merge import merge_reports
 from nianbao.spec import available_formats, format_for_year, get_format
 from nianbao.summary_workbook import summary_xlsx
-from nianbao.template import template_bytes
+from nianbao.summing import merge_reports
+from nianbao.template_workbook import template_bytes
 
 FORMATS = available_formats() + [TRIAL["id"]]
 ORGS = [{"code": "101", "name": "甲镇人民政府", "kind": "乡镇"}, {"code": "102", "name": "乙局", "kind": "部门"}]
@@ -58,8 +58,8 @@ def _workbook(tmp_path, fmt, org, seed):
 
 
 def test_template_import_merge_render_parse(fmt, tmp_path):
+    from nianbao.document import render
     from nianbao.published import parse_published
-    from nianbao.render import render
 
     reports = []
     for seed, org in enumerate(ORGS, 1):

@@ -23,7 +23,7 @@ import zipkit as zk
 from nianbao.importer import import_workbook
 from nianbao.layout import layout_for
 from nianbao.report import dumps, schema
-from nianbao.template import template_bytes
+from nianbao.template_workbook import template_bytes
 
 LAYOUT = layout_for("gb2021")
 SHEET_OF = {p.id: p.sheet for p in LAYOUT.places if p.id}

@@ -59,7 +59,7 @@ def test_the_2019_instructions_are_the_2019_formats():
 
     import openpyxl
 
-    from nianbao.template import template_bytes
+    from nianbao.template_workbook import template_bytes
 
     def instructions(year):
         wb = openpyxl.load_workbook(io.BytesIO(template_bytes(year=year, org=None)))

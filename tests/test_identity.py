@@ -27,7 +27,7 @@ def _imp(tmp_path, data, name="x.xlsx"):
     (tmp_path / name).write_bytes(data)
     result = import_workbook(tmp_path / name)
     if result.report is not None:
-        jsonschema.validate(result.report.to_json(), schema())
+        jsonschema.validate(json.loads(result.report.dumps()), schema())
     return result
 
 

@@ -157,7 +157,7 @@ def test_a_few_blank_cells_are_one_error_each_and_no_second_finding(quiet_file, 
 def test_a_blank_template_checked_is_one_finding_per_table(tmp_path):
     """Issue 8 item 7: the blank template checked gave 3 errors and 167 warnings; now the blanks
     of a table are one finding that says how many and where they start."""
-    from nianbao.template import template_bytes
+    from nianbao.template_workbook import template_bytes
 
     path = tmp_path / "blank.xlsx"
     path.write_bytes(template_bytes(year=2026, org=None))

@@ -13,7 +13,7 @@ import openpyxl
 
 from nianbao.layout import layout_for
 from nianbao.spec import get_format
-from nianbao.template import template_bytes
+from nianbao.template_workbook import template_bytes
 
 ZC = {"code": "140521100", "name": "中村镇人民政府", "kind": "乡镇"}
 FMT = get_format("gb2021")

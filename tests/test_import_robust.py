@@ -75,7 +75,7 @@ def test_a_hand_edited_report_json_is_named_not_a_crash(tmp_path):
     import subprocess
     import sys
 
-    from nianbao.roster import load_previous
+    from nianbao.previous import load_previous
 
     nianbao = str(Path(sys.executable).with_name("nianbao"))
     good = json.loads((ROOT / "samples" / "zhongcun-2022.json").read_text("utf-8"))
@@ -119,7 +119,7 @@ def test_outputs_are_written_whole_with_ordinary_permissions(tmp_path):
 
 
 def test_latest_submission_by_saved_instant_and_times_in_china_time():
-    from nianbao.collect import Entry, choose
+    from nianbao.collection import Entry, choose
 
     a = Entry(rel="a.xlsx", mtime=100.0, saved_at="2026-01-20T10:30:00Z")        # 18:30 Beijing
     b = Entry(rel="b.xlsx", mtime=50.0, saved_at="2026-01-20T18:00:00+08:00")    # earlier

@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nianbao.findings import Finding
-from nianbao.merge import merge_reports, summary_rule_findings
 from nianbao.report import Member, Org, build_report
 from nianbao.rules import recompute_totals
 from nianbao.spec import get_format
+from nianbao.summing import merge_reports, summary_rule_findings
 
 FMT = get_format("gb2021")
 YEAR = 2026

@@ -95,8 +95,8 @@ def _summaries(tmp_path):
 def _odd_names_summary(tmp_path):
     """A summary whose members have names XML, spreadsheets or strippers could change, and one
     member without a source hash; written as a workbook."""
-    from nianbao.merge import merge_reports
     from nianbao.summary_workbook import summary_xlsx
+    from nianbao.summing import merge_reports
     from test_merge import counter_values, make_report
 
     names = [" 前后空格 ", "A&B<c>\"'", "_x0041_", "=SUM(1)", "0012", "换行\n名"]
@@ -170,8 +170,8 @@ def _rezip(src, dst, part, edit):
 
 
 def test_a_changed_member_list_is_an_error_and_a_missing_one_a_warning(tmp_path):
-    from nianbao.merge import merge_reports
-    from nianbao.template import workbook_bytes
+    from nianbao.summing import merge_reports
+    from nianbao.template_workbook import workbook_bytes
 
     a, _ = _summaries(tmp_path)
     summary = json.loads(a.with_suffix(".json").read_text(encoding="utf-8"))

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from helpers import SEED_TXT
 from helpers.published import parse_file_json, parse_json
 from nianbao.cli import app
-from nianbao.render import render
+from nianbao.document import render
 from nianbao.report import schema
 from test_render import FILES, SAMPLE_JSON, make_report
 

@@ -15,9 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 from nianbao.cli import app
+from nianbao.document import render
 from nianbao.published import NotAReport, parse_published
 from nianbao.published.detect import sniff
-from nianbao.render import render
 from nianbao.report import build_report, dumps, load
 from nianbao.spec import get_format
 

@@ -17,7 +17,7 @@ import pytest
 from nianbao.published import parse_published
 from nianbao.published.cuts import as_number, cuts
 from nianbao.published.lines import ANY_DIGIT, ITEM_MARKS, is_value, odd_digits
-from nianbao.render import render
+from nianbao.document import render
 from test_render import make_report
 from wild import exact_or_flagged
 

@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from nianbao.document import render
 from nianbao.published import parse_published
-from nianbao.render import render
 from wild import TYPOS, blank_zeros, degrade_html, degrade_text, exact_or_flagged, wild_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -108,7 +108,7 @@ def test_only_valid_reports_prefill_and_the_clerk_is_told_which_and_why(tmp_path
     it was not pre-filled; pre-filled cells have their own fill and prompt, which 填报说明
     explains; a body not pre-filled gets exactly the plain template (the fast path's bytes)."""
     from helpers import ROOT
-    from nianbao.template import template_bytes
+    from nianbao.template_workbook import template_bytes
     from nianbao.workbook_styles import INPUT_FILL, PREFILL_FILL, PREFILL_WORD
 
     seed = json.loads((ROOT / "samples" / "zhongcun-2022.json").read_text("utf-8"))

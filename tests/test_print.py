@@ -68,9 +68,9 @@ def printed(tmp_path_factory):
     845 characters; its 六（1） is empty), a county's summary, status board and a feedback file,
     and the seed report and the summary as HTML."""
     from nianbao.cli import app
-    from nianbao.render import render
+    from nianbao.document import render
     from nianbao.report import Report
-    from nianbao.template import template_bytes
+    from nianbao.template_workbook import template_bytes
 
     tmp = tmp_path_factory.mktemp("print")
     seed = json.loads((ROOT / "samples" / "zhongcun-2022.json").read_text("utf-8"))

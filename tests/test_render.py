@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from nianbao.cli import app
-from nianbao.render import document, grid_of, md_escape, render, title_of
+from nianbao.document import document, grid_of, md_escape, render, title_of
 from nianbao.report import Member, build_report, dumps
 from nianbao.rules import Context, evaluate, recompute_totals
 from nianbao.spec import get_format
@@ -239,8 +239,8 @@ def test_render_the_seed_sample_json(tmp_path):
 
 
 def test_a_merged_county_summary_renders_and_parses_back(tmp_path):
-    from nianbao.merge import merge_reports
     from nianbao.published import parse_published
+    from nianbao.summing import merge_reports
 
     reports = [make_report(seed=s, name=n) for s, n in ((1, "中村镇人民政府"), (2, "郑庄镇人民政府"))]
     reports[1].org.code = "140521101"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.render import render
+from nianbao.document import render
 from test_render import make_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

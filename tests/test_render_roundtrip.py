@@ -1,6 +1,6 @@
 """Property: render then parse gives back the values and texts of any valid report.
 
-Texts come back as they survive publishing (:func:`nianbao.render.normal_text`: one paragraph a
+Texts come back as they survive publishing (:func:`nianbao.document.normal_text`: one paragraph a
 line, blank lines and runs of spaces gone). Section 六's two texts come back apart because the
 信息处理费 statement speaks of the 信息处理费 and the other matters do not (the rule documented
 in :mod:`nianbao.published`); the generated texts follow that rule.
@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from nianbao.document import normal_text, render
 from nianbao.published import parse_published
-from nianbao.render import normal_text, render
 from nianbao.report import build_report
 from nianbao.spec import get_format
 

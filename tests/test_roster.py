@@ -8,7 +8,8 @@ import pytest
 import xlsxwriter
 
 from nianbao.findings import catalogue
-from nianbao.roster import load_previous, read_roster
+from nianbao.previous import load_previous
+from nianbao.roster import read_roster
 from nianbao.spec import get_format
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ from openpyxl.utils import range_boundaries
 
 from nianbao import layout as L
 from nianbao.report import Report
-from nianbao.template import meta, template_bytes
+from nianbao.template_workbook import meta, template_bytes
 
 ORG = {"code": "140521100", "name": "中村镇人民政府", "kind": "乡镇"}
 
@@ -246,7 +246,7 @@ def test_prefill_and_previous():
 
 
 def test_summary_kind_locks_everything_and_adds_extra_sheets(layout, fmt):
-    from nianbao.template import workbook_bytes
+    from nianbao.template_workbook import workbook_bytes
 
     values = {i: 1 for i in fmt.inputs}
     county = {"code": "140521", "name": "青山县", "kind": "汇总"}
@@ -277,8 +277,8 @@ def test_summary_kind_locks_everything_and_adds_extra_sheets(layout, fmt):
 def test_summary_instructions_speak_about_the_summary(fmt):
     """A summary workbook's 填报说明 says what the summary is and when it goes up, not how a body
     fills in a form by 1月31日; its rule list is the rules that apply to a summary."""
-    from nianbao.merge import merge_reports, summary_rules
     from nianbao.summary_workbook import SHEETS, summary_xlsx
+    from nianbao.summing import merge_reports, summary_rules
     from test_merge import counter_values, make_report
 
     reports = [make_report(c, counter_values(n)) for n, c in enumerate(("11", "12", "13"))]
@@ -350,7 +350,7 @@ def test_no_status_cell_crosses_the_frozen_columns(blank, layout):
 def test_rows_are_as_tall_as_their_wrapped_text(blank, layout):
     """Labels and statuses (at their longest) fit their rows; table 三's longest row label
     reads on one line."""
-    from nianbao.template import LINE_PT
+    from nianbao.template_workbook import LINE_PT
     from nianbao.workbook_formulas import Formulas
     from nianbao.workbook_styles import wrapped_lines as _lines
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from nianbao import layout as L
 from nianbao.cli import app
-from nianbao.template import template_bytes, template_filename
+from nianbao.template_workbook import template_bytes, template_filename
 
 ROOT = Path(__file__).resolve().parents[1]
 BLANK = ROOT / "templates" / template_filename(2026, None)
@@ -139,7 +139,7 @@ def test_previous_prefills_carried_over(tmp_path):
     {"code": "3", "name": "规章", "kind": "部门"},              # equals a label: full write
 ])
 def test_patched_template_is_byte_identical_to_a_full_write(org):
-    from nianbao.template import workbook_bytes
+    from nianbao.template_workbook import workbook_bytes
 
     assert template_bytes(year=2026, org=org) == workbook_bytes(year=2026, org=org)
 
@@ -160,7 +160,7 @@ def test_warm_caches_write_the_same_bytes_as_a_fresh_process(tmp_path):
     import sys
 
     from nianbao.report import Report
-    from nianbao.template import workbook_bytes
+    from nianbao.template_workbook import workbook_bytes
 
     env = {"ORG": ORG, "template_bytes": template_bytes, "workbook_bytes": workbook_bytes, "Report": Report}
     template_bytes(year=2026, org=None)
@@ -168,7 +168,7 @@ def test_warm_caches_write_the_same_bytes_as_a_fresh_process(tmp_path):
     for name, expr in CASES.items():
         out = tmp_path / f"{name}.xlsx"
         code = (f"from pathlib import Path\nfrom nianbao.report import Report\n"
-                f"from nianbao.template import template_bytes, workbook_bytes\n"
+                f"from nianbao.template_workbook import template_bytes, workbook_bytes\n"
                 f"ORG = {ORG!r}\nPath({str(out)!r}).write_bytes({expr})\n")
         subprocess.run([sys.executable, "-c", code], check=True)
         assert out.read_bytes() == warm[name], name

@@ -21,7 +21,7 @@ from lo import needs_soffice, recalc
 from nianbao import layout as L
 from nianbao.importer import import_workbook
 from nianbao.report import Report
-from nianbao.template import template_bytes, workbook_bytes
+from nianbao.template_workbook import template_bytes, workbook_bytes
 
 pytestmark = needs_soffice
 ORG = {"code": "140521100", "name": "中村镇人民政府", "kind": "乡镇"}

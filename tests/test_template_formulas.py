@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nianbao import layout as L
-from nianbao.merge import merge_reports
 from nianbao.report import Report, build_report
 from nianbao.rules import Context, evaluate, recompute_totals, sections_present, text_sections
 from nianbao.summary_workbook import summary_xlsx
-from nianbao.template import template_bytes
+from nianbao.summing import merge_reports
+from nianbao.template_workbook import template_bytes
 from nianbao.values import read_value
 from nianbao.workbook_formulas import CHECK_PASS, PENDING, Formulas, runs
 

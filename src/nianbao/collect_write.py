@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 from . import workers
-from .collect import Collection
+from .collection import Collection
 from .feedback import feedback_xlsx, file_name
 from .report import dumps
 from .status import status_csv, status_xlsx

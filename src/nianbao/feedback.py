@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import io
 
-from .collect import ERRORS, FIXED_TIME, PASSED, STATE_ZH, WARNINGS, Body
+from .collection import Body
 from .findings import SEVERITY_ZH, catalogue
 from .report import Org, Report
+from .states import ERRORS, FIXED_TIME, PASSED, STATE_ZH, WARNINGS
 from .workbook_print import NORMAL_FONT, page_setup
 from .workbook_styles import wrapped_lines
 

@@ -96,7 +96,8 @@ def catalogue() -> dict[str, Code]:
 CODE_MODULES = (
     "nianbao.values", "nianbao.rules", "nianbao.reader", "nianbao.importer",
     "nianbao.published.detect", "nianbao.published.tables", "nianbao.published.digits",
-    "nianbao.published.texts", "nianbao.collect", "nianbao.merge", "nianbao.roster",
+    "nianbao.published.texts", "nianbao.collection", "nianbao.summing", "nianbao.roster",
+    "nianbao.previous",
 )
 
 

@@ -18,13 +18,14 @@ import os
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterable, Iterator
 
 from . import importer_cells as cells
 from . import reader
+from .cellref import col_letter, parse_a1
 from .findings import Finding, code
 from .identity import MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, SUMMARY_KIND, members_digest
-from .layout import COVER_FIELDS, META_KEYS, META_SHEET, PROPERTY_PREFIX, col_letter, layout_for, parse_a1
+from .layout import COVER_FIELDS, META_KEYS, META_SHEET, PROPERTY_PREFIX, layout_for
 from .report import Member, Report, build_report, source_info
 from .rules import Context, evaluate, sections_present, summary_rules  # shared with the cover
 from .rules.cells import cell_findings
@@ -116,8 +117,9 @@ class ImportResult:
 
 
 def import_workbook(path, *, fmt_id: str | None = None, year: int | None = None,
-                    previous: Report | None = None, lang: str = "zh") -> ImportResult:
-    """Import one workbook file. Never raises for a bad file (see ImportResult.readable)."""
+                    previous: Report | None = None, lang: str = "zh", debug: bool = False) -> ImportResult:
+    """Import one workbook file. Never raises for a bad file (see ImportResult.readable);
+    ``debug``: an unexpected error is raised rather than made the file's finding."""
     path = Path(path)
     try:
         data, mtime = read_file(path)
@@ -125,20 +127,28 @@ def import_workbook(path, *, fmt_id: str | None = None, year: int | None = None,
         return ImportResult(path, None, [exc.finding], False)
     except OSError as exc:
         return ImportResult(path, None, [CANNOT_OPEN(reason=_os_reason(exc))], False)
+    result = import_bytes(data, path, fmt_id=fmt_id, year=year, previous=previous, lang=lang, debug=debug)
+    result.mtime = mtime
+    return result
+
+
+def import_bytes(data: bytes, path, *, fmt_id: str | None = None, year: int | None = None,
+                 previous: Report | None = None, lang: str = "zh", debug: bool = False) -> ImportResult:
+    """Import a workbook's bytes (``path``: the file's name, as the report and the findings
+    name it). Never raises for bad bytes, as :func:`import_workbook`."""
+    path = Path(path)
     sha = hashlib.sha256(data).hexdigest()
     try:
         refuse_other_spreadsheets(data)
         wb = reader.open_workbook(data, path.name)
-        result = _import(wb, path, sha, fmt_id, year, previous, lang)
+        return _import(wb, path, sha, fmt_id, year, previous, lang)
     except reader.ReadError as exc:
-        result = ImportResult(path, None, [exc.finding], False, sha)
+        return ImportResult(path, None, [exc.finding], False, sha)
     except Exception as exc:  # noqa: BLE001 - one hostile file must not stop a county's batch
-        if os.environ.get("NIANBAO_DEBUG"):
+        if debug:
             raise
         detail = f"{type(exc).__name__}: {exc}"[:200]
-        result = ImportResult(path, None, [UNEXPECTED(detail=detail)], False, sha)
-    result.mtime = mtime
-    return result
+        return ImportResult(path, None, [UNEXPECTED(detail=detail)], False, sha)
 
 
 def read_file(path: Path) -> tuple[bytes, float]:
@@ -223,7 +233,7 @@ def check_identity(props: dict, sheet: dict, cover: dict) -> tuple[dict, list[Fi
     the workbook by its cover, never by a hidden code that says another body. A year that is
     not one (3000, -5, twenty digits) is refused wherever it is written."""
     from .report import YEAR_MAX, YEAR_MIN
-    from .template import template_id
+    from .template_workbook import template_id
 
     meta = {**sheet, **props}
     problems = [f"两份隐藏标识的{key}不同（“{props[key]}”与“{sheet[key]}”）" for key in _IDENTITY
@@ -421,22 +431,6 @@ def _previous_findings(previous: Report, org: dict, year) -> list[Finding]:
     return out
 
 
-def load_previous(path, **kw) -> Report:
-    """Last year's report for the cross-year rules: a report JSON file or a workbook."""
-    from .report import load
-
-    path = Path(path)
-    if path.suffix.lower() == ".json":
-        try:
-            return load(path)
-        except ValueError as exc:
-            raise ValueError(f"{path.name}：{exc}") from None
-    result = import_workbook(path, **kw)
-    if result.report is None:
-        raise reader.ReadError(result.findings[0])
-    return result.report
-
-
 # ---- many files ------------------------------------------------------------------------------
 
 # what find_workbooks picks up in a folder: what can be read, and the spreadsheets that are
@@ -505,3 +499,62 @@ def import_many(paths, *, jobs: int = 0, **kw) -> Iterator[ImportResult]:
             if nxt is not None:
                 window.append(pool.submit(_chunk, (nxt, kw)))
             yield from results
+
+
+# ---- reports from files of either kind ------------------------------------------------------
+
+class InputError(ValueError):
+    """A file given as a report that cannot be used (the message says which and why)."""
+
+
+def read_reports(paths, *, jobs: int = 0, debug: bool = False,
+                 each: Callable[[Iterator[ImportResult], int], Iterable[ImportResult]] | None = None,
+                 ) -> tuple[list[Report], list[Path]]:
+    """The reports in ``paths`` (what ``nianbao merge`` sums): report JSON files, workbooks
+    (imported over ``jobs`` processes; ``each`` may wrap their results, e.g. with a progress
+    bar), and folders holding either (every ``*.json`` and every workbook inside). Returns the
+    reports and the workbooks found in a folder that are no report (a collect output's
+    status.xlsx: skipped). A path that is missing, a JSON that is not a report and a workbook
+    given by name that cannot be read raise :class:`InputError`."""
+    from .files import os_reason
+    from .report import load_json, problem
+
+    jsons: list[Path] = []
+    books: list[Path] = []
+    scanned: set[Path] = set()
+    for f in map(Path, paths):
+        if not f.exists():
+            raise InputError(f"找不到 {f}")
+        if f.is_dir():
+            jsons += sorted(f.rglob("*.json"))
+            found = find_workbooks([f])
+            books += found
+            scanned |= set(found)
+        elif f.suffix.lower() == ".json":
+            jsons.append(f)
+        else:
+            books.append(f)
+    reports: list[Report] = []
+    skipped: list[Path] = []
+    for j in jsons:
+        try:
+            data = load_json(j)
+        except OSError as exc:
+            raise InputError(f"无法读取 {j}：{os_reason(exc, '读取')}") from None
+        except ValueError as exc:
+            raise InputError(f"{j} 不是可读的报告 JSON（{exc}）") from None
+        why = problem(data)
+        if why:
+            raise InputError(f"{j} 不是可用的报告 JSON：{why}")
+        reports.append(Report.from_json(data))
+    results: Iterable[ImportResult] = import_many(books, jobs=jobs, debug=debug)
+    if each is not None:
+        results = each(iter(results), len(books))
+    for r in results:
+        if r.report is None and r.path in scanned and r.findings[0].code == NOT_TEMPLATE.code:
+            skipped.append(r.path)  # found in a folder: e.g. a collect output's status.xlsx
+        elif r.report is None:
+            raise InputError(f"{r.path} 无法读取，请先用 nianbao check 查看原因")
+        else:
+            reports.append(r.report)
+    return reports, skipped

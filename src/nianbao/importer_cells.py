@@ -14,8 +14,9 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from .cellref import absolute, plain, sheet_ref
 from .findings import Finding, code
-from .layout import Layout, col_letter, defined_name, layout_for, parse_a1
+from .layout import Layout, defined_name, layout_for
 from .reader_xml import Cell
 from .rules import recompute_totals
 from .values import read_value
@@ -126,8 +127,7 @@ class Plan:
 
 
 def _name_text(sheet: str, ref: str) -> str:
-    row, col = parse_a1(ref)
-    return "'" + sheet.replace("'", "''") + f"'!${col_letter(col)}${row + 1}"
+    return sheet_ref(sheet, absolute(ref))
 
 
 @lru_cache(maxsize=None)
@@ -279,9 +279,7 @@ def _shown(cell: Cell | None):
 
 
 def _s(v) -> str:
-    if v is None:
-        return "（无法计算）"
-    return format(v, "f") if isinstance(v, Decimal) else str(v)
+    return "（无法计算）" if v is None else plain(v)
 
 
 def read_texts(layout: Layout, sheets: dict) -> dict:

@@ -16,6 +16,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from .cellref import a1
 from .identity import META_KEYS, META_SHEET, PROPERTY_PREFIX  # noqa: F401  (re-exported)
 from .rules import checks_with
 from .spec import Block, Format, Node, dp_id, get_format
@@ -51,32 +52,6 @@ def defined_name(item_id: str) -> str:
 
 def item_of_name(name: str) -> str | None:
     return name[len(NAME_PREFIX):] if name.startswith(NAME_PREFIX) else None
-
-
-def col_letter(c: int) -> str:
-    """0-based column index to letters."""
-    s = ""
-    c += 1
-    while c:
-        c, r = divmod(c - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
-def a1(row: int, col: int) -> str:
-    """0-based row/col to A1."""
-    return f"{col_letter(col)}{row + 1}"
-
-
-def parse_a1(ref: str) -> tuple[int, int]:
-    """A1 to 0-based (row, col)."""
-    i = 0
-    while ref[i].isalpha():
-        i += 1
-    col = 0
-    for ch in ref[:i].upper():
-        col = col * 26 + ord(ch) - 64
-    return int(ref[i:]) - 1, col - 1
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
+from .cellref import col_index, col_letter
+
 
 class UnsafeXML(Exception):
     """An XML part with a DTD (entity tricks) or an encoding that cannot be checked."""
@@ -166,21 +168,6 @@ def shared_strings(data: bytes, limit: int) -> list[str]:
 
 # ---- cells ---------------------------------------------------------------------------------
 
-def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def col_letters(c: int) -> str:
-    s, c = "", c + 1
-    while c:
-        c, r = divmod(c - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 _REF = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
 MAX_ROW, MAX_COL = 1_048_576, 16_384  # Excel's sheet size
 _FREF = re.compile(r"(?<![A-Za-z0-9_.'\"])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![A-Za-z0-9_(])")
@@ -189,7 +176,7 @@ _FREF = re.compile(r"(?<![A-Za-z0-9_.'\"])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![A-Za-z0
 def translate(formula: str, d_row: int, d_col: int) -> str:
     """A shared formula moved by (d_row, d_col): relative references shift, ``$`` ones stay."""
     def shift(m):
-        c = m.group(2) if m.group(1) else col_letters(col_index(m.group(2)) + d_col)
+        c = m.group(2) if m.group(1) else col_letter(col_index(m.group(2)) + d_col)
         r = m.group(4) if m.group(3) else str(int(m.group(4)) + d_row)
         return f"{m.group(1)}{c}{m.group(3)}{r}"
     out, pos = [], 0
@@ -253,7 +240,7 @@ def sheet_cells(data: bytes, strings: list[str], max_cells: int) -> SheetData:
                         if skipped is not None:
                             col_no = _column(skipped, in_row)
                         col_no += 1
-                        ref = f"{col_letters(col_no)}{row_no}"
+                        ref = f"{col_letter(col_no)}{row_no}"
                     skipped = None
                     if ref in cells:
                         raise BadCell(f"{ref} 单元格", "同一单元格出现了两次，不同软件显示的内容可能不同", ref)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from .render import Block, Grid
+from .document import Block, Grid
 
 _FONT = "宋体"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .render import Block, Grid
+from .document import Block, Grid
 
 CSS = """
 @page { size: A4; margin: 20mm 18mm; }

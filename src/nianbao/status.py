@@ -12,10 +12,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from .collect import ERRORS, FIXED_TIME, MISSING, OTHER_YEAR, PASSED, STATE_ZH, WARNINGS, Collection
-from .merge import who
+from .collection import Collection
 from .report import Org
 from .roster import skipped
+from .states import ERRORS, FIXED_TIME, MISSING, PASSED, STATE_ZH, WARNINGS
+from .summing import who
 from .workbook_print import NORMAL_FONT, page_setup
 from .workbook_styles import wrapped_lines
 
@@ -107,25 +108,12 @@ def left_out_codes(col: Collection) -> set[str]:
     return {b.org.code for b in col.bodies if b.used is not None and b.org.code not in members}
 
 
-def wrong_year(col: Collection) -> str | None:
-    """When no report in the inbox is for the year asked and some are for others (``--year 2025``
-    on January 2027's inbox of 2026 reports): that, plainly; else None."""
-    years = sorted({e.report.year for e in col.entries if e.state == OTHER_YEAR and e.report},
-                   key=str)
-    if not years or any(e.report and e.report.year == col.year and e.state != OTHER_YEAR
-                        for e in col.entries):
-        return None
-    n = sum(1 for e in col.entries if e.state == OTHER_YEAR)
-    return (f"收件文件夹中没有{col.year}年度的报告：收到的{n}份报告都是{'、'.join(map(str, years))}年度的。"
-            f"请检查 --year 是否写错（例如 --year {years[-1]}）。")
-
-
 def headline(col: Collection) -> list[str]:
     """Two or three sentences a clerk reads first."""
     by = {s: [b for b in col.bodies if b.status == s] for s in ORDER}
     sent = len(col.bodies) - len(by[MISSING])
     lines = [EMPTY_INBOX] if not col.entries else []
-    other = wrong_year(col)
+    other = col.wrong_year()
     if other:
         lines.append(other)
     lines += [f"{col.year}年度：名册共{len(col.bodies)}个单位，已提交{sent}个"

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from .cellref import a1
 from .findings import SEVERITY_ZH
 from .identity import SUMMARY_KIND
-from .layout import a1
-from .merge import effective_values, who
 from .report import Report
-from .template import write_number
+from .summing import effective_values, who
+from .template_workbook import write_number
 from .values import cell_number
 from .workbook_print import MAX_ROW_PT, page_setup
 from .workbook_styles import wrapped_lines
@@ -260,7 +260,7 @@ def summary_xlsx(summary: Report, members: Sequence[Report], left_out: Sequence[
     """The summary workbook. ``members``: the reports summed into it, in the order of the
     breakdown (a summary merged again is one row); ``left_out``: reports not summed, whose
     findings are listed too (they say why)."""
-    from .template import workbook_bytes
+    from .template_workbook import workbook_bytes
 
     fmt = summary.fmt
 

@@ -20,7 +20,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from .layout import Layout, Place, a1, layout_for
+from .cellref import a1, plain, quote_sheet, sheet_ref
+from .layout import Layout, Place, layout_for
 from .rules import checks_with, recompute_totals, text_sections
 from .spec import ValueKind
 from .workbook_styles import MARK_FAIL, MARK_PASS, MARK_WARN
@@ -160,14 +161,6 @@ def cover_texts(fmt) -> list[tuple[str, list[str]]]:
     return out
 
 
-def quote_sheet(name: str) -> str:
-    return "'" + name.replace("'", "''") + "'"
-
-
-def _num(v) -> str:
-    return format(v, "f") if isinstance(v, Decimal) else str(v)
-
-
 def leaves(fmt, item_id: str) -> list[str]:
     """The input data points a (possibly computed) data point depends on."""
     parts = fmt.computed.get(item_id)
@@ -267,7 +260,7 @@ class _Plan:
 
 
 def _sheet_ref(p: Place) -> str:
-    return f"{quote_sheet(p.sheet)}!{p.ref}"
+    return sheet_ref(p.sheet, p.ref)
 
 
 def _status_formula(m: str, f: str | None, b: str, scope: str, bad: tuple[str, str],
@@ -358,7 +351,7 @@ class Formulas:
                 value = PENDING
             else:
                 diff = sum(self.engine[i] for i in lhs) - sum(self.engine[i] for i in rhs)
-                value = CHECK_PASS if diff == 0 else f"{MARK_FAIL} 相差{_num(abs(diff))}"
+                value = CHECK_PASS if diff == 0 else f"{MARK_FAIL} 相差{plain(abs(diff))}"
             self._checks[check_id] = Live(formula, value)
         return self._checks[check_id]
 
@@ -403,4 +396,4 @@ class Formulas:
             return Live(formula, PENDING)
         diff = vals[0] - (last + vals[1] - vals[2])
         return Live(formula, f"{MARK_PASS} 相符" if diff == 0 else
-                    f"{MARK_WARN} 相差{_num(abs(diff))}，请核实")
+                    f"{MARK_WARN} 相差{plain(abs(diff))}，请核实")

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from ..files import atomic_write_bytes, os_reason
+from ..files import atomic_write_bytes
 from . import app
 from .common import (
     DEBUG,
@@ -18,7 +18,7 @@ from .common import (
     SEVERITY_ZH,
     fail,
     guard,
-    load_previous,
+    last_year,
     note,
     read_roster,
     say,
@@ -34,12 +34,10 @@ _NAME = typer.Option(None, "--name", metavar="名称",
 _CODE = typer.Option("", "--code", metavar="代码", help="汇总单位代码")
 
 
-def _import_all(paths: list[Path], jobs: int, quiet: bool, label: str):
-    """Import in parallel (order kept), one result at a time so that none is kept longer than
-    its caller needs it."""
-    from ..importer import import_many
-
-    return track(import_many(paths, jobs=jobs), len(paths), label, quiet)
+def _bar(label: str, quiet: bool = False):
+    """Results as they come (order kept, none kept longer than its caller needs it), with a
+    progress bar labelled ``label`` (``{n}``: how many)."""
+    return lambda results, n: track(results, n, label.format(n=n), quiet)
 
 
 @app.command("collect")
@@ -60,7 +58,7 @@ def collect_cmd(
     """收集各单位报送的工作簿：逐个校验、对应名册、生成收集情况表、反馈和汇总。"""
     with guard(debug):
         raise typer.Exit(_collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet,
-                                  previous or []))
+                                  previous or [], debug))
 
 
 def _same_year_output(out: Path, year: int) -> None:
@@ -85,11 +83,9 @@ def _format_of(year: int):
         fail(f"没有适用于{year}年度的报告格式")
 
 
-def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet, previous) -> int:
-    from ..collect import collect, gather
-    from ..collect_write import write_outputs
-    from ..importer import find_workbooks
-    from ..status import board_text, wrong_year
+def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet, previous, debug) -> int:
+    from .. import api
+    from ..status import board_text
 
     if not inbox.is_dir():
         fail(f"收件文件夹 {inbox} 不存在")
@@ -104,25 +100,24 @@ def _collect(inbox, roster, year, out, include_invalid, name, code, jobs, quiet,
     name = _summary_name(name, rows, "名册")
     if name is None:
         note(f"警告：{NO_NAME.format(where='名册')}，汇总表的单位名称空着；请加 --name 指定，如 --name 青山县")
-    last = load_previous(previous, year)
-    books = set(find_workbooks([inbox]))
-    workbooks, others = gather(inbox, lambda p: p in books)
-    if not workbooks and not others:
+    last = {c: x.report for c, x in last_year(previous, year).items()}
+    col = api.collect(inbox, api.Roster([api.Org.of(r) for r in rows], roster_findings), year,
+                      previous=last, include_invalid=include_invalid,
+                      summary_org={"code": code, "name": name or ""}, jobs=jobs, debug=debug,
+                      each=_bar("校验 {n} 个工作簿", quiet))
+    if not col.entries:
         say(f"收件文件夹中没有任何文件：{inbox}（名册中的单位都列为未提交）")
-    results = _import_all(workbooks, jobs, quiet, f"校验 {len(workbooks)} 个工作簿")
-    col = collect(inbox, rows, year, results, ignored=others, include_invalid=include_invalid,
-                  summary_org={"code": code, "name": name or ""}, previous=last, roster_findings=roster_findings)
     if not quiet:
         note(f"正在生成收集情况表、{sum(b.submitted for b in col.bodies)}份反馈和汇总……")
-    files = write_outputs(col, out, jobs)
+    files = api.write_collection(col, out, jobs=jobs)
     if not quiet:
         say(board_text(col).rstrip("\n"))
-    elif wrong_year(col):  # the board's first line; said even when the board is not printed
-        note(f"错误：{wrong_year(col)}")
+    elif col.wrong_year():  # the board's first line; said even when the board is not printed
+        note(f"错误：{col.wrong_year()}")
     n_fb = sum(1 for f in files if f.startswith("反馈/"))
     n_rep = sum(1 for f in files if f.startswith("reports/"))
     say(f"已写入 {out}：status.xlsx、status.csv、summary.xlsx、summary.json、反馈/（{n_fb}个）、reports/（{n_rep}个）")
-    return EXIT_FINDINGS if has_errors(col) else EXIT_CLEAN
+    return EXIT_FINDINGS if col.has_errors else EXIT_CLEAN
 
 
 def _summary_name(given: str | None, orgs, where: str) -> str | None:
@@ -143,55 +138,14 @@ def _summary_name(given: str | None, orgs, where: str) -> str | None:
 NO_NAME = "不知道汇总单位的名称（{where}中没有或有多个县级政府）"
 
 
-def has_errors(col) -> bool:
-    """Exit 1: a used report, the summary or the roster has an error, a body's only files
-    cannot be read, or no report is for the year asked but some are for another (a wrong
-    --year). An empty summary (MERGE_EMPTY) alone is not one: nobody has submitted yet, and
-    bodies that have not submitted do not change the exit code."""
-    from ..status import wrong_year
+def _load_inputs(files: list[Path], jobs, debug) -> list:
+    from .. import api
+    from ..importer import InputError
 
-    return wrong_year(col) is not None or any(r.errors for r in col.used_reports()) \
-        or any(f.severity == "error" and f.code != "MERGE_EMPTY"
-               for f in col.summary.findings + col.roster_findings) \
-        or any(b.used is None and b.unreadable for b in col.bodies)
-
-
-def _load_inputs(files: list[Path], jobs, quiet) -> list:
-    from ..importer import NOT_TEMPLATE, find_workbooks
-    from ..report import Report, load_json, problem
-
-    jsons, books, scanned = [], [], set()
-    for f in files:
-        if not f.exists():
-            fail(f"找不到 {f}")
-        if f.is_dir():
-            jsons += sorted(f.rglob("*.json"))
-            found = find_workbooks([f])
-            books += found
-            scanned |= set(found)
-        elif f.suffix.lower() == ".json":
-            jsons.append(f)
-        else:
-            books.append(f)
-    reports, skipped = [], []
-    for j in jsons:
-        try:
-            data = load_json(j)
-        except OSError as exc:
-            fail(f"无法读取 {j}：{os_reason(exc, '读取')}")
-        except ValueError as exc:
-            fail(f"{j} 不是可读的报告 JSON（{exc}）")
-        why = problem(data)
-        if why:
-            fail(f"{j} 不是可用的报告 JSON：{why}")
-        reports.append(Report.from_json(data))
-    for r in _import_all(books, jobs, quiet, f"读取 {len(books)} 个工作簿"):
-        if r.report is None and r.path in scanned and r.findings[0].code == NOT_TEMPLATE.code:
-            skipped.append(r.path)  # found in a folder: e.g. a collect output's status.xlsx
-        elif r.report is None:
-            fail(f"{r.path} 无法读取，请先用 nianbao check 查看原因")
-        else:
-            reports.append(r.report)
+    try:
+        reports, skipped = api.read_reports(files, jobs=jobs, debug=debug, each=_bar("读取 {n} 个工作簿"))
+    except InputError as exc:
+        fail(str(exc))
     if skipped:
         note(f"已跳过{len(skipped)}个不是填报表或汇总表的工作簿（如 {skipped[0]}）")
     return reports
@@ -210,21 +164,22 @@ def merge_cmd(
 ) -> None:
     """把多份报告或汇总逐项相加为一份汇总（不需要名册），如市汇总各县的汇总。"""
     with guard(debug):
-        raise typer.Exit(_merge(files, out, include_invalid, year, name, code, jobs))
+        raise typer.Exit(_merge(files, out, include_invalid, year, name, code, jobs, debug))
 
 
-def _merge(files, out, include_invalid, year, name, code, jobs) -> int:
-    from ..merge import NO_MEMBERS, merge_reports
+def _merge(files, out, include_invalid, year, name, code, jobs, debug) -> int:
+    from .. import api
+    from ..summing import NO_MEMBERS
 
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".json"):
         fail("-o 应为 .xlsx 或 .json 文件")
-    reports = _load_inputs(files, jobs, False)
+    reports = _load_inputs(files, jobs, debug)
     if not reports:
         fail(f"{'、'.join(map(str, files))} 中没有报告 JSON 或填报表，未写入 {out}")
     name = _summary_name(name, [r.org.to_json() for r in reports if not r.is_summary], "所汇总的报告")
-    summary, findings = merge_reports(reports, include_invalid=include_invalid, year=year,
-                                      org={"code": code, "name": name or ""})
+    summary, findings = api.merge(reports, include_invalid=include_invalid, year=year,
+                                  org={"code": code, "name": name or ""})
     for f in findings:
         if f.code != NO_MEMBERS.code:  # said once, below
             say(f"{SEVERITY_ZH[f.severity]}：{f.message()}")
@@ -236,15 +191,11 @@ def _merge(files, out, include_invalid, year, name, code, jobs) -> int:
     if suffix == ".json":
         atomic_write_bytes(out, summary.dumps().encode("utf-8"))
     else:
-        from ..summary_workbook import summary_xlsx
-
         fmt, y = summary.fmt, summary.year
         if not isinstance(y, int) or not fmt.covers_year(y):
             fail(f"汇总的年度“{y}”不在{fmt.name}适用的年度内，无法写成工作簿；"
                  "请用 --year 指定年度，或写成 .json")
-        keys = {(m.code, m.sha256) for m in summary.members or ()}
-        summed = [r for r in reports if any((m.code, m.sha256) in keys for m in r.members_or_self())]
-        atomic_write_bytes(out, summary_xlsx(summary, summed))
+        atomic_write_bytes(out, api.summary_xlsx(summary, reports))
     say(f"已汇总{len(summary.members or ())}个单位，写入 {out}")
     bad = any(f.severity == "error" for f in findings) or any(
         r.errors for r in reports)
@@ -264,7 +215,8 @@ def export_cmd(
 
 
 def _export(paths, sqlite, csv) -> int:
-    from ..export import export_csv, export_sqlite, find_reports, findings_csv_path, latest_by_key
+    from .. import api
+    from ..export import find_reports, findings_csv_path, latest_by_key
 
     if sqlite is None and csv is None:
         fail("请用 --sqlite 或 --csv 指定导出到哪里")
@@ -278,10 +230,10 @@ def _export(paths, sqlite, csv) -> int:
     if not reports:
         fail("没有找到报告 JSON")
     if sqlite is not None:
-        n = export_sqlite(reports, sqlite)
+        n = api.export_sqlite(reports, sqlite)
         say(f"已写入 {sqlite}：{len(reports)}份报告，{n}行数据")
     if csv is not None:
-        values, findings = export_csv(reports)
+        values, findings = api.export_csv(reports)
         atomic_write_bytes(csv, values)
         atomic_write_bytes(findings_csv_path(csv), findings)
         say(f"已写入 {csv} 和 {findings_csv_path(csv)}：{len(reports)}份报告")

@@ -125,8 +125,6 @@ def counts(findings, lang: str = "zh") -> str:
 def guard(debug: bool):
     """An unexpected error in a command becomes one Chinese line and exit 2; the traceback is
     printed above it only with ``--debug``. Typer's own exits and usage errors pass through."""
-    if debug:  # the importer then lets a file's unexpected error through (worker processes too)
-        os.environ["NIANBAO_DEBUG"] = "1"
     try:
         yield
     except (typer.Exit, typer.Abort, TyperException):
@@ -238,11 +236,11 @@ def read_roster(path: Path, fmt, stopped: str):
 
 def last_year(paths, year: int) -> dict:
     """``--previous`` of collect and template: last year's reports by org code, each with its
-    file and whether it can pre-fill (:class:`nianbao.roster.LastYear`). A path that does not
+    file and whether it can pre-fill (:class:`nianbao.previous.LastYear`). A path that does not
     exist stops the command; a file that cannot be used is named and skipped."""
     if not paths:
         return {}
-    from ..roster import last_year as load
+    from ..previous import last_year as load
 
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
@@ -252,7 +250,3 @@ def last_year(paths, year: int) -> dict:
         note(f"{SEVERITY_ZH[f.severity]}：{f.message()}")
     return found
 
-
-def load_previous(paths, year: int) -> dict:
-    """Last year's reports by org code (:func:`last_year`, the reports only)."""
-    return {code: x.report for code, x in last_year(paths, year).items()}

@@ -39,17 +39,17 @@ _PREVIOUS = typer.Option(None, "--previous", metavar="路径", help="同一单�
 _LANG = typer.Option("zh", "--lang", metavar="zh|en", help="说明文字的语言：zh 或 en")
 
 
-def _options(fmt, year, previous, lang) -> dict:
-    from ..importer import load_previous
+def _options(fmt, year, previous, lang, debug) -> dict:
+    from .. import api
     from ..reader import ReadError
 
     if lang not in SEVERITY:
         fail(f"--lang 只能是 zh 或 en，不能是“{lang}”")
     check_format(fmt)
-    kw = {"fmt_id": fmt, "year": year, "lang": lang}
+    kw = {"format": fmt, "year": year, "lang": lang, "debug": debug}
     if previous is not None:
         try:
-            kw["previous"] = load_previous(previous, fmt_id=fmt)
+            kw["previous"] = api.read_previous(previous, fmt_id=fmt, debug=debug)
         except ReadError as exc:
             fail(f"上年报告 {previous}：{exc.finding.message()}")
         except OSError as exc:
@@ -88,31 +88,30 @@ def import_cmd(files: List[Path] = _FILES,
                debug: bool = DEBUG) -> None:
     """导入填好的填报表，输出报告 JSON（单个文件输出到屏幕，多个文件用 -o 写入文件夹）。"""
     with guard(debug):
-        code = _import(files, out, jobs, _options(fmt, year, previous, lang))
+        code = _import(files, out, jobs, _options(fmt, year, previous, lang, debug))
     raise typer.Exit(code)
 
 
 def _import(paths, out, jobs, kw) -> int:
-    from ..importer import import_many, import_workbook
-    from ..report import dumps
+    from .. import api
 
     files = _files(paths)
     if out is None:
         if len(files) > 1:
             fail(f"共 {len(files)} 个文件：导入多个文件时请用 -o 指定输出文件夹")
-        result = import_workbook(files[0], **kw)
+        result = api.check(files[0], **kw)
         if result.report is None:
             note(f"{files[0]}：{result.findings[0].message(kw['lang'])}")
             return EXIT_CANNOT_RUN
-        sys.stdout.write(dumps(result.report))
+        sys.stdout.write(result.report.dumps())
         note(f"{files[0].name}：{counts(result.findings, kw['lang'])}")
         return _exit_code([result])
     names = _json_names(files)
     results = []
     with progress(len(files), "导入中") as bar:
-        for result in import_many(files, jobs=jobs, **kw):
+        for result in api.check_many(files, jobs=jobs, **kw):
             if result.report is not None:
-                atomic_write_text(out / names[result.path], dumps(result.report))
+                atomic_write_text(out / names[result.path], result.report.dumps())
             results.append(_light(result))
             if not result.readable or result.errors:
                 bar.note(f"{result.path}：" + (result.findings[0].message(kw["lang"]) if not result.readable
@@ -152,17 +151,17 @@ def check_cmd(files: List[Path] = _FILES,
               previous: Optional[Path] = _PREVIOUS, lang: str = _LANG, debug: bool = DEBUG) -> None:
     """检查填报表：逐个文件列出问题（严重程度、规则、单元格、说明），最后汇总。"""
     with guard(debug):
-        code = _check(files, as_json, jobs, _options(fmt, year, previous, lang))
+        code = _check(files, as_json, jobs, _options(fmt, year, previous, lang, debug))
     raise typer.Exit(code)
 
 
 def _check(paths, as_json, jobs, kw) -> int:
-    from ..importer import import_many
+    from .. import api
 
     files = _files(paths)
     lang = kw["lang"]
     results, listed = [], []
-    for result in import_many(files, jobs=jobs, **kw):
+    for result in api.check_many(files, jobs=jobs, **kw):
         for f in result.findings:
             f.file = display_name(str(result.path))
         if as_json:

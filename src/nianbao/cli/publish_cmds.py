@@ -27,7 +27,7 @@ from .common import (
 )
 
 
-def _load_report(path: Path):
+def _load_report(path: Path, debug: bool = False):
     """A report JSON, or a filled workbook through the importer."""
     from ..importer import WORKBOOK_SUFFIXES
     from ..report import Report, load_json, problem
@@ -36,9 +36,9 @@ def _load_report(path: Path):
     if not path.is_file():
         fail(f"找不到文件 {path}" if not path.exists() else f"{path} 不是文件，而是{not_a_file(path)}")
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        from ..importer import import_workbook
+        from .. import api
 
-        result = import_workbook(path)
+        result = api.check(path, debug=debug)
         if result.report is None:
             fail(f"{path}：{result.findings[0].message()}")
         return result.report
@@ -69,18 +69,19 @@ def render_cmd(report: Path = typer.Argument(..., metavar="报告", help="报告
                debug: bool = DEBUG) -> None:
     """生成可发布的年度报告（标题、一至六部分、三张表格按官方格式合并单元格）。"""
     with guard(debug):
-        from ..render import kind_for, render
+        from .. import api
+        from ..document import kind_for
 
         kind = kind_for(out)
         if kind is None:
             fail(f"不支持的输出格式“{out.suffix or out.name}”：请用 .html、.md、.txt 或 .docx")
             return
-        data = _load_report(report)
+        data = _load_report(report, debug)
         errors = _errors(data)
         if errors:  # the page is still made (as import still writes the JSON); exit 1 says so
             note(f"{report.name}：填报表有 {errors} 条错误（用 nianbao check 查看），仍按填写内容生成"
                  if report.suffix.lower() != ".json" else f"{report.name}：报告中有 {errors} 条错误，仍按报告内容生成")
-        atomic_write_bytes(out, render(data, kind))
+        atomic_write_bytes(out, api.render(data, kind))
         note(f"已生成 {out}")
     raise typer.Exit(EXIT_FINDINGS if errors else EXIT_CLEAN)
 
@@ -125,11 +126,12 @@ def parse_cmd(source: Path = typer.Argument(..., metavar="文件或文件夹", h
 
 
 def _parse_one_file(file: Path, out: Optional[Path], explain: bool, year, org: dict) -> int:
-    from ..published import NotAReport, parse_file
+    from .. import api
+    from ..published import NotAReport
     from ..report import dumps
 
     try:
-        report = parse_file(file, year=year, org=org)
+        report = api.parse(file, year=year, org=org)
     except NotAReport as exc:
         fail(f"{file.name}：{exc}")
     except OSError as exc:

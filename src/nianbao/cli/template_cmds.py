@@ -120,25 +120,26 @@ def _say_prefill(rows, found: dict, year: int) -> None:
 
 
 def _single(org, output, folder, year, fmt, found) -> None:
+    from .. import api
+    from ..files import atomic_write_bytes
     from ..roster import check_org
     from ..spec import get_format
-    from ..template import template_filename, write_template
 
     if org:
         problems = check_org(org, None, get_format(fmt))
         for f in problems:
             (fail if f.severity == "error" else lambda m: note(f"警告：{m}"))(f.message())
-    path = output or Path(template_filename(year, org))
+    path = output or Path(api.template_name(year, org))
     if folder:
         if path.exists() and not path.is_dir():
             fail(f"-o 以 / 结尾表示文件夹，但已有同名文件：{path}")
-        path = path / template_filename(year, org)
+        path = path / api.template_name(year, org)
     if path.suffix.lower() != ".xlsx":
         fail(f"输出文件应以 .xlsx 结尾（或以 / 结尾表示文件夹）：{path}")
     if found is not None and not org:
         note("警告：空白模板不预填上年数据（不知道是哪个单位），已忽略 --previous")
     previous = _usable(found or {}).get(org["code"]) if org else None
-    write_template(path, year=year, org=org, fmt_id=fmt, previous=previous)
+    atomic_write_bytes(path, api.template(year, org, previous=previous, format=fmt))
     who = org["name"] if org else "空白模板（单位信息由填报单位自填）"
     extra = f"，已按上年报告 {found[org['code']].file} 预填上年结转" if previous else ""
     say(f"已生成{year}年度模板：{who} → {path}{extra}")
@@ -147,8 +148,8 @@ def _single(org, output, folder, year, fmt, found) -> None:
 
 
 def _roster(roster: Path, output, year, fmt, found, jobs) -> None:
+    from .. import api
     from ..spec import get_format
-    from ..template import write_templates
 
     rows, findings = read_roster(roster, get_format(fmt), "未生成任何模板")
     if found is not None:
@@ -158,7 +159,7 @@ def _roster(roster: Path, output, year, fmt, found, jobs) -> None:
     if outdir.suffix.lower() == ".xlsx" or (outdir.exists() and not outdir.is_dir()):
         fail(f"用名册时 -o 应为文件夹：{outdir}")
     start = time.perf_counter()
-    for _ in track(write_templates(rows, outdir, year=year, fmt_id=fmt, previous=prev, workers=jobs or None),
+    for _ in track(api.write_templates(rows, outdir, year, previous=prev, format=fmt, jobs=jobs or None),
                    len(rows), "生成模板"):
         pass
     secs = time.perf_counter() - start

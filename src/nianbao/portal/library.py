@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .. import collect as _collect
 from .. import collect_write as _write
+from .. import collection as _collect
+from .. import states as _states
 
 # Board words and file states, as the library spells them.
-PASSED, WARNINGS, ERRORS, MISSING = _collect.PASSED, _collect.WARNINGS, _collect.ERRORS, _collect.MISSING
-USED, SUPERSEDED, SAME, UNREADABLE = _collect.USED, _collect.SUPERSEDED, _collect.SAME, _collect.UNREADABLE
-STATE_ZH = dict(_collect.STATE_ZH)
+PASSED, WARNINGS, ERRORS, MISSING = _states.PASSED, _states.WARNINGS, _states.ERRORS, _states.MISSING
+USED, SUPERSEDED, SAME, UNREADABLE = _states.USED, _states.SUPERSEDED, _states.SAME, _states.UNREADABLE
+STATE_ZH = dict(_states.STATE_ZH)
 STATUSES = (PASSED, WARNINGS, ERRORS, MISSING)
 # Extensions the importer recognises as spreadsheets (readable or refused with their own message).
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ett", ".xltx", ".ods", ".ots", ".fods", ".xlsb")
@@ -84,7 +85,7 @@ def roster_csv(orgs: list[dict]) -> bytes:
 def load_previous(paths: list[Path], year: int) -> tuple[dict[str, Any], list[str]]:
     """Last year's report JSONs by org code (as ``collect --previous`` reads them), and what was
     wrong with the others (Chinese sentences)."""
-    from ..roster import load_previous as load
+    from ..previous import load_previous as load
 
     found, findings = load(paths, year)
     return found, [f.message() for f in findings]
@@ -100,7 +101,7 @@ def previous_problem(report) -> str | None:
 
 def template(year: int, org: dict, previous: dict | None) -> tuple[str, bytes]:
     """(file name, bytes) of a body's template, pre-filled from last year's report if given."""
-    from ..template import template_bytes, template_filename
+    from ..template_workbook import template_bytes, template_filename
 
     data = template_bytes(year=year, org=dict(org), previous=_report(previous))  # the format in force for year
     return template_filename(year, org), data
@@ -358,7 +359,7 @@ def counts(report: dict | None) -> dict[str, int]:
 
 def render(report: dict, kind: str) -> bytes:
     """The publishable report (``html`` or ``docx``), as ``nianbao render`` writes it."""
-    from ..render import render as r
+    from ..document import render as r
 
     return r(_report(report), kind)
 

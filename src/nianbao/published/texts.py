@@ -300,7 +300,7 @@ def drop_signature(fmt: Format, parsed: Parsed, org_name: str, findings: list) -
 
 
 def read_texts(fmt: Format, parsed: Parsed, findings: list) -> dict:
-    from ..render import SUMMARY_TEXT_NOTE
+    from ..document import SUMMARY_TEXT_NOTE
 
     texts = {}
     for s in fmt.sections:

@@ -82,10 +82,6 @@ def recompute_totals(fmt: Format, values: Mapping[str, Any]) -> dict[str, Any]:
 
 # ---- helpers of the kinds -----------------------------------------------------------------
 
-def num(v: Any) -> str:
-    """A value as a message shows it (an amount exactly, never in exponent form)."""
-    return format(v, "f") if isinstance(v, Decimal) else str(v)
-
 
 def values_of(ctx: Context, ids: Iterable[str]) -> list[Any] | None:
     """The values of ``ids``, or None when any is missing."""

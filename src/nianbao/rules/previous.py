@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from ..cellref import plain
 from ..findings import Finding
 from ..spec import Check, Format
-from .engine import Context, finding, num, previous_values, values_of
+from .engine import Context, finding, previous_values, values_of
 from .registry import Param, RuleKind, Wording, register
 
 
@@ -16,7 +17,7 @@ def _carry(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     if this is None or prev is None or this == prev:
         return []
     return [finding(check, ctx, datapoints=[check.ids["this"]], values={"this": this, "last": prev},
-                    label=check.label, this=num(this), last=num(prev), diff=num(abs(this - prev)),
+                    label=check.label, this=plain(this), last=plain(prev), diff=plain(abs(this - prev)),
                     this_label=fmt.datapoints[check.ids["this"]].label,
                     last_label=fmt.datapoints[check.ids["last"]].label)]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..cellref import plain
 from ..findings import Finding
 from ..spec import Check, Format
-from .engine import Context, finding, num, values_of
+from .engine import Context, finding, values_of
 from .registry import Param, RuleKind, Wording, register
 
 
@@ -19,8 +20,8 @@ def _balance(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     ids = check.ids["lhs"] + check.ids["rhs"]
     return [finding(check, ctx, datapoints=ids, values=dict(zip(ids, lhs + rhs)), label=check.label,
                     lhs_text=p["lhs_text"], rhs_text=p["rhs_text"],
-                    lhs_expr="+".join(map(num, lhs)), rhs_expr="+".join(map(num, rhs)),
-                    lhs=num(sum(lhs)), rhs=num(sum(rhs)), diff=num(abs(sum(lhs) - sum(rhs))))]
+                    lhs_expr="+".join(map(plain, lhs)), rhs_expr="+".join(map(plain, rhs)),
+                    lhs=plain(sum(lhs)), rhs=plain(sum(rhs)), diff=plain(abs(sum(lhs) - sum(rhs))))]
 
 
 register(RuleKind(
@@ -42,7 +43,7 @@ def _sum(fmt: Format, check: Check, ctx: Context) -> list[Finding]:
     ids = (check.ids["total"],) + check.ids["parts"]
     return [finding(check, ctx, datapoints=ids, values={check.ids["total"]: total, "sum": sum(parts)},
                     label=check.label, title=check.rule.title, title_en=check.rule.id,
-                    total=num(total), sum=num(sum(parts)), diff=num(abs(total - sum(parts))))]
+                    total=plain(total), sum=plain(sum(parts)), diff=plain(abs(total - sum(parts))))]
 
 
 register(RuleKind(

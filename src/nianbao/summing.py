@@ -125,8 +125,16 @@ def pick_year(reports: Iterable[Report]) -> int | None:
     return min(y for y, n in years.items() if n == top)
 
 
+def summed_in(summary: Report, reports: Iterable[Report], summed: bool = True) -> list[Report]:
+    """Those of ``reports`` the summary counts (a body's report, or a summary all of whose
+    members it counts) or, with ``summed=False``, those it does not: by member code and file."""
+    keys = {(m.code, m.sha256) for m in summary.members or ()}
+    return [r for r in reports
+            if any((m.code, m.sha256) in keys for m in r.members_or_self()) == summed]
+
+
 def merge_reports(reports: Iterable[Report], *, include_invalid: bool = False, year: int | None = None,
-                  org: Org | Mapping[str, str] | None = None, fmt: Format | None = None,
+                  org: Org | Mapping[str, Any] | None = None, fmt: Format | None = None,
                   source: dict[str, Any] | None = None) -> tuple[Report, list[Finding]]:
     """Sum reports (or summaries) data point by data point into a summary report.
 
@@ -164,7 +172,7 @@ def merge_reports(reports: Iterable[Report], *, include_invalid: bool = False, y
     return summary, findings
 
 
-def _own(org: Org | Mapping[str, str] | None) -> Org:
+def _own(org: Org | Mapping[str, Any] | None) -> Org:
     """The summary's own org: the code and name given (the name 汇总 when none is), kind 汇总."""
     if isinstance(org, Org):
         return Org(org.code, org.name, SUMMARY_KIND)

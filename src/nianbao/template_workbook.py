@@ -25,6 +25,7 @@ from typing import Any, Callable, Mapping, Union
 
 from . import GENERATOR
 from . import layout as L
+from .cellref import a1, absolute, parse_a1, quote_sheet
 from .identity import MEMBER_FIELDS, MEMBER_ROW, MEMBERS_HEADER, MEMBERS_PROPERTY, members_digest
 from .report import Member, Org, Report
 from .rules import checks_with
@@ -398,8 +399,8 @@ class _Writer:
         rectangle, each relative to its own top-left cell (a merged input: its top-left)."""
         for rect in runs(places):
             first, _, last = rect.partition(":")
-            r0, c0 = L.parse_a1(first)
-            r1, c1 = L.parse_a1(last or first)
+            r0, c0 = parse_a1(first)
+            r1, c1 = parse_a1(last or first)
             ws.conditional_format(r0, c0, r1, c1, {"type": "formula",
                                                    "criteria": "=" + bad_cell(self.fmt.value_kinds[kind], first),
                                                    "format": self.st["mark:" + MARK_FAIL]})
@@ -424,7 +425,7 @@ class _Writer:
             row = self.layout.by_id[c.ids["this"]].row
             v = last.get(c.ids["last"])
             write_number(ws, row, col, v, self.st["count_value"])
-            live = self.f.stock(c, L.a1(row, col), v)
+            live = self.f.stock(c, a1(row, col), v)
             ws.write_formula(row, col + 1, "=" + live.formula, self.st["check"], live.value)
             places.append(L.Place(anchor.sheet, row, col + 1, "check"))
         self._marks(ws, places)
@@ -539,7 +540,7 @@ def _sheet_class():
 @lru_cache(maxsize=None)
 def _names(fmt_id: str) -> tuple[tuple[str, str], ...]:
     """The defined name of every id in the layout, and the absolute reference it points to."""
-    return tuple((L.defined_name(p.id), f"={_q(p.sheet)}!{_abs(p.ref)}")
+    return tuple((L.defined_name(p.id), f"={quote_sheet(p.sheet)}!{absolute(p.ref)}")
                  for p in L.layout_for(fmt_id).places if p.id)
 
 
@@ -563,15 +564,6 @@ def _workbook_class():
             return result
 
     return CachedNames
-
-
-def _q(sheet: str) -> str:
-    return "'" + sheet.replace("'", "''") + "'"
-
-
-def _abs(ref: str) -> str:
-    row, col = L.parse_a1(ref)
-    return f"${L.col_letter(col)}${row + 1}"
 
 
 @lru_cache(maxsize=None)

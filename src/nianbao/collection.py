@@ -20,11 +20,26 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any, Mapping
 
 from .findings import Finding, code
-from .merge import LEFT_OUT, merge_reports, who
 from .report import Org, Report
 from .spec import available_formats, get_format
+from .states import (
+    ERRORS,
+    IGNORED,
+    MISSING,
+    OTHER_YEAR,
+    PASSED,
+    SAME,
+    SUMMARY,
+    SUPERSEDED,
+    UNMATCHED,
+    UNREADABLE,
+    USED,
+    WARNINGS,
+)
+from .summing import LEFT_OUT, merge_reports, summed_in, who
 
 BY_COVER = code(
     "COLLECT_BY_COVER", "warning",
@@ -40,16 +55,7 @@ NOT_SUBMITTED = code(
     "COLLECT_NOT_SUBMITTED", "warning", "{who}尚未提交", "{who} has not submitted",
     "催报该单位。")
 
-# What happened to each file, in the order the status board lists them.
-USED, SUPERSEDED, SAME, UNMATCHED, OTHER_YEAR, UNREADABLE, IGNORED, SUMMARY = (
-    "used", "superseded", "same", "unmatched", "other_year", "unreadable", "ignored", "summary")
-STATE_ZH = {USED: "已采用", SUPERSEDED: "已被替代", SAME: "重复文件", UNMATCHED: "未对应名册",
-            OTHER_YEAR: "其他年度", UNREADABLE: "无法读取", IGNORED: "已忽略", SUMMARY: "汇总表"}
-# The document time of every workbook collect writes, so that re-runs give identical bytes.
-FIXED_TIME = datetime(2000, 1, 1)
 CHINA_TIME = timezone(timedelta(hours=8), "北京时间")
-# A body's status on the board.
-PASSED, ERRORS, WARNINGS, MISSING = "已通过", "有错误", "仅有警告", "未提交"
 
 
 @dataclass
@@ -116,8 +122,30 @@ class Collection:
 
     def summed_reports(self, summed: bool = True) -> list[Report]:
         """The used reports that are (or, with ``summed=False``, are not) in the summary."""
-        members = {m.code for m in self.summary.members or ()}
-        return [r for r in self.used_reports() if (r.org.code in members) == summed]
+        return summed_in(self.summary, self.used_reports(), summed)
+
+    def wrong_year(self) -> str | None:
+        """When no report in the inbox is for the year asked and some are for others (``--year
+        2025`` on January 2027's inbox of 2026 reports): that, plainly; else None."""
+        years = sorted({e.report.year for e in self.entries if e.state == OTHER_YEAR and e.report},
+                       key=str)
+        if not years or any(e.report and e.report.year == self.year and e.state != OTHER_YEAR
+                            for e in self.entries):
+            return None
+        n = sum(1 for e in self.entries if e.state == OTHER_YEAR)
+        return (f"收件文件夹中没有{self.year}年度的报告：收到的{n}份报告都是{'、'.join(map(str, years))}年度的。"
+                f"请检查 --year 是否写错（例如 --year {years[-1]}）。")
+
+    @property
+    def has_errors(self) -> bool:
+        """What makes ``nianbao collect`` exit 1: a used report, the summary or the roster has
+        an error, a body's only files cannot be read, or no report is for the year asked but
+        some are for another (a wrong year). An empty summary (MERGE_EMPTY) alone is not one:
+        nobody has submitted yet, and bodies that have not submitted are not errors."""
+        return self.wrong_year() is not None or any(r.errors for r in self.used_reports()) \
+            or any(f.severity == "error" and f.code != "MERGE_EMPTY"
+                   for f in self.summary.findings + self.roster_findings) \
+            or any(b.used is None and b.unreadable for b in self.bodies)
 
 
 def org_of(row) -> Org:
@@ -324,8 +352,8 @@ def cross_year(report: Report, previous: Report) -> Report:
 
 
 def collect(inbox: Path, roster_rows, year: int, results, *, ignored=(),
-            include_invalid: bool = False, summary_org: Org | dict | None = None,
-            previous: dict[str, Report] | None = None, roster_findings=()) -> Collection:
+            include_invalid: bool = False, summary_org: Org | Mapping[str, Any] | None = None,
+            previous: Mapping[str, Report] | None = None, roster_findings=()) -> Collection:
     """Build the collection from import results (one per workbook in the inbox, in order) and
     the other files found there (``ignored``). ``previous``: last year's reports by org code,
     for the cross-year rules R7–R9 and R20. ``roster_findings``: the roster's bad rows, for the
@@ -339,8 +367,8 @@ def collect(inbox: Path, roster_rows, year: int, results, *, ignored=(),
 
 
 def assemble(year: int, roster_rows, entries: list[Entry], per_body: dict[str, list[Entry]], *,
-             order=_order_key, include_invalid: bool = False, summary_org: Org | dict | None = None,
-             previous: dict[str, Report] | None = None, roster_findings=()) -> Collection:
+             order=_order_key, include_invalid: bool = False, summary_org: Org | Mapping[str, Any] | None = None,
+             previous: Mapping[str, Report] | None = None, roster_findings=()) -> Collection:
     """The collection from classified entries (:func:`classify_entries`; ``per_body``: the
     candidates per roster code): each body's submission is the latest of its candidates by
     ``order`` (collect's: saved time, then file time; a portal passes its own), its unreadable
