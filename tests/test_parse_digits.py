@@ -14,10 +14,10 @@ import re
 
 import pytest
 
+from nianbao.document import render
 from nianbao.published import parse_published
 from nianbao.published.cuts import as_number, cuts
 from nianbao.published.lines import ANY_DIGIT, ITEM_MARKS, is_value, odd_digits
-from nianbao.document import render
 from test_render import make_report
 from wild import exact_or_flagged
 
