@@ -170,17 +170,19 @@ def run(a, portal, books: list[bytes]) -> None:
             times.append(dt)
             errors += not ok
 
-    t, cpu0 = time.perf_counter(), cpu_s([server, *children(server)])
+    t, cpu0, mine0 = time.perf_counter(), cpu_s([server, *children(server)]), time.process_time()
     with ThreadPoolExecutor(a.concurrency) as pool:
         list(pool.map(first, range(a.bodies)))
     wall = time.perf_counter() - t
     cpu = cpu_s([server, *children(server)]) - cpu0
+    client = time.process_time() - mine0
     print(f"\n{a.bodies} bodies uploading one workbook each, {a.concurrency} at a time (POST → findings page):")
     print(f"  p50 {1000 * statistics.median(times):.0f} ms   p95 {1000 * pct(times, 95):.0f} ms   "
           f"max {1000 * max(times):.0f} ms   errors {errors}   ({a.bodies / wall:.1f} uploads/s, {wall:.1f} s)")
     for failure in FAILURES:
         print(f"    {failure}")
-    print(f"  server CPU (server + import workers): {1000 * cpu / a.bodies:.0f} ms an upload; "
+    print(f"  server CPU (server + import workers): {1000 * cpu / a.bodies:.0f} ms an upload, "
+          f"the benchmark's own (its {a.concurrency} clients, on the same cores) {1000 * client / a.bodies:.0f} ms; "
           f"load average {Path('/proc/loadavg').read_text().split()[0]} (other work on the machine slows every figure)")
 
     # 2. more uploads, memory sampled
