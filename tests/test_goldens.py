@@ -31,14 +31,14 @@ PARTS = ("xl/workbook.xml", "xl/sharedStrings.xml", "docProps/custom.xml")
 
 
 def pretty(xml: bytes, strings: list[str] | None = None) -> str:
-    """XML indented one element a line (text and attribute values untouched); a sheet's shared
-    string cells get their text beside the index, as a comment, so that a diff reads."""
+    """XML indented one element a line (text and attribute values untouched), except that a
+    sheet's shared-string cells show their text in place of its index in the shared strings:
+    a diff then shows what changed where, not every index after a new string."""
     doc = minidom.parseString(xml)
     for c in doc.getElementsByTagName("c") if strings else ():
         v = c.getElementsByTagName("v")
         if c.getAttribute("t") == "s" and v and v[0].firstChild is not None:
-            text = strings[int(v[0].firstChild.data)].replace("--", "- -").replace("\n", "⏎")
-            c.appendChild(doc.createComment(f" {text} "))
+            v[0].firstChild.data = strings[int(v[0].firstChild.data)]
     text = doc.toprettyxml(indent="  ")
     return "\n".join(line for line in text.splitlines() if line.strip()) + "\n"
 
