@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-import zipkit as zk  # noqa: E402
-from zipkit import big_workbook, bzip2_bomb, deflate_bomb, many_cells  # noqa: E402
+from helpers import zipkit as zk  # noqa: E402
+from helpers.zipkit import big_workbook, bzip2_bomb, deflate_bomb, many_cells  # noqa: E402
 
 RUN = """
 import json, resource, sys, time

@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from helpers.wild import degrade_html, degrade_text, wild_report  # noqa: E402
 from nianbao.document import render  # noqa: E402
-from wild import degrade_html, degrade_text, wild_report  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CORPUS_PDF = ROOT / "tests" / "files" / "corpus" / "11_hongze_qu_2023.pdf"

@@ -21,3 +21,20 @@ def layout():
     from nianbao.layout import layout_for
 
     return layout_for("gb2021")
+
+
+# ``engine``: a test that needs a real engine (it skips itself without one: what it says then
+# names the engine) or runs a real server (the ``portal_factory`` fixture: ``nianbao serve``
+# over HTTP) is marked ``engine`` here; those that kill processes or run the benchmarks are
+# marked in their modules. ``pytest -m "not engine"`` is the quick loop; CI runs everything.
+ENGINES = ("LibreOffice", "soffice", "Chromium", "chromium", "Gnumeric", "ssconvert", "PostgreSQL",
+           "pdftohtml", "poppler")
+
+
+def pytest_collection_modifyitems(items):
+    engine = pytest.mark.engine
+    for item in items:
+        reasons = [str(m.kwargs.get("reason", "")) for m in item.iter_markers("skipif")]
+        if any(name in reason for reason in reasons for name in ENGINES) \
+                or "portal_factory" in getattr(item, "fixturenames", ()):
+            item.add_marker(engine)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers.import_kit import FEES, imp, patch_zip, sheet_part, template
 from nianbao.importer import import_workbook
-from test_import_kit import FEES, imp, patch_zip, sheet_part, template
 
 FILES = Path(__file__).resolve().parent / "files"
 

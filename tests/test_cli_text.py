@@ -11,8 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import zipkit as zk
 from helpers import ROOT
+from helpers import zipkit as zk
 
 NIANBAO = str(Path(sys.executable).with_name("nianbao"))
 HOSTILE = "_x001B_[2J_x001B_[31m红[/]_x0007__x202E_"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from helpers.county import YEAR, at, ms
 from nianbao.cli import app
-from test_collect import YEAR, at, ms
 
 FILES = Path(__file__).parent / "files"
 ROSTER = [("140521100", "中村镇人民政府", "乡镇"), ("140521101", "东岭镇人民政府", "乡镇"),

@@ -54,6 +54,7 @@ def inboxes(tmp_path):
     return old, new, refs
 
 
+@pytest.mark.engine  # kills collect again and again, at moments across a run
 @pytest.mark.parametrize("mode", ["whole", "entries"])
 def test_a_kill_at_any_moment_leaves_the_old_out_or_the_new(tmp_path, inboxes, mode):
     """OUT swapped whole (its own folder): after a kill it is the old OUT or the new one. OUT
@@ -155,6 +156,7 @@ def _children(pid: int) -> set[int]:
     return out
 
 
+@pytest.mark.engine  # kills collect and waits for its workers to go
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to find the workers")
 @pytest.mark.parametrize("stage", ["import", "write"])
 def test_workers_exit_when_collect_is_killed(tmp_path, stage):

@@ -51,8 +51,8 @@ def test_other_year_and_unknown_body_are_listed_not_merged(tmp_path):
 
     from typer.testing import CliRunner
 
+    from helpers.county import ORGS, YEAR, ms
     from nianbao.cli import app
-    from test_collect import ORGS, YEAR, ms
 
     a, stranger = ORGS[0], {"code": "999999999", "name": "外县某局", "kind": "部门"}
     inbox = tmp_path / "inbox"

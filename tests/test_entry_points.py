@@ -32,6 +32,7 @@ def test_there_are_benchmarks():
     assert len(BENCHMARKS) >= 3, BENCHMARKS
 
 
+@pytest.mark.engine  # each benchmark, in a process of its own
 @pytest.mark.parametrize("bench", BENCHMARKS, ids=lambda p: p.name)
 def test_benchmark_runs_tiny(bench, tmp_path):
     env = {**os.environ, "TMPDIR": str(tmp_path)}

@@ -8,9 +8,9 @@ import sqlite3
 
 from typer.testing import CliRunner
 
+from helpers.reports import counter_values, make_report
 from nianbao.cli import app
 from nianbao.report import dumps
-from test_merge import counter_values, make_report
 
 runner = CliRunner()
 

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from helpers.formats import TRIAL, quiet_texts, quiet_values, registered
-from lo import needs_soffice, recalc
+from helpers.lo import needs_soffice, recalc
 from nianbao.importer import import_workbook
 from nianbao.lint import lint
 from nianbao.spec import available_formats, format_for_year, get_format

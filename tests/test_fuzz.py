@@ -19,7 +19,7 @@ import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import zipkit as zk
+from helpers import zipkit as zk
 from nianbao.importer import import_workbook
 from nianbao.layout import layout_for
 from nianbao.report import dumps, schema

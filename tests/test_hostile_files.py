@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import zipkit as zk
+from helpers import zipkit as zk
 from nianbao.importer import import_workbook
 
 SEED = zk.SEED.read_bytes()

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-import zipkit as zk
-from test_collect import YEAR, ms
+from helpers import zipkit as zk
+from helpers.county import YEAR, ms
 
 ROSTER = [("140521100", "中村镇人民政府", "乡镇"), ("140521101", "东岭镇人民政府", "乡镇"),
           ("140521102", "西河乡人民政府", "乡镇")]

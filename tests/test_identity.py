@@ -14,10 +14,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-import zipkit as zk
+from helpers import zipkit as zk
+from helpers.zipkit import set_identity as hidden
 from nianbao.importer import import_workbook
 from nianbao.report import schema
-from zipkit import set_identity as hidden
 
 SEED = zk.SEED.read_bytes()  # 中村镇人民政府 140521100, 2022
 NIANBAO = str(Path(sys.executable).with_name("nianbao"))

@@ -11,12 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nianbao.report import Org
-from nianbao.rules import recompute_totals
-from test_import_kit import (
+from helpers.import_kit import (
     FEES,
     FMT,
     LAYOUT,
+    QUIET_TEXTS,
     WHERE,
     ZC,
     at,
@@ -24,11 +23,14 @@ from test_import_kit import (
     fill,
     imp,
     patch_zip,
+    quiet,
     sheet_part,
+    stale_workbook,
     template,
     where,
-    zeros,
 )
+from nianbao.report import Org
+from nianbao.rules import recompute_totals
 
 TEXT = st.text(st.characters(whitelist_categories=("L", "N", "P", "Zs"), max_codepoint=0x9FFF)
                | st.sampled_from(["\n", "中", "，", "。"]), max_size=60).map(str.rstrip) \
@@ -64,16 +66,6 @@ def test_round_trip_values_and_texts(tpl, tmp_path, data):
     assert result.report.to_json()["org"] == ZC and result.report.to_json()["year"] == 2022
 
 
-def _quiet():
-    """Consistent values that raise no finding at all (no 规章 for a 乡镇, no 其他处理)."""
-    v = zeros()
-    v.update({"t3.received.natural_person": 5, "t3.granted.natural_person": 3,
-              "t3.partially_granted.natural_person": 1, "t3.carried_forward.natural_person": 1,
-              "t2.normative_documents.issued": 4, "t2.normative_documents.in_force": 9,
-              "t4.review.upheld": 2, "t2.fees.amount": Decimal("9116.36")})
-    return v
-
-
 COUNT_BAD = [  # (what is typed, given the value v that was there) -> codes expected at the cell
     # one problem, one finding: a value that cannot be read is its cell's finding alone (not also
     # R6's count of missing values)
@@ -97,12 +89,7 @@ AMOUNT_BAD = {"9,116.36": {"VALUE_NORMALISED"}, "9116.36万元": {"VALUE_NORMALI
 @pytest.fixture(scope="module")
 def quiet_file(tpl, tmp_path_factory):
     out = tmp_path_factory.mktemp("quiet") / "quiet.xlsx"
-    return fill(tpl, out, _quiet(), QUIET_TEXTS)
-
-
-# one field of each text section filled: every section of 一…六 is there (R13), 六 states the fee (R14)
-QUIET_TEXTS = {"s1.active_disclosure": "通过门户网站主动公开政府信息。", "s1.requests": "按时答复。",
-               "s5.problems_and_improvements": "解读还不够深入。", "s6.processing_fees": FEES}
+    return fill(tpl, out, quiet(), QUIET_TEXTS)
 
 
 def test_quiet_baseline_has_no_finding(quiet_file):
@@ -115,7 +102,7 @@ def test_single_cell_corruption_is_found_at_that_cell(quiet_file, tmp_path, data
     counts = [i for i in FMT.inputs if FMT.datapoints[i].kind == "count"]
     item = data.draw(st.sampled_from(counts))
     typed, expected = data.draw(st.sampled_from(COUNT_BAD))
-    before = _quiet()[item]
+    before = quiet()[item]
     result = imp(fill(quiet_file, tmp_path / "c.xlsx", {item: typed(before)}))
     assert where(result) == {(c, *at(item)) for c in expected}, (item, typed(before))
     value = result.report.to_json()["values"][item]
@@ -243,20 +230,10 @@ def test_missing_caches_are_fine(quiet_file):
     assert result.report.to_json()["values"]["t3.total.total"] == 4 and result.findings == []
 
 
-def _stale(tmp_path):
-    """A template written with true caches for the quiet values, then one input changed in the
-    XML (3 → 7) without recalculating: every total over that input shows a stale result."""
-    src = template(tmp_path, "prefilled.xlsx", prefill={**_quiet(), **QUIET_TEXTS})
-    sheet, ref = at("t3.granted.natural_person")
-    part = sheet_part(src, sheet)
-    return patch_zip(src, tmp_path / "stale.xlsx", {part: lambda b: re.sub(
-        rb'(<c r="%s"[^>]*>)<v>3</v>' % ref.encode(), rb"\g<1><v>7</v>", b)})
-
-
 def test_stale_caches_found_at_each_total(tmp_path):
-    fresh = imp(template(tmp_path, "p.xlsx", prefill={**_quiet(), **QUIET_TEXTS}))
+    fresh = imp(template(tmp_path, "p.xlsx", prefill={**quiet(), **QUIET_TEXTS}))
     assert fresh.findings == []
-    result = imp(_stale(tmp_path))
+    result = imp(stale_workbook(tmp_path))
     assert result.report.to_json()["values"]["t3.granted.natural_person"] == 7
     assert result.report.to_json()["values"]["t3.total.natural_person"] == 8
     stale = where(result, "TOTAL_CACHE_STALE")
@@ -374,10 +351,10 @@ def test_blank_template_takes_org_from_cover(tmp_path):
     blank = template(tmp_path, "blank.xlsx", org=None)
     typed = {"org.name": "东村镇人民政府", "org.code": "140521101", "org.kind": "乡镇",
              "contact.person": "张三", "contact.phone": "0356-1234567", **QUIET_TEXTS}
-    result = imp(fill(blank, tmp_path / "b.xlsx", _quiet(), typed))
+    result = imp(fill(blank, tmp_path / "b.xlsx", quiet(), typed))
     assert result.report.to_json()["org"] == {"code": "140521101", "name": "东村镇人民政府", "kind": "乡镇"}
     assert result.report.to_json()["contact"]["person"] == "张三" and result.findings == []
-    missing = imp(fill(blank, tmp_path / "m.xlsx", _quiet(), QUIET_TEXTS))
+    missing = imp(fill(blank, tmp_path / "m.xlsx", quiet(), QUIET_TEXTS))
     assert where(missing) == {("COVER_ORG_MISSING", "封面", at("org.name")[1]),
                               ("COVER_FIELD_MISSING", "封面", at("org.code")[1]),
                               ("COVER_FIELD_MISSING", "封面", at("org.kind")[1])}
@@ -439,7 +416,7 @@ def test_any_changed_label_is_found_at_its_cell(quiet_file, tmp_path, data):
 @given(data=st.data())
 def test_any_total_typed_over_is_found_at_its_cell(quiet_file, tmp_path, data):
     item = data.draw(st.sampled_from(TOTALS))
-    right = {**_quiet(), **recompute_totals(FMT, _quiet())}[item]
+    right = {**quiet(), **recompute_totals(FMT, quiet())}[item]
     typed = data.draw(st.integers(0, 50))
     result = imp(fill(quiet_file, tmp_path / "t.xlsx", {item: typed}))
     code = "TOTAL_TYPED" if typed == right else "TOTAL_TYPED_WRONG"

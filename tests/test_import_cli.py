@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from helpers.import_kit import QUIET_TEXTS, fill, template, validate, zeros
 from nianbao.cli import app
 from nianbao.importer import import_workbook
 from nianbao.report import dumps
-from test_import import QUIET_TEXTS
-from test_import_kit import fill, template, validate, zeros
 
 FILES = Path(__file__).resolve().parent / "files"
 runner = CliRunner()

@@ -14,9 +14,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from helpers import SEED_TXT  # noqa: E402
+from helpers.import_kit import FMT, ZC, imp, zeros  # noqa: E402
 from nianbao.report import dumps  # noqa: E402
 from nianbao.template_workbook import template_bytes  # noqa: E402
-from test_import_kit import FMT, ZC, imp, zeros  # noqa: E402
 
 SAMPLES = HERE.parent / "samples"
 XLSX, JSON = SAMPLES / "zhongcun-2022.xlsx", SAMPLES / "zhongcun-2022.json"

@@ -10,9 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from lo import convert, needs_soffice
-from test_import import _stale
-from test_import_kit import FEES, at, consistent, fill, imp, template, where
+from helpers.import_kit import FEES, at, consistent, fill, imp, stale_workbook, template, where
+from helpers.lo import convert, needs_soffice
 
 TEXTS = {"s1.intro": "2022年，我镇认真贯彻落实《条例》。\n第二段：主动公开信息45条。",
          "s1.requests": "全年未收到政府信息公开申请。", "s5.problems_and_improvements": "一是……\n二是……",
@@ -43,7 +42,7 @@ def originals(tmp_path_factory):
 
 @needs_soffice
 def test_resaved_by_libreoffice(originals, tmp_path):
-    stale = _stale(tmp_path)
+    stale = stale_workbook(tmp_path)
     formula = fill(originals[0], tmp_path / "formula.xlsx", {"t4.review.upheld": "=1+2"})
     saved = convert(originals + [stale, formula], tmp_path / "lo")  # one soffice run
     calculated = imp(saved.pop())  # a formula typed into an input: its result is read, and said

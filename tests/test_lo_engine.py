@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 import xlsxwriter
 
-from lo import needs_soffice, recalc
+from helpers.lo import needs_soffice, recalc
 
 
 @needs_soffice

@@ -1,4 +1,4 @@
-"""merge.py: sums, members, left-out bodies, missing values, associativity and R1–R4 (pure dicts)."""
+"""summing (nianbao merge): sums, members, left-out bodies, missing values, associativity and R1–R4."""
 
 from __future__ import annotations
 
@@ -8,43 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nianbao.findings import Finding
-from nianbao.report import Member, Org, build_report
+from helpers.reports import FMT, YEAR, counter_values, make_report, valid_values
+from nianbao.report import Member, Org
 from nianbao.rules import recompute_totals
-from nianbao.spec import get_format
 from nianbao.summing import merge_reports, summary_rule_findings
-
-FMT = get_format("gb2021")
-YEAR = 2026
-COLUMNS = [k for k in ("natural_person", "commercial", "research", "public_interest",
-                       "legal_services", "other_org")]
-LEAVES = [i.split(".", 1)[1].rsplit(".", 1)[0] for i in FMT.computed["t3.total.natural_person"]]
-
-
-def valid_values(draw_int, amount: Decimal) -> dict:
-    """Inputs that satisfy R1 in every column (totals recomputed, so R2–R4 hold)."""
-    vals = {i: draw_int() for i in FMT.inputs}
-    vals["t2.fees.amount"] = amount
-    for c in COLUMNS:
-        total = sum(vals[f"t3.{r}.{c}"] for r in LEAVES)
-        carried_over = vals[f"t3.carried_over.{c}"] % (total + vals[f"t3.carried_forward.{c}"] + 1)
-        vals[f"t3.carried_over.{c}"] = carried_over
-        vals[f"t3.received.{c}"] = total + vals[f"t3.carried_forward.{c}"] - carried_over
-    vals.update(recompute_totals(FMT, vals))
-    return vals
-
-
-def make_report(code: str, values: dict, *, year=YEAR, findings=(), sha=None):
-    return build_report(FMT, year=year, org={"code": code, "name": f"单位{code}", "kind": "部门"},
-                        values=values, texts={"s1.intro": f"{code}的总体情况"},
-                        source={"file": f"{code}.xlsx", "sha256": sha or f"sha-{code}"},
-                        findings=[Finding.from_dict(f) for f in findings])
-
-
-def counter_values(seed: int) -> dict:
-    n = iter(range(seed, seed + 10_000))
-    return valid_values(lambda: next(n) % 7, Decimal(seed) / 100)
-
 
 amounts = st.decimals(min_value=0, max_value=10_000, places=6, allow_nan=False, allow_infinity=False)
 

@@ -6,10 +6,10 @@ import json
 
 from typer.testing import CliRunner
 
-from lo import convert, needs_soffice
+from helpers.county import ORGS, YEAR, ms
+from helpers.lo import convert, needs_soffice
 from nianbao.cli import app
 from nianbao.importer import import_workbook
-from test_collect import ORGS, YEAR, ms
 
 runner = CliRunner()
 
@@ -54,8 +54,8 @@ def test_merge_refuses_bad_output_and_missing_input(tmp_path):
 
 
 def test_merge_with_nothing_valid_writes_nothing(tmp_path):
+    from helpers.reports import counter_values, make_report
     from nianbao.report import dumps
-    from test_merge import counter_values, make_report
 
     bad = make_report("X", counter_values(1), findings=[{"code": "RULE_BALANCE", "severity": "error",
                                                          "rule": "R1", "message": "…"}])
@@ -95,9 +95,9 @@ def _summaries(tmp_path):
 def _odd_names_summary(tmp_path):
     """A summary whose members have names XML, spreadsheets or strippers could change, and one
     member without a source hash; written as a workbook."""
+    from helpers.reports import counter_values, make_report
     from nianbao.summary_workbook import summary_xlsx
     from nianbao.summing import merge_reports
-    from test_merge import counter_values, make_report
 
     names = [" 前后空格 ", "A&B<c>\"'", "_x0041_", "=SUM(1)", "0012", "换行\n名"]
     reports = []

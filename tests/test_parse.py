@@ -13,12 +13,12 @@ from typer.testing import CliRunner
 
 from helpers import SEED_TXT
 from helpers.published import parse_file_json, parse_json
+from helpers.reports import FILES, SAMPLE_JSON, clean_report
 from nianbao.cli import app
 from nianbao.document import render
 from nianbao.report import schema
-from test_render import FILES, SAMPLE_JSON, make_report
 
-EXPECTED = make_report().to_json()
+EXPECTED = clean_report().to_json()
 
 
 def _codes(report) -> list[tuple[str, str | None]]:
@@ -114,7 +114,7 @@ def test_what_cannot_be_placed_is_a_finding_never_a_guess():
 
 def test_the_2019_trial_format_is_detected_with_r15():
     report = parse_file_json(FILES / "trial-2019-for-2021.txt")
-    _same_as_expected(report, make_report("gb2019", year=2021).to_json())
+    _same_as_expected(report, clean_report("gb2019", year=2021).to_json())
     assert report["values"]["t2.other_services.items_change"] == -6  # a signed value, read as such
     assert ("RULE_OLD_FORMAT", "R15") in _codes(report)
     in_time = parse_file_json(FILES / "trial-2019-for-2021.txt", year=2020)
@@ -189,7 +189,7 @@ def test_notice_wording_of_headings_year_first_title_and_prose_beside_a_table():
 def test_a_2019_word_table_with_blank_cells_and_a_wrong_unit():
     """Shaped like real 2019 pages: Word cells, <br> in headers, &nbsp; for nothing, 元 amounts."""
     report = parse_file_json(FILES / "trial-2019-word-table.html")
-    expected = make_report("gb2019", year=2019, name="某市人民政府办公厅", kind="政府办公室").to_json()
+    expected = clean_report("gb2019", year=2019, name="某市人民政府办公厅", kind="政府办公室").to_json()
     assert (report["format"], report["year"], report["org"]["name"]) == ("gb2019", 2019, "某市人民政府办公厅")
     blank = {k for k in expected["values"] if k.endswith(".research") and k.startswith("t3.")
              or k.startswith("t4.suit_after_review.")}

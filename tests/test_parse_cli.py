@@ -32,7 +32,7 @@ def _run(*args):
 
 def _report(year=2022, name="某县某局", seed=1, fmt_id="gb2021", **changes) -> dict:
     sys.path.insert(0, str(Path(__file__).parent))
-    from wild import wild_report
+    from helpers.wild import wild_report
 
     r = wild_report(seed, fmt_id, 0)
     r.year, r.org.name = year, name

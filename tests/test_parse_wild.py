@@ -22,9 +22,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from helpers.wild import TYPOS, blank_zeros, degrade_html, degrade_text, exact_or_flagged, wild_report
 from nianbao.document import render
 from nianbao.published import parse_published
-from wild import TYPOS, blank_zeros, degrade_html, degrade_text, exact_or_flagged, wild_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # bounded: derandomized examples, no shrinking (a failure prints the seed and the report's

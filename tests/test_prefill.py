@@ -8,10 +8,10 @@ import json
 import openpyxl
 from typer.testing import CliRunner
 
+from helpers.county import ORGS, YEAR, ms
 from nianbao.cli import app
 from nianbao.layout import layout_for
 from nianbao.rules import checks_with
-from test_collect import ORGS, YEAR, ms
 
 runner = CliRunner()
 

@@ -23,7 +23,7 @@ import pytest
 from typer.testing import CliRunner
 
 from helpers import ROOT
-from lo import SOFFICE, convert
+from helpers.lo import SOFFICE, convert
 from nianbao.workbook_print import MIN_FONT_PT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

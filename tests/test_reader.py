@@ -10,9 +10,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from helpers.import_kit import FEES, at, consistent, fill, imp, patch_zip, sheet_part, template
 from nianbao.reader import open_workbook
 from nianbao.reader_xml import translate
-from test_import_kit import FEES, at, consistent, fill, imp, patch_zip, sheet_part, template
 
 
 def _cells(path):

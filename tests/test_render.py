@@ -2,69 +2,20 @@
 
 from __future__ import annotations
 
-import random
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from helpers import ROOT
+from helpers.reports import SAMPLE_JSON, clean_report
 from nianbao.cli import app
 from nianbao.document import document, grid_of, md_escape, render, title_of
-from nianbao.report import Member, build_report, dumps
-from nianbao.rules import Context, evaluate, recompute_totals
+from nianbao.report import Member, dumps
+from nianbao.rules import Context, evaluate
 from nianbao.spec import get_format
-
-ROOT = Path(__file__).resolve().parents[1]
-FILES = Path(__file__).parent / "files" / "published"
-SAMPLE_JSON = ROOT / "samples" / "zhongcun-2022-published.json"
-
-TEXTS = {
-    "s1.intro": "2022年，本镇认真贯彻落实《条例》。",
-    "s1.active_disclosure": "主动公开信息共45条。",
-    "s1.requests": "本年度新收到政府信息公开申请{received}件。",
-    "s1.information_management": "加强信息管理。",
-    "s1.platforms": "用好政府网站。",
-    "s1.oversight": "开展培训2次。",
-    "s5.problems_and_improvements": "一是队伍不够专业。\n二是更新不够及时。",
-    "s6.processing_fees": "本年度未收取信息处理费。",
-    "s6.other_matters": "无其他需要报告的事项。",
-}
-
-
-def consistent_values(fmt, seed: int = 1) -> dict:
-    """Distinct-looking values that satisfy R1–R4 (so a clean report has no rule findings)."""
-    rnd = random.Random(seed)
-    values = {}
-    for i, dp in fmt.datapoints.items():
-        if dp.kind == "amount":
-            values[i] = Decimal(f"{rnd.randint(0, 999)}.{rnd.randint(0, 99):02d}")
-        elif dp.kind == "signed":
-            values[i] = rnd.randint(-9, 9)
-        else:
-            values[i] = rnd.randint(0, 9)
-    cols = [c.key for c in fmt.table("t3").blocks[0].column_leaves if "applicant" in c.tags]
-    for c in cols:
-        values[f"t3.received.{c}"] = rnd.randint(190, 260)  # above any sum of 21 results
-    values.update(recompute_totals(fmt, values))
-    for c in cols:
-        values[f"t3.carried_forward.{c}"] = (values[f"t3.received.{c}"] + values[f"t3.carried_over.{c}"]
-                                             - values[f"t3.total.{c}"])
-    values.update(recompute_totals(fmt, values))
-    return values
-
-
-def make_report(format_id: str = "gb2021", seed: int = 1, year: int = 2022,
-                name: str = "中村镇人民政府", kind: str = "乡镇") -> dict:
-    fmt = get_format(format_id)
-    values = consistent_values(fmt, seed)
-    if kind in ("乡镇", "街道", "县级政府", "政府办公室", "部门"):  # no 规章 (R17)
-        values.update({i: 0 for i in fmt.datapoints if i.startswith("t2.regulations.")})
-    texts = {k: v.format(received=values["t3.received.total"]) for k, v in TEXTS.items()}
-    return build_report(fmt, year=year, org={"name": name, "code": "140521100", "kind": kind},
-                        values=values, texts=texts)
 
 
 class _Cells(HTMLParser):
@@ -101,14 +52,14 @@ def html_tables(html: str):
 
 def test_a_clean_report_has_no_rule_findings():
     for fid in ("gb2021", "gb2019"):
-        r = make_report(fid, year=2022 if fid == "gb2021" else 2020)
+        r = clean_report(fid, year=2022 if fid == "gb2021" else 2020)
         fmt = get_format(fid)
         ctx = Context(r.values, r.texts, r.year, "乡镇")
         assert evaluate(fmt, ctx) == []
 
 
 def test_title_sections_and_sub_headings_in_order():
-    blocks = document(make_report())
+    blocks = document(clean_report())
     assert blocks[0].text == "中村镇人民政府2022年政府信息公开工作年度报告"
     heads = [b.text for b in blocks if b.kind == "heading"]
     assert heads == ["一、总体情况", "（一）主动公开", "（二）依申请公开", "（三）政府信息管理",
@@ -120,7 +71,7 @@ def test_title_sections_and_sub_headings_in_order():
 
 
 def test_table_grids_match_the_official_merges(fmt):
-    values = make_report().values
+    values = clean_report().values
     t3 = grid_of(fmt, "t3", values)
     assert t3.width == 10 and len(t3.rows) == 3 + 25
     corner = t3.rows[0][0][1]
@@ -137,7 +88,7 @@ def test_table_grids_match_the_official_merges(fmt):
 
 
 def test_every_data_point_appears_once_with_its_value(fmt):
-    r = make_report()
+    r = clean_report()
     seen = [c.id for b in document(r) if b.kind == "table" for row in b.grid.rows for _, c in row if c.id]
     assert sorted(seen) == sorted(fmt.datapoints)
     html = render(r, "html").decode()
@@ -146,7 +97,7 @@ def test_every_data_point_appears_once_with_its_value(fmt):
 
 
 def test_html_is_self_contained_escaped_and_printable():
-    r = make_report()
+    r = clean_report()
     r.texts["s1.intro"] = '第一行<script>alert("x")</script> & 更多\n第二行'
     r.org.name = "<b>某&镇</b>"
     html = render(r, "html").decode()
@@ -159,7 +110,7 @@ def test_html_is_self_contained_escaped_and_printable():
 
 
 def test_fee_amount_exactly_as_entered():
-    r = make_report()
+    r = clean_report()
     r.values["t2.fees.amount"] = Decimal("9116.360001")
     html = render(r, "html").decode()
     assert 'data-id="t2.fees.amount">9116.360001</td>' in html
@@ -167,7 +118,7 @@ def test_fee_amount_exactly_as_entered():
 
 
 def test_summary_renders_as_the_county_report():
-    r = make_report(name="沁水县", kind="汇总")
+    r = clean_report(name="沁水县", kind="汇总")
     r.members = [Member("1", "中村镇人民政府", "乡镇", "x"), Member("2", "郑庄镇人民政府", "乡镇", "y")]
     html = render(r, "html").decode()
     assert "<h1>沁水县2022年政府信息公开工作年度报告</h1>" in html
@@ -179,7 +130,7 @@ def test_markdown_escapes_markup():
     assert md_escape("1. 一项") == "1\\. 一项"
     assert md_escape("a|b <c> & *d*") == "a\\|b \\<c\\> \\& \\*d\\*"
     assert md_escape("12.5") == "12.5" and md_escape("1.属于国家秘密") == "1.属于国家秘密"
-    md = render(make_report(), "markdown").decode()
+    md = render(clean_report(), "markdown").decode()
     assert md.startswith("# 中村镇人民政府2022年政府信息公开工作年度报告\n")
     assert "\n## 三、收到和处理政府信息公开申请情况\n" in md and "\n### （五）监督保障\n" in md
 
@@ -188,20 +139,20 @@ def test_docx_has_real_merged_cells(tmp_path):
     import docx
 
     path = tmp_path / "r.docx"
-    path.write_bytes(render(make_report(), "docx"))
+    path.write_bytes(render(clean_report(), "docx"))
     d = docx.Document(str(path))
     assert [(len(t.rows), len(t.columns)) for t in d.tables] == [(14, 4), (28, 10), (4, 15)]
     t3 = d.tables[1]
     # a vertically merged cell is the same cell object in every row it spans
     assert t3.cell(5, 0)._tc is t3.cell(26, 0)._tc and t3.cell(5, 0).text == "三、本年度办理结果"
     assert t3.cell(0, 0)._tc is t3.cell(2, 2)._tc
-    assert t3.cell(5, 3).text == str(make_report().values["t3.granted.natural_person"])
-    assert d.paragraphs[0].text == title_of(make_report())
+    assert t3.cell(5, 3).text == str(clean_report().values["t3.granted.natural_person"])
+    assert d.paragraphs[0].text == title_of(clean_report())
 
 
 def test_render_command_from_json(tmp_path):
     src = tmp_path / "r.json"
-    src.write_text(dumps(make_report()), encoding="utf-8")
+    src.write_text(dumps(clean_report()), encoding="utf-8")
     for ext in ("html", "md", "txt", "docx"):
         res = CliRunner().invoke(app, ["render", str(src), "-o", str(tmp_path / f"out.{ext}")])
         assert res.exit_code == 0, res.output
@@ -242,7 +193,7 @@ def test_a_merged_county_summary_renders_and_parses_back(tmp_path):
     from nianbao.published import parse_published
     from nianbao.summing import merge_reports
 
-    reports = [make_report(seed=s, name=n) for s, n in ((1, "中村镇人民政府"), (2, "郑庄镇人民政府"))]
+    reports = [clean_report(seed=s, name=n) for s, n in ((1, "中村镇人民政府"), (2, "郑庄镇人民政府"))]
     reports[1].org.code = "140521101"
     summary, _ = merge_reports(reports, org={"name": "沁水县", "code": "140521", "kind": "汇总"})
     html = render(summary, "html")

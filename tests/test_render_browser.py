@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers.reports import clean_report
 from nianbao.document import render
-from test_render import make_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
@@ -50,7 +50,7 @@ def _chromium(tmp: Path, *args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("chromium")
-    report = make_report()
+    report = clean_report()
     page = tmp / "report.html"
     page.write_bytes(render(report, "html").replace(b"</body>", _MEASURE.encode() + b"</body>"))
     res = _chromium(tmp, "--window-size=1000,1400", "--dump-dom", page.as_uri())
@@ -96,7 +96,7 @@ def test_merged_cells_span_exactly_their_rows_and_columns(measured):
 
 def test_print_to_pdf_is_a4_and_screenshot(tmp_path):
     page = tmp_path / "report.html"
-    page.write_bytes(render(make_report(), "html"))
+    page.write_bytes(render(clean_report(), "html"))
     pdf, png = tmp_path / "report.pdf", tmp_path / "report.png"
     _chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
     _chromium(tmp_path, "--hide-scrollbars", "--window-size=900,1300", f"--screenshot={png}", page.as_uri())

@@ -277,9 +277,9 @@ def test_summary_kind_locks_everything_and_adds_extra_sheets(layout, fmt):
 def test_summary_instructions_speak_about_the_summary(fmt):
     """A summary workbook's 填报说明 says what the summary is and when it goes up, not how a body
     fills in a form by 1月31日; its rule list is the rules that apply to a summary."""
+    from helpers.reports import counter_values, make_report
     from nianbao.summary_workbook import SHEETS, summary_xlsx
     from nianbao.summing import merge_reports, summary_rules
-    from test_merge import counter_values, make_report
 
     reports = [make_report(c, counter_values(n)) for n, c in enumerate(("11", "12", "13"))]
     summary, _ = merge_reports(reports, org={"code": "140521", "name": "青山县"})

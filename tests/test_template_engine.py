@@ -17,7 +17,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from lo import needs_soffice, recalc
+from helpers.lo import needs_soffice, recalc
 from nianbao import layout as L
 from nianbao.importer import import_workbook
 from nianbao.report import Report

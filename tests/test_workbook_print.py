@@ -23,9 +23,9 @@ def test_what_fits_the_width_legibly(layout):
 
 
 def _summary(n_bodies: int) -> openpyxl.Workbook:
+    from helpers.reports import counter_values, make_report
     from nianbao.summary_workbook import summary_xlsx
     from nianbao.summing import merge_reports
-    from test_merge import counter_values, make_report
 
     reports = [make_report(f"{n:04d}", counter_values(n)) for n in range(n_bodies)]
     summary, _ = merge_reports(reports, org={"name": "测试县", "code": ""})

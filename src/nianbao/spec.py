@@ -308,8 +308,18 @@ def _label_of(tables: tuple[Table, ...], key: str) -> str:
     return key
 
 
+def _roles(rule: Rule) -> list[str]:
+    """The parameters of the rule's kind that name data points by pattern (``role``/``roles``):
+    each check has them expanded in its ``ids``."""
+    from .rules.registry import KINDS
+
+    kind = KINDS.get(rule.kind)
+    return [n for n, prm in kind.params.items() if prm.type in ("role", "roles")] if kind else []
+
+
 def _expand(rule: Rule, tables: tuple[Table, ...]) -> list[Check]:
     p = rule.params
+    roles = _roles(rule)
     names = list(p.get("each", {}))
     axes = [_binding(tables, p["each"][n]) for n in names]
     checks = []
@@ -317,7 +327,7 @@ def _expand(rule: Rule, tables: tuple[Table, ...]) -> list[Check]:
         env = {n: k for n, (k, _) in zip(names, combo)}
         labels = {n: lab for n, (_, lab) in zip(names, combo)}
         ids: dict[str, Any] = {}
-        for role in ("lhs", "rhs", "total", "this", "last", "plus", "minus", "value"):
+        for role in roles:
             if role in p:
                 v = p[role]
                 ids[role] = tuple(s.format(**env) for s in v) if isinstance(v, list) else v.format(**env)

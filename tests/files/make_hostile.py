@@ -19,10 +19,10 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))  # tests/, for zipkit
+sys.path.insert(0, str(HERE.parent))  # tests/, for helpers.zipkit
 sys.path.insert(0, str(HERE.parents[1] / "src"))
 
-import zipkit as zk  # noqa: E402
+from helpers import zipkit as zk  # noqa: E402
 
 OUT = HERE / "hostile"
 SEED = zk.SEED.read_bytes()

@@ -21,6 +21,8 @@ from portal_kit import ROOT, ROSTER, create_collection, sample_orgs, text_of, wo
 from nianbao.portal.workers import ImportPool
 
 NORMAL = str(ROOT / "samples" / "zhongcun-2022.xlsx")
+pytestmark = pytest.mark.engine  # real import workers, killed and limited
+
 POSIX = pytest.mark.skipif(os.name != "posix", reason="memory limits and SIGSTOP are POSIX only")
 
 

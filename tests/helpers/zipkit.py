@@ -20,7 +20,7 @@ from pathlib import Path
 
 from nianbao.layout import layout_for
 
-SEED = Path(__file__).resolve().parents[1] / "samples" / "zhongcun-2022.xlsx"
+SEED = Path(__file__).resolve().parents[2] / "samples" / "zhongcun-2022.xlsx"
 LAYOUT_SHEETS = ("封面", "一、总体情况", "二、主动公开", "三、依申请公开", "四、复议诉讼", "五六、问题及其他")
 
 WHERE = {p.id: (p.sheet, p.ref) for p in layout_for("gb2021").places if p.id}
