@@ -230,7 +230,7 @@ def test_a_table_written_one_cell_a_line(style):
     with ``|`` border lines between the cells (a 新疆 town's page), or ``0 |`` with the cells
     a merged cell covers as ``||`` lines (a 区统计局's page). Every value is read; a row whose
     blank cell is a bare ``|`` comes out short and is refused, never shifted."""
-    text = render(make_report(), "text").decode("utf-8")
+    text = render(clean_report(), "text").decode("utf-8")
     out = []
     for line in text.split("\n"):
         if "\t" not in line:
@@ -248,7 +248,7 @@ def test_a_table_written_one_cell_a_line(style):
 
 
 def test_a_blank_cell_written_as_a_border_line_refuses_its_row():
-    text = render(make_report(), "text").decode("utf-8")
+    text = render(clean_report(), "text").decode("utf-8")
     line = next(x for x in text.split("\n") if x.startswith("一、本年新收政府信息公开申请数量"))
     cells = [c for c in line.split("\t") if c]
     blanked = [cells[0]] + ["|"] * 6 + [f"{cells[-1]} |", "||"]  # six blank cells and the 总计
@@ -262,7 +262,7 @@ def test_a_blank_cell_written_as_a_border_line_refuses_its_row():
 def test_a_title_without_the_name_then_the_bodys_own_title():
     """A CMS page shows its article title (no name), then the report's own title on two lines
     (桃江县松木塘镇's page): the name comes from the report's title."""
-    text = render(make_report(), "text").decode("utf-8")
+    text = render(clean_report(), "text").decode("utf-8")
     title = text.split("\n", 1)[0]
     page = text.replace(title, "2022年政府信息公开工作年度报告\n中村镇人民政府\n2022年政府信息公开工作年度报告", 1)
     back = parse_json(page.encode("utf-8"), "page.txt")

@@ -14,14 +14,14 @@ import re
 
 import pytest
 
+from helpers.reports import clean_report
+from helpers.wild import exact_or_flagged
 from nianbao.document import render
 from nianbao.published import parse_published
 from nianbao.published.cuts import as_number, cuts
 from nianbao.published.lines import ANY_DIGIT, ITEM_MARKS, is_value, odd_digits
-from test_render import make_report
-from wild import exact_or_flagged
 
-REPORT = make_report()
+REPORT = clean_report()
 KEY = "t3.received.natural_person"
 LABEL = "一、本年新收政府信息公开申请数量"
 VALUE = str(REPORT.values[KEY])
