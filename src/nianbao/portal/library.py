@@ -1,10 +1,17 @@
 """Every call the portal makes into the nianbao library, in one place.
 
 The portal is a shell like the CLI: it resolves inputs, calls the library and presents what it
-returns. Keeping all of those calls here means that when the library's public API changes
-(issue 9: typed ``Report``/``Org``/``Finding`` and ``nianbao.template / read / check /
-collect / merge / render``), this is the one module to change. Nothing here imports Django: the
-import workers load this module alone.
+returns. Keeping all of those calls here means that when the library changes, this is the one
+module to change. Nothing here imports Django: the import workers load this module alone.
+
+It calls the library's public face, :mod:`nianbao.api` (templates, checking a workbook, the
+roster, last year's reports, the files collect writes, rendering, the export), and reaches
+inside only where that face has no call for what the portal does: a body's uploads are
+classified and assembled by ``nianbao.collection``'s own functions with the portal's order
+(the latest *upload* counts, an upload counts only for the body that sent it, one body's line
+at a time) — ``api.collect_submissions`` chooses by the workbooks' saved time, for the whole
+county; and the roster's row checks, its forbidden characters, the format's body kinds and
+the feedback's rows, which the face does not offer either.
 
 Uploads are held as *stored imports*: the import result as plain data (JSON in the database),
 so that the board, the summary and every download are recomputed from the stored files'
@@ -18,13 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .. import collect_write as _write
 from .. import collection as _collect
 from .. import states as _states
 
 # Board words and file states, as the library spells them.
 PASSED, WARNINGS, ERRORS, MISSING = _states.PASSED, _states.WARNINGS, _states.ERRORS, _states.MISSING
-USED, SUPERSEDED, SAME, UNREADABLE = _states.USED, _states.SUPERSEDED, _states.SAME, _states.UNREADABLE
+UNREADABLE = _states.UNREADABLE
 STATE_ZH = dict(_states.STATE_ZH)
 STATUSES = (PASSED, WARNINGS, ERRORS, MISSING)
 # Extensions the importer recognises as spreadsheets (readable or refused with their own message).
@@ -38,14 +44,14 @@ def read_roster(path: Path, name: str, year: int) -> tuple[list[dict], list[dict
     """The usable rows (``code, name, kind``) of a roster file (CSV in UTF-8/GBK or .xlsx), its
     findings as collect passes them to the board (the file named ``name``), and the same
     findings as sentences for the county's page. The body kinds are those of ``year``'s format."""
-    from ..roster import read_roster as read
+    from .. import api
     from ..roster import skipped
 
-    rows, findings = read(path, format_for(year))
-    for f in findings:
+    roster = api.read_roster(path, year)
+    for f in roster.findings:
         f.file = name
-    return ([{k: r[k] for k in ("code", "name", "kind")} for r in rows], [f.to_dict() for f in findings],
-            [f"{f.message()}{skipped(f)}" for f in findings])
+    return ([{"code": o.code, "name": o.name, "kind": o.kind} for o in roster.orgs],
+            [f.to_dict() for f in roster.findings], [f"{f.message()}{skipped(f)}" for f in roster.findings])
 
 
 def check_org(org: dict, year: int) -> list[str]:
@@ -85,26 +91,19 @@ def roster_csv(orgs: list[dict]) -> bytes:
 def load_previous(paths: list[Path], year: int) -> tuple[dict[str, Any], list[str]]:
     """Last year's report JSONs by org code (as ``collect --previous`` reads them), and what was
     wrong with the others (Chinese sentences)."""
-    from ..previous import load_previous as load
+    from .. import api
 
-    found, findings = load(paths, year)
+    found, findings = api.load_previous(paths, year)
     return found, [f.message() for f in findings]
-
-
-def previous_problem(report) -> str | None:
-    from ..report import problem
-
-    return problem(report)
 
 
 # ---- templates -------------------------------------------------------------------------------
 
 def template(year: int, org: dict, previous: dict | None) -> tuple[str, bytes]:
     """(file name, bytes) of a body's template, pre-filled from last year's report if given."""
-    from ..template_workbook import template_bytes, template_filename
+    from .. import api
 
-    data = template_bytes(year=year, org=dict(org), previous=_report(previous))  # the format in force for year
-    return template_filename(year, org), data
+    return api.template_name(year, org), api.template(year, dict(org), previous=_report(previous))
 
 
 # ---- importing (in a worker process) ---------------------------------------------------------
@@ -120,9 +119,9 @@ def load_importer() -> None:
 def import_file(path: str) -> dict:
     """Import one stored upload (the file at ``path``, named as the export names it) and return
     the result as plain data: what :class:`Stored` holds and the database keeps."""
-    from ..importer import import_workbook
+    from .. import api
 
-    r = import_workbook(Path(path))
+    r = api.check(Path(path))
     return {"report": r.report.to_json() if r.report is not None else None,
             "readable": r.readable, "sha256": r.sha256,
             "findings": [f.to_dict() for f in r.findings], "meta": r.meta,
@@ -320,17 +319,6 @@ def body_view(outcome: Outcome, code: str) -> dict:
             "in_summary": code in members}
 
 
-def counted_report(outcome: Outcome, code: str) -> dict | None:
-    body = next(b for b in outcome.collection.bodies if b.org.code == code)
-    return body.used.report.to_json() if body.used and body.used.report else None
-
-
-def report_of(outcome: Outcome, rel: str) -> dict | None:
-    """The report of one listed upload (classified: under the roster's name, cross-year rules run)."""
-    found = next((e.report for e in outcome.collection.entries if e.rel == rel), None)
-    return found.to_json() if found is not None else None
-
-
 # ---- what a body and the county read --------------------------------------------------------
 
 def finding_rows(report: dict | None, result: dict) -> list[dict]:
@@ -359,35 +347,23 @@ def counts(report: dict | None) -> dict[str, int]:
 
 def render(report: dict, kind: str) -> bytes:
     """The publishable report (``html`` or ``docx``), as ``nianbao render`` writes it."""
-    from ..document import render as r
+    from .. import api
 
-    return r(_report(report), kind)
-
-
-def feedback(outcome: Outcome, code: str) -> tuple[str, bytes] | None:
-    from ..feedback import feedback_xlsx, file_name
-
-    body = next(b for b in outcome.collection.bodies if b.org.code == code)
-    if not body.submitted:
-        return None
-    return file_name(body.org), feedback_xlsx(body, outcome.collection.year)
-
-
-def headline(outcome: Outcome) -> list[str]:
-    from ..status import headline as h
-
-    return h(outcome.collection)
+    return api.render(_report(report), kind)
 
 
 def outputs(outcome: Outcome) -> dict[str, bytes]:
     """Every file ``nianbao collect`` writes into OUT, for this collection (same code)."""
-    return _write.outputs(outcome.collection, jobs=1)
+    from .. import api
+
+    return api.collection_files(outcome.collection, jobs=1)
 
 
 def export_files(files: dict[str, bytes]) -> dict[str, bytes]:
     """What ``nianbao export OUT --sqlite … --csv …`` writes for collect's output files:
     ``export.sqlite``, ``export.csv`` and ``export.findings.csv``."""
-    from ..export import export_csv, export_sqlite, find_reports, latest_by_key
+    from .. import api
+    from ..export import find_reports, latest_by_key  # as nianbao export finds them
 
     with tempfile.TemporaryDirectory(prefix="nianbao-export-") as tmp:
         root = Path(tmp) / "out"
@@ -398,13 +374,9 @@ def export_files(files: dict[str, bytes]) -> dict[str, bytes]:
         found, _ = find_reports([root])
         reports, _ = latest_by_key(found)
         db = Path(tmp) / "export.sqlite"
-        export_sqlite(reports, db)
-        values, findings = export_csv(reports)
+        api.export_sqlite(reports, db)
+        values, findings = api.export_csv(reports)
         return {"export.sqlite": db.read_bytes(), "export.csv": values, "export.findings.csv": findings}
-
-
-def body_status(outcome: Outcome) -> dict[str, str]:
-    return {b.org.code: b.status for b in outcome.collection.bodies}
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -417,10 +389,4 @@ def dumps(report: dict) -> bytes:
     from ..report import dumps as d
 
     return d(report).encode("utf-8")
-
-
-def version() -> str:
-    from .. import __version__
-
-    return __version__
 
