@@ -29,6 +29,10 @@ class Line:
     where: dict = field(default_factory=dict)  # {"page", "table", "row"} or {"line", "offset"}
     label: str | None = None  # set by segment.py: the label part of a cut run-together line
     run: str | None = None  # … and its numbers (whitespace between them is a cell boundary)
+    wraps: bool = False  # a PDF row whose label may go on in the lines after it (a cell that
+    # wraps around its vertically centred numbers, a row split by a page break)
+    doubt: str = ""  # why the cells of this row cannot be trusted (a PDF row whose numbers'
+    # columns overlap): the reader refuses the row it belongs to, saying why
 
 
 def norm(s: str | None) -> str:

@@ -1,26 +1,31 @@
 """A PDF report → lines, read from the PDF itself with pdfplumber (MIT, on pdfminer.six).
 
-Tables are found from their ruling lines (``find_tables``); a row with at least two cells is a
-table row: its cells in order, a cell covered by a merged one absent (as in HTML), so the table
-reader works the same on both. Everything else on the page — paragraphs, headings, a table's
-one-cell title rows, a table without ruling lines — is read as words laid out in lines; a
-paragraph broken over lines is joined again (a new paragraph starts where a line is indented,
-where the line before it ended short, or at a heading). Page numbers (``-3-``) are left out.
-Tables split over pages need nothing special: their rows simply follow each other.
+Each page is first made upright (:mod:`.pdfsheet`: turned pages, words by the page's own
+letter spacing). Tables are found from their ruling lines, drawn or implied (pdfplumber's
+table finder); a row with at least two cells is a table row: its cells in order, a cell covered
+by a merged one absent (as in HTML), so the table reader works the same on both. A row at the
+foot or the head of a page ``wraps``: its label may go on across the page break. Everything
+else — paragraphs, headings, a table's one-cell title rows, tables without rules — is read as
+words laid out in lines (:mod:`.pdfwords`): rows of numbers placed on their columns by
+position, prose joined back into paragraphs. Page numbers (``-3-``) are left out. Tables
+split over pages need nothing more: their rows simply follow each other, a repeated header is
+read as a header again.
 
-A PDF without a text layer (a scan) cannot be read: :class:`~.detect.NotAReport` says so.
+Radical and compatibility code points that some writers put in the text layer for ideographs
+(``⼀`` U+2F00, ``⻚`` U+2EDA, ``﨑``-like U+F900…) are read as the ideographs. A PDF without a
+text layer (a scan) cannot be read: :class:`~.detect.NotAReport` says so, and that it needs OCR.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import re
 import unicodedata
 
 from .detect import NotAReport
-from .lines import Line
-from .text import is_page_number
+from .lines import Line, is_value
+from .pdfsheet import Sheet, cell_text, in_box, letter_spacing, ruled_tables, sheet_of, visual_lines
+from .pdfwords import word_lines
 
 # Some PDF writers (Chromium with Noto CJK among them) map glyphs to the radical code points
 # (⼀ U+2F00 for 一, ⻚ U+2EDA for 页) instead of the ideographs: read them as the ideographs.
@@ -29,18 +34,21 @@ _RADICALS = dict(zip("⻅⻆⻈⻉⻋⻐⻓⻔⻙⻚⻛⻜⻠⻢⻥⻦⻧⻨⻩�
                      "见角讠贝车钅长门韦页风飞饣马鱼鸟卤麦黄黾齐齿龙龟民母竹足食鬼"))
 
 
+def _odd(ch: str) -> bool:
+    return "\u2e80" <= ch <= "\u2fdf" or "\uf900" <= ch <= "\ufaff" or "\U0002f800" <= ch <= "\U0002fa1f"
+
+
 def ideographs(text: str) -> str:
-    """Radical code points (U+2E80–U+2FDF) as the ideographs they stand for."""
-    if not any("\u2e80" <= ch <= "\u2fdf" for ch in text):
+    """Radical (U+2E80–U+2FDF) and compatibility ideograph (U+F900–U+FAFF, U+2F800–U+2FA1F)
+    code points as the ideographs they stand for."""
+    if not any(_odd(ch) for ch in text):
         return text
-    return "".join(_RADICALS.get(ch) or (unicodedata.normalize("NFKC", ch) if "\u2f00" <= ch <= "\u2fdf" else ch)
-                   for ch in text)
+    return "".join(_RADICALS.get(ch) or (unicodedata.normalize("NFKC", ch) if _odd(ch) else ch) for ch in text)
 
 
+NO_TEXT = "这份 PDF 没有文字层（是扫描或拍照得到的图片），读不出其中的文字；需要先做文字识别（OCR），或人工录入"
 MAX_PAGES = 200  # a report has a handful; a 1,000-page file would take minutes to read
 
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]\s*[、.．]|[（(]\s*[一二三四五六七八九十]\s*[）)]|\d{1,2}\s*[、.．](?!\d))")
-_CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef“”‘’（）、，。；：]")
 
 
 def pdf_lines(data: bytes) -> tuple[list[Line], str]:
@@ -62,93 +70,56 @@ def pdf_lines(data: bytes) -> tuple[list[Line], str]:
         lines: list[Line] = []
         tables = 0
         for number, page in enumerate(pdf.pages, 1):
-            page_lines, tables = _page(page, number, tables)
+            page_lines, tables = _page(sheet_of(page, number, ideographs), tables)
             lines += page_lines
         title = _title(pdf.metadata or {})
     if not any(line.text.strip() for line in lines):
-        raise NotAReport("这份 PDF 没有文字层（可能是扫描的图片），无法读出其中的文字，需要人工录入")
+        raise NotAReport(NO_TEXT)
     return lines, title
 
 
-def _page(page, number: int, tables: int) -> tuple[list[Line], int]:
-    rows = []  # (top, Line)
+def _page(sheet: Sheet, tables: int) -> tuple[list[Line], int]:
+    spacing = letter_spacing(visual_lines(sheet.chars))
+    rows: list[tuple[float, Line]] = []
     boxes = []
-    for table in page.find_tables():
-        texts = table.extract()
+    for table in ruled_tables(sheet):
         if not any(len([c for c in row.cells if c is not None]) >= 2 for row in table.rows):
             continue  # a frame around text, not a table: its words are read as text
         tables += 1  # "第N个表格" counts the tables a person sees
-        for r, (row, cells) in enumerate(zip(table.rows, texts), 1):
-            present = [c for c in cells if c is not None]
-            if len([c for c in row.cells if c is not None]) < 2:
+        for r, row in enumerate(table.rows, 1):
+            present = [c for c in row.cells if c is not None]
+            if len(present) < 2:
                 continue  # a one-cell row (a title, a paragraph in a frame): read as text
-            clean = [ideographs(" ".join(c.split())) for c in present]
-            rows.append((row.bbox[1], Line(" ".join(c for c in clean if c), clean, exact=True,
-                                           where={"page": number, "table": tables, "row": r})))
+            inside = [c for c in sheet.chars if in_box(c, row.bbox)]
+            chars = [[c for c in inside if in_box(c, box)] for box in present]
+            clean = [cell_text(cs, spacing) for cs in chars]
+            line = Line(" ".join(c for c in clean if c), clean, exact=True,
+                        where={"page": sheet.number, "table": tables, "row": r})
+            cut = next((i for i, (cs, box, t) in enumerate(zip(chars, present, clean))
+                        if is_value(t) and _touches(cs, box)), None)
+            if cut is not None:
+                line.doubt = f"第{cut + 1}格的数字“{clean[cut]}”紧贴表格线，可能被截去了一部分"
+            rows.append((row.bbox[1], line))
             boxes.append(row.bbox)
-    words = [w for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)
-             if not any(_inside(w, b) for b in boxes)]
-    for top, line in _text_lines(words, page, number):
-        rows.append((top, line))
+    rest = [c for c in sheet.chars if not any(in_box(c, b) for b in boxes)]
+    rows += word_lines(rest, spacing, sheet.number)
     rows.sort(key=lambda x: x[0])
-    return [line for _, line in rows], tables
+    lines = [line for _, line in rows]
+    _mark_page_ends(lines)
+    return lines, tables
 
 
-def _inside(word: dict, box) -> bool:
-    x0, top, x1, bottom = box
-    cx, cy = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
-    return x0 <= cx <= x1 and top <= cy <= bottom
+def _touches(chars: list[dict], box) -> bool:
+    """Whether a cell's text reaches its left or right rule: text wider than its cell is cut
+    off where the cell ends (a browser clips it), so the number shown may have lost digits."""
+    return any(c["x0"] < box[0] + 0.5 or c["x1"] > box[2] - 0.5 for c in chars)
 
 
-def _text_lines(words: list[dict], page, number: int):
-    """Words → visual lines → paragraphs: [(top, Line)]."""
-    visual = []  # [top, x0, x1, size, text]
-    for group in _rows_of(words):
-        group.sort(key=lambda w: w["x0"])
-        first = group[0]
-        v = [min(w["top"] for w in group), first["x0"], first["x1"],
-             max(first["bottom"] - first["top"], 1.0), first["text"]]
-        for w in group[1:]:
-            gap = w["x0"] - v[2]
-            v[4] += ("" if gap < 0.2 * v[3] else " " if gap < 2.5 * v[3] else "   ") + w["text"]
-            v[2] = w["x1"]
-        visual.append(v)
-    visual = [v for v in visual if not is_page_number(v[4])]
-    if not visual:
-        return []
-    left = min(v[1] for v in visual)
-    right = max(v[2] for v in visual)
-    out: list[tuple[float, list]] = []
-    for v in visual:
-        top, x0, x1, size, text = v
-        if out:
-            prev = out[-1][1]
-            continues = (x0 <= left + 1.2 * size and prev[2] >= right - 2.5 * size
-                         and not _HEADING.match(text) and top - prev[0] < 3 * size)
-            if continues:
-                joiner = "" if _CJK.search(prev[4][-1:]) or _CJK.search(text[:1]) else " "
-                prev[4] += joiner + text
-                prev[0], prev[2] = top, x1
-                continue
-        out.append((top, [top, x0, x1, size, text]))
-    return [(top, Line(ideographs(v[4].strip()), where={"page": number, "line": i}))
-            for i, (top, v) in enumerate(out, 1)]
-
-
-def _rows_of(words: list[dict]) -> list[list[dict]]:
-    """Words in visual lines: a word joins the line whose vertical middle it overlaps (digits
-    in another font sit a little higher or lower than the characters around them)."""
-    rows: list[list[dict]] = []
-    for w in sorted(words, key=lambda w: w["top"]):
-        mid = (w["top"] + w["bottom"]) / 2
-        if rows:
-            top = min(x["top"] for x in rows[-1])
-            bottom = max(x["bottom"] for x in rows[-1])
-            if top <= mid <= bottom:
-                rows[-1].append(w)
-                continue
-        rows.append([w])
-    return rows
+def _mark_page_ends(lines: list[Line]) -> None:
+    """The first and the last table row of a page may be one row split by the page break."""
+    cells = [line for line in lines if line.cells is not None and line.exact]
+    if cells:
+        cells[0].wraps = cells[-1].wraps = True
 
 
 def _title(meta: dict) -> str:

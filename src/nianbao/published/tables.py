@@ -55,6 +55,10 @@ ODD_DIGITS = code("PUBLISHED_ODD_DIGITS", "error",
                   "{table} “{label}”: “{odd}” in “{raw}” is a superscript, circled or other script's digit "
                   "(a footnote mark?); the number cannot be told; not read",
                   "核对原表：数字只用阿拉伯数字，脚注标记移到表格外。")
+COLUMNS_UNSURE = code("PUBLISHED_COLUMNS_UNSURE", "error",
+                      "{table}“{label}”一行：{why}，无法确定各数字所在的列，未读入：{line}",
+                      "{table} row “{label}”: {why_en}; which column each number is in cannot be told; not read: {line}",
+                      "核对原文该行各数字所在的列。")
 GROUP_ROW = code("PUBLISHED_GROUP_ROW", "info", "{table}“{label}”只有一行（旧格式的写法，2021年格式分为{n}行），数字为 {numbers}；其下各行的数据缺失",
                  "{table}: “{label}” is one row (the old layout; the 2021 format has {n} rows under it), "
                  "numbers {numbers}; the rows under it are missing",
@@ -126,7 +130,7 @@ class _TableReader:
     def line(self, line: Line) -> None:
         parts = row_parts(line)
         if self.waiting is not None:
-            if parts is not None and parts.labels and not any(parts.values) and not line.exact:
+            if parts is not None and parts.labels and not any(parts.values) and (not line.exact or line.wraps):
                 if self._continued(parts):
                     return
             else:
@@ -208,7 +212,7 @@ class _TableReader:
         if not any(parts.values):  # a header row with empty cells
             self.buffer = [joined]
             return None, 0
-        if not line.exact and self.waiting is None:  # its label may go on below the numbers
+        if (not line.exact or line.wraps) and self.waiting is None:  # its label may go on below the numbers
             self.waiting = (line, parts, joined, 0)
             return None, 0
         self.findings.append(UNPLACED(table=self.name, line=line.text[:120]))
@@ -223,7 +227,10 @@ class _TableReader:
         nodes = [leaf.node for b in blocks for leaf in self.table.blocks[b].row_leaves
                  if leaf.key not in self.seen]
         hit = match_end(joined, nodes)
-        if hit is not None and hit[1].exact:
+        before = len(joined) - len(norm("".join(parts.labels)))
+        # the label must begin in the text before the numbers: "foo" + a blank row's label
+        # "6.属于…" is a row of its own after numbers that belong to no row
+        if hit is not None and hit[1].exact and (before == 0 or len(joined) - hit[1].length < before):
             self.waiting = None
             self.buffer = [joined]
             self._row(line, RowParts([], waiting.values, waiting.positional, waiting.places, waiting.runs))
@@ -294,6 +301,11 @@ class _TableReader:
         ids = self._ids(target)
         if target.group is not None:
             self.group_rows[target.key] = (target, ids)
+        if line.doubt:
+            self.findings.append(COLUMNS_UNSURE(table=self.name, label=target.label, why=line.doubt,
+                                                why_en="the numbers' columns cannot be told", line=line.text[:120],
+                                                datapoints=self._real(ids, target)))
+            return
         picked = pick_values(parts, len(ids))
         if picked is not None:
             empty = [is_blank(t) for t in picked[0]]
