@@ -9,13 +9,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--test" ]; then
   if ! command -v soffice >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1 \
+     || ! compgen -G "/usr/lib/libreoffice/program/libswlo.so" >/dev/null \
      || ! command -v ssconvert >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 \
      || ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     export DEBIAN_FRONTEND=noninteractive
     $SUDO apt-get update -qq
     $SUDO apt-get install -y -qq \
-      libreoffice-calc-nogui chromium gnumeric poppler-utils fonts-noto-cjk postgresql >/dev/null
+      libreoffice-calc-nogui libreoffice-writer-nogui chromium gnumeric poppler-utils fonts-noto-cjk postgresql >/dev/null
   fi
   python3 -m pip install -q --disable-pip-version-check -e '.[test]'
 else

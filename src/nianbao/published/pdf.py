@@ -112,7 +112,7 @@ def _page(sheet: Sheet, tables: int) -> tuple[list[Line], int]:
 def _touches(chars: list[dict], box) -> bool:
     """Whether a cell's text reaches its left or right rule: text wider than its cell is cut
     off where the cell ends (a browser clips it), so the number shown may have lost digits."""
-    return any(c["x0"] < box[0] + 0.5 or c["x1"] > box[2] - 0.5 for c in chars)
+    return any(c["text"].strip() and (c["x0"] < box[0] + 0.5 or c["x1"] > box[2] - 0.5) for c in chars)
 
 
 def _mark_page_ends(lines: list[Line]) -> None:

@@ -59,6 +59,11 @@ COLUMNS_UNSURE = code("PUBLISHED_COLUMNS_UNSURE", "error",
                       "{table}“{label}”一行：{why}，无法确定各数字所在的列，未读入：{line}",
                       "{table} row “{label}”: {why_en}; which column each number is in cannot be told; not read: {line}",
                       "核对原文该行各数字所在的列。")
+OUT_OF_STEP = code("PUBLISHED_ROWS_OUT_OF_STEP", "error",
+                   "{table}中“{labels}”的标签下没有数字，下一行的数字之后又有无法对应到任何一行的数字：数字与行标签错开了，无法确定这些数字属于哪一行，未读入",
+                   "{table}: “{labels}”: a label without numbers, then numbers that belong to no row: the numbers and the "
+                   "row labels are out of step (text copied from a PDF); which row the numbers belong to cannot be told; not read",
+                   "核对原文这几行的数字。")
 GROUP_ROW = code("PUBLISHED_GROUP_ROW", "info", "{table}“{label}”只有一行（旧格式的写法，2021年格式分为{n}行），数字为 {numbers}；其下各行的数据缺失",
                  "{table}: “{label}” is one row (the old layout; the 2021 format has {n} rows under it), "
                  "numbers {numbers}; the rows under it are missing",
@@ -124,6 +129,7 @@ class _TableReader:
         self.titles = [(_title_pattern(b.title), i) for i, b in enumerate(table.blocks) if b.title]
         self.waiting: tuple | None = None  # unplaced numbers whose label may continue below
         self.blanks = False  # a row of the table has blank cells beside numbers: see digits.solve
+        self.suspect: tuple | None = None  # (rows read as blank, the row read after them): _out_of_step
 
     # ---- lines ---------------------------------------------------------------------------
 
@@ -178,7 +184,10 @@ class _TableReader:
         target, found_len = self._target(joined, line, parts)
         if target is None:
             return
-        self._blank_rows_in(joined[:len(joined) - found_len], target)
+        blank = self._blank_rows_in(joined[:len(joined) - found_len], target)
+        # a label without numbers just before a row read from text: if numbers that fit no
+        # row follow, the numbers ran a row behind their labels (see _out_of_step)
+        self.suspect = (blank, target) if blank and not line.exact else None
         block = self.table.blocks[target.block]
         n = len(block.column_leaves)
         if self.block is not None and block.corner:
@@ -216,6 +225,7 @@ class _TableReader:
             self.waiting = (line, parts, joined, 0)
             return None, 0
         self.findings.append(UNPLACED(table=self.name, line=line.text[:120]))
+        self._out_of_step()
         return None, 0
 
     def _continued(self, parts: RowParts) -> bool:
@@ -238,12 +248,36 @@ class _TableReader:
         self.waiting = (line, waiting, joined, tries + 1) if tries < 2 else None
         if self.waiting is None:
             self.findings.append(UNPLACED(table=self.name, line=line.text[:120]))
+            self._out_of_step()
         return False
 
     def _unplaced(self) -> None:
         if self.waiting is not None:
             self.findings.append(UNPLACED(table=self.name, line=self.waiting[0].text[:120]))
             self.waiting = None
+            self._out_of_step()
+
+    def _out_of_step(self) -> None:
+        """Numbers that fit no row, right after a row read from text that came after a label
+        without numbers: text copied out of a PDF (``pdftotext``) puts a row's numbers on the
+        line of the next row's label when the label cells wrap, so the "blank" row may own the
+        numbers read for the row after it, and the numbers left over are that row's. Neither
+        row is kept."""
+        if self.suspect is None:
+            return
+        self._close()
+        blank, target = self.suspect
+        self.suspect = None
+        block = self.table.blocks[target.block]
+        keys = blank + [target.key]
+        ids = [dp_id(self.table.id, k, c.key) for k in keys for c in block.column_leaves]
+        for i in ids:
+            self.values.pop(i, None)
+            self.known.pop(i, None)
+            self.places.pop(i, None)
+        self.pending = [(r, t) for r, t in self.pending if t.key != target.key]
+        labels = "”“".join(leaf.label for leaf in block.row_leaves if leaf.key in keys)
+        self.findings.append(OUT_OF_STEP(table=self.name, labels=labels, datapoints=ids))
 
     def _claim(self, target: _Target, line: Line) -> _Target | None:
         if target.key in self.seen:
@@ -257,15 +291,16 @@ class _TableReader:
         self.findings.append(LABEL_VARIANT(found=found, label=label,
                                            datapoints=[dp_id(self.table.id, key, c.key) for c in cols]))
 
-    def _blank_rows_in(self, text: str, target: _Target | None) -> None:
+    def _blank_rows_in(self, text: str, target: _Target | None) -> list[str]:
         """Rows whose label is printed in ``text`` (the label text before the row read, or left
         over at the table's end) with no numbers: blank rows, read as blank cells (R16)."""
         if not text:
-            return
+            return []
         if target is not None and target.group is None:
             stop = self.order.index((target.block, target.key))
         else:
             stop = len(self.order)
+        found: list[str] = []
         for b, key in self.order[:stop]:
             if key in self.seen or (self.block is not None and b != self.block):
                 continue
@@ -273,6 +308,8 @@ class _TableReader:
             if leaf.label and norm(leaf.label) in text:
                 self.seen.add(key)
                 self._place_blank(b, leaf)
+                found.append(key)
+        return found
 
     def _place_blank(self, b: int, leaf) -> None:
         for c in self.table.blocks[b].column_leaves:
