@@ -15,8 +15,18 @@ import pytest
 
 from nianbao.document import render
 from nianbao.published import NotAReport, parse_published
-from pdfmake import (CHROMIUM, PDFTOTEXT, SOFFICE, Printer, odd_ideographs, pdftotext, rotated, scanned,
-                     soffice_pdf, styled)
+from pdfmake import (
+    CHROMIUM,
+    PDFTOTEXT,
+    SOFFICE,
+    Printer,
+    odd_ideographs,
+    pdftotext,
+    rotated,
+    scanned,
+    soffice_pdf,
+    styled,
+)
 from wild import blank_zeros, exact_or_flagged, wild_report
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
