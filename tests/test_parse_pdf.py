@@ -13,9 +13,7 @@ import random
 
 import pytest
 
-from nianbao.document import render
-from nianbao.published import NotAReport, parse_published
-from pdfmake import (
+from helpers.pdfmake import (
     CHROMIUM,
     PDFTOTEXT,
     SOFFICE,
@@ -27,7 +25,9 @@ from pdfmake import (
     soffice_pdf,
     styled,
 )
-from wild import blank_zeros, exact_or_flagged, wild_report
+from helpers.wild import blank_zeros, exact_or_flagged, wild_report
+from nianbao.document import render
+from nianbao.published import NotAReport, parse_published
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 

@@ -9,7 +9,10 @@ the list seen in real reports, ``&nbsp;`` padding. Parsed back, every value is e
 the original or ``None`` with a finding naming that data point. Never a wrong number.
 
 PDF: a few rendered pages printed by headless Chromium (as a browser's "save as PDF" does)
-and read back with the same property.
+and read back with the same property; then random reports, half of them leaving zeros blank,
+printed in random table styles (``pdfmake``: cell spacing, horizontal rules only, 三线表, no
+rules, letter-spaced, tall rows splitting tables over pages with or without the header
+repeated, landscape, 80–100 %), and the text ``pdftotext -layout`` copies out of each.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from helpers.pdfmake import PDFTOTEXT, STYLES, Printer, pdftotext, styled
 from helpers.wild import TYPOS, blank_zeros, degrade_html, degrade_text, exact_or_flagged, wild_report
 from nianbao.document import render
 from nianbao.published import parse_published
@@ -128,3 +132,25 @@ def test_a_row_off_by_one_is_not_settled_on_a_cut_the_columns_contradict():
     back = parse_published(text.encode("utf-8"), "page.txt")
     exact_or_flagged(report, back)
     assert back.values["t3.withheld.prohibited_by_law.natural_person"] is None
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_random_reports_printed_in_random_table_styles_parse_exact_or_flagged(tmp_path):
+    """Twelve random reports (half leaving zeros blank, some breaking R1–R4), each printed in
+    one or two random styles at a random scale: exact or null with a finding, from the PDF and
+    from its copied text."""
+    rnd = random.Random(2024)
+    with Printer() as printer:
+        for n in range(12):
+            report = wild_report(rnd.randrange(10**9), "gb2021", rnd.choice([0, 0, 1, 3]))
+            if n % 2:
+                report = blank_zeros(report, rnd)
+            styles = rnd.sample(sorted(STYLES), rnd.choice([1, 2]))
+            html = styled(render(report, "html").decode("utf-8"), *styles, repeat_header=rnd.random() < 0.5)
+            pdf = printer.print(html, scale=rnd.choice([0.8, 0.9, 1.0]), background=rnd.random() < 0.5)
+            back = parse_published(pdf, "r.pdf")
+            exact_or_flagged(report, back)
+            known = sum(v is not None for v in back.values.values()) + sum(v is None for v in report.values.values())
+            assert known >= 120, (n, styles, known)
+            if PDFTOTEXT:
+                exact_or_flagged(report, parse_published(pdftotext(pdf, tmp_path), "r.txt"))
