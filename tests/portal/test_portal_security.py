@@ -173,7 +173,7 @@ def test_codes_are_revocable_and_sessions_end(county_ab):
     county.get(f"/county/bodies/{a_body}/")
     county.post(f"/county/bodies/{a_body}/revoke/")
     assert c.get("/my/").status == 403
-    assert portal.client().sign_in("140521100", new).status == 401
+    assert portal.client().sign_in("140521100", new).status == 403  # told it was revoked (test_portal_trial)
 
 
 def test_session_cookie_ends_with_the_browser(portal):

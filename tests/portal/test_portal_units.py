@@ -63,7 +63,7 @@ def test_the_export_sets_aside_what_collect_would_choose_instead():
     late, early = "2027-01-20T10:00:00Z", "2027-01-10T10:00:00Z"
     out = library.build(2026, [org], [upload(1, late, 1_800_000_000), upload(2, early, 1_800_000_100)])
     assert library.body_view(out, org["code"])["counted_rel"].endswith("第2次上传.xlsx")
-    assert out.listed == {("140521100", 2)} and "替代" in out.notes[("140521100", 1)]
+    assert out.listed == {("140521100", 2)} and out.state[("140521100", 1)] == "已被替代" and not out.notes
     # in the usual order (each upload saved after the one before) everything stays listed
     out = library.build(2026, [org], [upload(1, early, 1_800_000_000), upload(2, late, 1_800_000_100)])
     assert out.listed == {("140521100", 1), ("140521100", 2)} and not out.notes

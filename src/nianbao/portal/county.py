@@ -128,11 +128,14 @@ def issue_all(col: Collection) -> list[tuple[Body, str]]:
 
 
 def revoke(body: Body) -> None:
+    """The body's code stops working and its sessions end (Django signs no inactive user in,
+    nor keeps one signed in). The hash stays, so that the right code, typed again, is told
+    that it was revoked rather than that it is wrong."""
     if body.user_id is None:
         return
     user = body.user
-    user.set_unusable_password()
-    user.save()
+    user.is_active = False
+    user.save(update_fields=["is_active"])
     Body.objects.filter(pk=body.pk).update(code_issued_at=None)
 
 

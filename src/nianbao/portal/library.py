@@ -270,13 +270,13 @@ def build(year: int, orgs: list[dict], uploads: list[Upload], *, previous: dict 
             notes[(u.code, u.number)] = why
         else:
             groups.setdefault(u.code, []).append(e)
-    listed = set()
+    listed, aside = set(), set()
     for code, group in groups.items():
         keep = _listed(group, {id(e): by_id[id(e)].number for e in group})
         for e in group:
             u = by_id[id(e)]
-            if id(e) not in keep:
-                notes[(code, u.number)] = "已被后来的上传替代（未列入导出的收件箱）"
+            if id(e) not in keep:  # counts shown as any other; the export sets it aside (docs/portal.md)
+                aside.add((code, u.number))
                 continue
             listed.add((code, u.number))
             kept.append(e)
@@ -291,6 +291,8 @@ def build(year: int, orgs: list[dict], uploads: list[Upload], *, previous: dict 
         key = (u.code, u.number)
         if key in listed:
             states[key] = STATE_ZH.get(e.state, e.state)
+        elif key in aside:
+            states[key] = STATE_ZH[_states.SUPERSEDED]
         if e.report is not None:
             reports[key] = e.report.to_json()
     return Outcome(col, states, notes, listed, reports)

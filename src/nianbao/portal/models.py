@@ -76,6 +76,13 @@ class Body(models.Model):
     def org(self) -> dict:
         return {"code": self.code, "name": self.name, "kind": self.kind}
 
+    @property
+    def reopen_sentence(self) -> str:
+        """The county's reopen note as one sentence: its own full stop (or question or
+        exclamation mark) kept, a trailing comma or semicolon replaced, one 。 added otherwise."""
+        note = self.reopen_note.strip().rstrip("，,；;、：:")
+        return note if note.endswith(("。", "！", "？", ".", "!", "?", "…")) else note + "。"
+
 
 class Submission(models.Model):
     """One upload: the stored file (unchanged, by sha256), who sent it and when, and the

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from .. import codes, throttle
 from ..county import current
-from ..models import Body
+from ..models import Body, Collection
 from .common import body_of, client_ip, page, text_field
 
 TOO_MANY = "登录失败次数过多，请15分钟后再试。如忘记访问码，请联系县政务公开办重新生成。"
@@ -22,6 +22,48 @@ def home(request):
     if body_of(request) is not None:
         return redirect("/my/")
     return redirect("/login/")
+
+
+WRONG = "单位代码或访问码不对，请核对后重新输入（访问码不区分大小写）。"
+REVOKED = "本单位的访问码已被县政务公开办停用，不能再登录。请联系县政务公开办重新生成访问码。"
+
+
+def closed(year: int, open_year: int) -> str:
+    return (f"这是{year}年度收集的访问码，{year}年度的报送已经结束；现在进行的是{open_year}年度的收集。"
+            f"请使用县政务公开办发给本单位的{open_year}年度访问码。")
+
+
+def _account(col, org_code: str):
+    """The account the typed body code names: in the open collection, else in the latest
+    earlier one that has that body (a code of a closed year gets its own message), else None."""
+    from django.contrib.auth import get_user_model
+
+    if col is None:
+        return None
+    names = {codes.username_for(pk, org_code): year
+             for pk, year in Collection.objects.filter(year__lte=col.year).values_list("pk", "year")}
+    users = sorted(get_user_model().objects.filter(username__in=names), key=lambda u: -names[u.username])
+    return users[0] if users else None
+
+
+def _check(request, col, org_code: str, typed: str):
+    """(user, message): the body's user when the code is right, the year open and the code in
+    use; else None and what to say. Exactly one hash whatever the case (Django hashes for an
+    unknown user too), so the time of the answer tells nothing of which codes exist. Only a
+    right code learns that it was revoked or belongs to a closed year."""
+    account = _account(col, org_code)
+    if account is not None and not account.is_active:  # revoked: the hash is kept to say so
+        return None, (REVOKED if account.check_password(typed) else WRONG)
+    username = account.username if account is not None else codes.username_for(col.pk if col else 0, org_code)
+    user = authenticate(request, username=username, password=typed)
+    if user is None or user.is_staff:
+        return None, WRONG
+    body = Body.objects.filter(user=user).select_related("collection").first()
+    if body is None:
+        return None, WRONG
+    if body.collection_id != col.pk:
+        return None, closed(body.collection.year, col.year)
+    return user, ""
 
 
 def body_login(request):
@@ -36,15 +78,12 @@ def body_login(request):
         if throttle.blocked(ip, account):
             context["error"] = TOO_MANY
             return page(request, "login.html", context, status=429)
-        # one hash whether or not the body exists (Django hashes for an unknown user too), so
-        # the time of the answer does not tell which codes are on the roster
-        user = authenticate(request, username=codes.username_for(col.pk if col else 0, org_code), password=typed)
-        if user is not None and (user.is_staff or Body.objects.filter(user=user, collection=col).first() is None):
-            user = None
+        user, context["error"] = _check(request, col, org_code, typed)
         if user is None:
-            throttle.failed(ip, account)
-            context["error"] = "单位代码或访问码不对，请核对后重新输入（访问码不区分大小写）。"
-            return page(request, "login.html", context, status=401)
+            if context["error"] == WRONG:
+                throttle.failed(ip, account)
+                return page(request, "login.html", context, status=401)
+            return page(request, "login.html", context, status=403)
         throttle.succeeded(ip, account)
         login(request, user)
         return redirect("/my/")

@@ -30,7 +30,7 @@ def home(request):
 
 
 BOARD_FIELDS = ("pk", "position", "code", "name", "kind", "added_late", "status", "errors", "warnings", "infos",
-                "uploads", "last_upload_at", "in_summary", "accepted_id", "reopened_at")
+                "uploads", "last_upload_at", "in_summary", "accepted_id", "reopened_at", "user__is_active")
 
 
 def board(request, col: Collection):
@@ -63,6 +63,9 @@ def board_rows(rows) -> str:
         sent = b["uploads"] > 0
         when = _when(timezone.localtime(b["last_upload_at"])) if b["last_upload_at"] else "—"
         late = '<span class="tag">补充</span>' if b["added_late"] else ""
+        if b["user__is_active"] is False:
+            late += '<span class="tag revoked">访问码已停用</span>'
+
         decided = "已确认" if b["accepted_id"] else "已退回" if b["reopened_at"] else ""
         summed = "是" if b["in_summary"] else "否" if sent else ""
         counts = "".join(f"<td>{b[k] if sent else ''}</td>" for k in ("errors", "warnings", "infos"))
@@ -167,7 +170,7 @@ def body_detail(request, pk: int):
     return page(request, "county_body.html", {
         "body": body, "collection": body.collection, "history": history,
         "counted": upload_context(body.counted) if body.counted else None,
-        "status_class": STATUS_CLASS, "has_code": bool(body.user and body.user.has_usable_password()),
+        "status_class": STATUS_CLASS, "has_code": bool(body.user and body.user.is_active and body.user.has_usable_password()),
     })
 
 
