@@ -130,7 +130,7 @@ def run(host: str, port: int, *, threads: int = THREADS, workers: int = 2, proxy
     from django.core.management import call_command
     from waitress import create_server
 
-    from . import intake, throttle
+    from . import frontdoor, intake, throttle
     from . import workers as pool
     from .county import has_admin, set_admin_code
     from .wsgi import application
@@ -141,8 +141,9 @@ def run(host: str, port: int, *, threads: int = THREADS, workers: int = 2, proxy
         behind = {"trusted_proxy": proxy, "trusted_proxy_count": 1,
                   "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"}} if proxy else {}
         server = create_server(application, host=host, port=port, threads=threads, ident="nianbao",
-                               max_request_body_size=settings.MAX_UPLOAD + 2**20,
+                               max_request_body_size=settings.MAX_REQUEST,
                                clear_untrusted_proxy_headers=True, **behind)
+        frontdoor.install(server)  # waitress's own refusals in Chinese too
     except OSError as exc:
         raise CannotStart(f"无法在 {host}:{port} 上启动（{exc.strerror or exc}）；端口可能已被占用，可用 --port 换一个") from None
     try:

@@ -27,13 +27,15 @@ INSTALLED_APPS = [
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # the headers of every answer first, so that they are on the refusals below too
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "nianbao.portal.middleware.page_headers",
+    "nianbao.portal.frontdoor.too_large",  # before anything reads the body (CSRF reads the form)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "nianbao.portal.middleware.page_headers",
 ]
 ROOT_URLCONF = "nianbao.portal.urls"
 WSGI_APPLICATION = "nianbao.portal.wsgi.application"
@@ -85,6 +87,9 @@ PUBLIC_URL = (os.environ.get("NIANBAO_PORTAL_URL") or "").rstrip("/")
 # compare with the plain-HTTP request it receives, and refuse every form).
 CSRF_TRUSTED_ORIGINS = [origin(PUBLIC_URL)] if PUBLIC_URL else []
 MAX_UPLOAD = int(os.environ.get("NIANBAO_PORTAL_MAX_UPLOAD") or 20 * 2**20)
+# what waitress reads (spooled to a temporary file) before refusing by itself: above the
+# portal's limit, so that a file somewhat too large gets the portal's own page (frontdoor.py)
+MAX_REQUEST = 2 * MAX_UPLOAD + 2**20
 FILE_UPLOAD_TEMP_DIR = str(DATA / "tmp")  # uploads over 2 MB are spooled here, not in memory
 os.makedirs(FILE_UPLOAD_TEMP_DIR, exist_ok=True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20

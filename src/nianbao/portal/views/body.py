@@ -88,8 +88,9 @@ def upload(request):
 
 
 def too_large(request):
-    mb = settings.MAX_UPLOAD // 2**20
-    return refuse(request, f"文件超过{mb} MB，不像是年报填报表。请确认选的是填好的模板文件。", 413, "/my/")
+    from ..frontdoor import limit_message
+
+    return refuse(request, limit_message(request.path), 413, "/my/")
 
 
 def _own(request, pk: int) -> Submission:
