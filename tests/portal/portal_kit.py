@@ -112,12 +112,17 @@ class Client:
         headers["Content-Type"] = ctype
         return self.request("POST", path, body, headers)
 
+    def post_follow(self, path: str, data: dict | None = None, **kw) -> Response:
+        """Post a form, then fetch the page it sends the browser to (POST/redirect/GET)."""
+        r = self.post(path, data, **kw)
+        return self.follow(urlsplit(r.location).path) if r.status in (302, 303) else r
+
     def upload(self, name: str, data: bytes) -> Response:
         """Upload a workbook as a body, then fetch the page the upload redirects to."""
         if not self.csrf:
             self.get("/my/")
         r = self.post("/my/upload/", files={"workbook": (name, data)})
-        if r.status == 302:
+        if r.status in (302, 303):
             return self.get(r.location)
         return r
 
@@ -241,8 +246,8 @@ def create_collection(county: Client, roster: bytes, name: str = "青山县", co
     if previous:
         files["previous"] = list(previous)
     r = county.post("/county/new/", {"year": str(year), "county_name": name, "county_code": code}, files=files)
-    assert r.status == 200, text_of(r.text)[:2000]
-    return codes_on(r.text)
+    assert r.status == 302 and r.location.endswith("/county/codes/"), text_of(r.text)[:2000]
+    return codes_on(county.get("/county/codes/").text)
 
 
 def codes_on(html: str) -> dict[str, str]:

@@ -163,7 +163,7 @@ def test_codes_are_revocable_and_sessions_end(county_ab):
     portal, county, a = county_ab["portal"], county_ab["county"], county_ab["a"]
     a_body = county_ab["a_body"]
     county.get(f"/county/bodies/{a_body}/")
-    r = county.post(f"/county/bodies/{a_body}/new-code/")
+    r = county.post_follow(f"/county/bodies/{a_body}/new-code/")
     new = codes_on(r.text)["140521100"]
     assert new != county_ab["codes"]["140521100"]
     assert a.get("/my/").status == 403  # the session made with the old code has ended

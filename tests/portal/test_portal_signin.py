@@ -128,7 +128,10 @@ def test_signing_out_ends_the_session_on_the_server(county_codes):
     replay = portal.client()
     replay.cookies.update(kept)
     assert replay.get("/my/").status == 403
-    assert portal.client().get("/logout/").status == 405  # no sign-out (or anything) by a link
+    signed_in = portal.client()
+    signed_in.sign_in("140521100", codes["140521100"])
+    r = signed_in.get("/logout/")  # no sign-out by a link: sent back to its own page, still signed in
+    assert r.status == 302 and r.location == "/" and signed_in.get("/my/").status == 200
 
 
 def test_sessions_expire_after_a_working_day(county_codes):

@@ -73,7 +73,7 @@ def test_a_revoked_code_is_told_so_and_shown_on_the_board(county_a):
     assert re.search(rf"<td>{A}</td><td>[^<]*<span class=\"tag revoked\">访问码已停用", board)
     assert board.count("访问码已停用") == 1
     county.get(f"/county/bodies/{body}/")
-    new = re.findall(r"/login/#[^/]+/([A-Z0-9-]{19})", county.post(f"/county/bodies/{body}/new-code/").text)[0]
+    new = re.findall(r"/login/#[^/]+/([A-Z0-9-]{19})", county.post_follow(f"/county/bodies/{body}/new-code/").text)[0]
     assert portal.client().sign_in(A, new).status == 302
     assert "访问码已停用" not in county.get("/county/").text
 
@@ -137,3 +137,46 @@ def test_past_waitress_limit_the_answer_is_chinese_too(portal_factory):
     # malformed requests get Chinese too
     status, headers, body = _raw(portal, "GET /login/ HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", b"")
     assert status == 400 and "请求有误" in text_of(body)
+
+
+POST_ONLY = {"/county/new/": "/county/", "/county/codes/": None, "/logout/": "/", "/my/upload/": "/my/",
+             "/county/bodies/{b}/new-code/": "/county/bodies/{b}/", "/county/bodies/{b}/revoke/": "/county/bodies/{b}/",
+             "/county/bodies/{b}/accept/": "/county/bodies/{b}/", "/county/bodies/{b}/reopen/": "/county/bodies/{b}/"}
+
+
+def test_a_get_on_a_form_target_leads_somewhere(county_a):
+    """Every URL that takes a form, opened by GET (a reload, a bookmark, the address typed):
+    sent to the page holding the form, or a Chinese page — never an empty 405 (which the
+    browser shows as English "HTTP ERROR 405") — and nothing done."""
+    county, a, b = county_a["county"], county_a["a"], county_a["body"]
+    version = county.get("/county/board/version/").text
+    for url, where in POST_ONLY.items():
+        url, where = url.format(b=b), where and where.format(b=b)
+        client = a if url.startswith("/my/") else county
+        r = client.get(url)
+        assert r.status != 405 and (r.status in (200, 302)), (url, r.status)
+        if where:
+            assert r.status == 302 and r.location == where, (url, r.location)
+            assert client.follow(url).status == 200
+        else:
+            assert r.status == 200 and "访问码只在生成后显示一次" in text_of(r.text)
+    assert county.get("/county/board/version/").text == version  # nothing changed
+    assert a.get("/my/").status == 200 and county.get("/county/").status == 200  # nobody signed out
+
+
+def test_after_a_form_reloading_the_page_does_not_post_it_again(county_a):
+    """POST/redirect/GET: the codes made by 建立收集 or 重新生成 are shown by a GET page (once:
+    a reload says why they are not shown again, and makes no new codes)."""
+    portal, county, codes, b = county_a["portal"], county_a["county"], county_a["codes"], county_a["body"]
+    county.get(f"/county/bodies/{b}/")
+    r = county.post(f"/county/bodies/{b}/new-code/")
+    assert r.status == 302 and r.location == "/county/codes/"
+    page = county.get("/county/codes/").text
+    new = re.findall(r"/login/#[^/]+/([A-Z0-9-]{19})", page)
+    assert len(new) == 1 and new[0] != codes[A]
+    again = county.get("/county/codes/")  # the reload
+    assert again.status == 200 and not re.findall(r"/login/#", again.text) and "不再显示" in text_of(again.text)
+    assert portal.client().sign_in(A, new[0]).status == 302  # the code shown still works
+    county.get("/county/")
+    r = county.post("/county/codes/")
+    assert r.status == 302 and len(re.findall(r"/login/#", county.get("/county/codes/").text)) == 13

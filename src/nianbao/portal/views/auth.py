@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate, login, logout
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
 
 from .. import codes, throttle
 from ..county import current
 from ..models import Body, Collection
-from .common import body_of, client_ip, page, text_field
+from .common import body_of, client_ip, page, post_only, text_field
 
 TOO_MANY = "登录失败次数过多，请15分钟后再试。如忘记访问码，请联系县政务公开办重新生成。"
 
@@ -109,7 +108,7 @@ def county_login(request):
     return page(request, "county_login.html", context)
 
 
-@require_POST
+@post_only("/")  # the page the user is on has the 退出 button; a GET must not sign out (another site could)
 def sign_out(request):
     staff = request.user.is_authenticated and request.user.is_staff
     logout(request)

@@ -7,12 +7,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
 
 from .. import county, intake, library
 from ..downloads import stored_name
 from ..models import Submission
-from .common import DOCX, XLSX, body_required, file_response, page, refuse
+from .common import DOCX, XLSX, body_required, file_response, page, post_only, refuse
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -66,7 +65,7 @@ def template(request):
 
 
 @body_required
-@require_POST
+@post_only("/my/")
 def upload(request):
     body = request.body_obj
     if body.accepted_id is not None:

@@ -7,7 +7,7 @@ from functools import wraps
 from urllib.parse import quote
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 
 def page(request, template: str, context: dict | None = None, status: int = 200) -> HttpResponse:
@@ -48,6 +48,20 @@ def county_required(view):
             return refuse(request, "此页面仅供县政务公开办使用，请用管理码登录。", 403, "/county/login/")
         return view(request, *args, **kwargs)
     return wrapped
+
+
+def post_only(back):
+    """A form's target: a GET (a reload, a bookmark, the address typed again) is sent on to the
+    page that holds the form, ``back`` (a path, or a function of the URL's arguments), rather
+    than answered with an empty 405 the browser shows in English."""
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method != "POST":
+                return redirect(back(**kwargs) if callable(back) else back)
+            return view(request, *args, **kwargs)
+        return wrapped
+    return decorate
 
 
 def file_response(data, name: str, content_type: str) -> HttpResponse:

@@ -6,12 +6,11 @@ from __future__ import annotations
 from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
 
 from .. import county, downloads, intake, library
 from ..models import Body, Collection, Submission
 from .body import _report, report_page, upload_context
-from .common import XLSX, ZIP, county_required, file_response, page, refuse, text_field
+from .common import XLSX, ZIP, county_required, file_response, page, post_only, refuse, text_field
 
 STATUS_CLASS = {library.PASSED: "passed", library.WARNINGS: "warnings", library.ERRORS: "errors",
                 library.MISSING: "missing"}
@@ -92,7 +91,7 @@ def board_version(request):
 
 
 @county_required
-@require_POST
+@post_only("/county/")
 def create(request):
     try:
         year = int(request.POST.get("year") or 0)
@@ -111,7 +110,7 @@ def create(request):
                                 roster, request.FILES.getlist("previous"))
     except county.CannotDo as exc:
         return new_page(request, str(exc), 400)
-    return codes_page(request, created.collection, created.codes, created.roster_notes, created.previous_notes,
+    return show_codes(request, created.collection, created.codes, created.roster_notes, created.previous_notes,
                       first=True)
 
 
@@ -127,6 +126,19 @@ def only_here(url: str) -> bool:
     from urllib.parse import urlsplit
 
     return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+
+
+CODES_ONCE = "nianbao_codes_once"
+
+
+def show_codes(request, col, issued, roster_notes=(), previous_notes=(), first=False):
+    """Codes just made: held in the session until the codes page shows them, once
+    (POST/redirect/GET: reloading that page cannot make new codes, which would void the ones
+    just printed). They are in the session's row for the moment between the two requests only."""
+    request.session[CODES_ONCE] = {"collection": col.pk, "codes": [[b.pk, c] for b, c in issued],
+                                   "roster_notes": list(roster_notes), "previous_notes": list(previous_notes),
+                                   "first": first}
+    return redirect("/county/codes/")
 
 
 def codes_page(request, col, issued, roster_notes=(), previous_notes=(), first=False):
@@ -148,12 +160,21 @@ def new_page(request, error: str = "", status: int = 200):
 
 
 @county_required
-@require_POST
 def codes_all(request):
-    col = _current_or_none()
-    if col is None:
-        raise Http404
-    return codes_page(request, col, county.issue_all(col))
+    """POST: new codes for every body (then shown by the GET). GET: the codes just made, once;
+    afterwards a page that says why they are not shown again."""
+    if request.method == "POST":
+        col = _current_or_none()
+        if col is None:
+            raise Http404
+        return show_codes(request, col, county.issue_all(col))
+    held = request.session.pop(CODES_ONCE, None)
+    col = Collection.objects.filter(pk=held["collection"]).first() if held else None
+    if held is None or col is None:
+        return page(request, "county_codes_gone.html", {"collection": _current_or_none()})
+    bodies = Body.objects.in_bulk([pk for pk, _ in held["codes"]])
+    issued = [(bodies[pk], code) for pk, code in held["codes"] if pk in bodies]
+    return codes_page(request, col, issued, held["roster_notes"], held["previous_notes"], held["first"])
 
 
 def _body(pk: int) -> Body:
@@ -175,21 +196,21 @@ def body_detail(request, pk: int):
 
 
 @county_required
-@require_POST
+@post_only(lambda pk: f"/county/bodies/{pk}/")
 def body_new_code(request, pk: int):
     body = _body(pk)
-    return codes_page(request, body.collection, [(body, county.issue_code(body))])
+    return show_codes(request, body.collection, [(body, county.issue_code(body))])
 
 
 @county_required
-@require_POST
+@post_only(lambda pk: f"/county/bodies/{pk}/")
 def body_revoke(request, pk: int):
     county.revoke(_body(pk))
     return redirect(f"/county/bodies/{pk}/")
 
 
 @county_required
-@require_POST
+@post_only(lambda pk: f"/county/bodies/{pk}/")
 def body_accept(request, pk: int):
     try:
         county.accept(_body(pk))
@@ -199,7 +220,7 @@ def body_accept(request, pk: int):
 
 
 @county_required
-@require_POST
+@post_only(lambda pk: f"/county/bodies/{pk}/")
 def body_reopen(request, pk: int):
     county.reopen(_body(pk), text_field(request, "note", 500, lines=True))
     return redirect(f"/county/bodies/{pk}/")
@@ -217,7 +238,7 @@ def body_add(request):
             body, code = county.add_body(col, form["code"], form["name"], form["kind"])
         except county.CannotDo as exc:
             return page(request, "county_add.html", {**context, "form": form, "error": str(exc)}, status=400)
-        return codes_page(request, col, [(body, code)])
+        return show_codes(request, col, [(body, code)])
     return page(request, "county_add.html", context)
 
 
