@@ -139,7 +139,7 @@ def test_past_waitress_limit_the_answer_is_chinese_too(portal_factory):
     assert status == 400 and "请求有误" in text_of(body)
 
 
-POST_ONLY = {"/county/new/": "/county/", "/county/codes/": None, "/logout/": "/", "/my/upload/": "/my/",
+POST_ONLY = {"/county/new/": None, "/county/codes/": None, "/logout/": "/", "/my/upload/": "/my/",
              "/county/bodies/{b}/new-code/": "/county/bodies/{b}/", "/county/bodies/{b}/revoke/": "/county/bodies/{b}/",
              "/county/bodies/{b}/accept/": "/county/bodies/{b}/", "/county/bodies/{b}/reopen/": "/county/bodies/{b}/"}
 
@@ -158,6 +158,8 @@ def test_a_get_on_a_form_target_leads_somewhere(county_a):
         if where:
             assert r.status == 302 and r.location == where, (url, r.location)
             assert client.follow(url).status == 200
+        elif url == "/county/new/":  # the form itself: 开始新年度收集
+            assert r.status == 200 and 'action="/county/new/"' in r.text and "开始新年度收集" in text_of(r.text)
         else:
             assert r.status == 200 and "访问码只在生成后显示一次" in text_of(r.text)
     assert county.get("/county/board/version/").text == version  # nothing changed
@@ -180,3 +182,71 @@ def test_after_a_form_reloading_the_page_does_not_post_it_again(county_a):
     county.get("/county/")
     r = county.post("/county/codes/")
     assert r.status == 302 and len(re.findall(r"/login/#", county.get("/county/codes/").text)) == 13
+
+
+def _download(client, path: str):
+    r = client.get(path)
+    assert r.status == 200, (path, r.status)
+    return r
+
+
+def test_next_years_collection_from_the_interface(county_a):
+    """开始新年度收集 on the board: the year after, the names and last year's roster offered,
+    last year's data pre-filled; a year selector keeps the old board and downloads; the old
+    year's codes are told plainly that their year is closed; each year's bodies see only their
+    own year."""
+    portal, county, codes, a = county_a["portal"], county_a["county"], county_a["codes"], county_a["a"]
+    a.upload("2026.xlsx", workbook(ORGS[A]))
+    board = county.get("/county/").text
+    assert 'href="/county/new/"' in board and "开始新年度收集" in text_of(board)
+    form = county.get("/county/new/").text
+    assert f'value="{YEAR + 1}"' in form and 'value="青山县"' in form and "沿用2026年度的名册，共13个单位" in text_of(form)
+    assert "预填2026年度采用的数据" in text_of(form)
+    r = county.post("/county/new/", {"year": str(YEAR + 1), "county_name": "青山县", "county_code": "140521"})
+    assert r.status == 302 and r.location == "/county/codes/", text_of(r.text)[:500]
+    new_codes = dict(re.findall(r"/login/#([^/<\s]+)/([A-Z0-9-]{19})", county.get("/county/codes/").text))
+    assert len(new_codes) == 13 and new_codes[A] != codes[A]
+
+    # the board: the open year by default, the year selector, the old year's board and files
+    board = county.get("/county/").text
+    assert "2027年度收集情况" in board and 'href="/county/?year=2026"' in board
+    old = county.get("/county/?year=2026").text
+    assert "2026年度收集情况" in old and "2026年度的收集已经结束" in text_of(old)
+    assert re.search(rf"<td>{A}</td>.*?<td class=\"st st-已通过\">", old, re.S)
+    assert re.search(rf"<td>{A}</td>.*?<td class=\"st st-未提交\">", board, re.S)
+    assert 'href="/county/download/status.xlsx?year=2026"' in county.get("/county/downloads/?year=2026").text
+    r = _download(county, "/county/download/summary.json?year=2026")
+    assert "2026%E5%B9%B4%E5%BA%A6" in r.headers["content-disposition"] and b"140521100" in r.body
+    assert "2027%E5%B9%B4%E5%BA%A6" in _download(county, "/county/download/summary.json").headers["content-disposition"]
+    assert county.get("/county/?year=2031").status == 404  # no such year: not another year's board
+    old_body = re.search(rf"<td>{A}</td>.*?/county/bodies/(\d+)/", old, re.S).group(1)
+    assert "只能查看和下载" in text_of(county.get(f"/county/bodies/{old_body}/").text)
+    county.get(f"/county/bodies/{old_body}/")
+    assert county.post(f"/county/bodies/{old_body}/new-code/").status == 409  # a closed year's codes stay closed
+
+    # 2026's bodies: the open session ends, the code is told its year is closed
+    r = a.get("/my/")
+    assert r.status == 403 and "2026年度的报送已经结束" in text_of(r.text) and "2027年度访问码" in text_of(r.text)
+    r = portal.client().sign_in(A, codes[A])
+    assert r.status == 403 and "现在进行的是2027年度的收集" in text_of(r.text)
+    r = portal.client().sign_in(A, "AAAA-BBBB-CCCC-DDDD")  # a wrong code learns nothing of 2026
+    assert r.status == 401 and "2026" not in text_of(r.text)
+    # 2027's: its own page, nothing of 2026's uploads; its template pre-filled from 2026
+    a27 = portal.client()
+    assert a27.sign_in(A, new_codes[A]).status == 302
+    home = a27.get("/my/").text
+    assert "2027年度" in text_of(home) and "上年数据已预填" in text_of(home) and "第1次" not in home
+    assert a27.get("/my/preview/").status == 404  # 2026's counted report is not 2027's
+    from io import BytesIO
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(BytesIO(_download(a27, "/my/template/").body))
+    assert "2027" in "".join(str(c.value) for row in wb.worksheets[0].iter_rows() for c in row if c.value)
+
+    # a year before the open one cannot be started; the same year cannot be started twice
+    county.get("/county/new/")
+    r = county.post("/county/new/", {"year": "2025", "county_name": "青山县"})
+    assert r.status == 400 and "只能开始更晚年度" in text_of(r.text)
+    r = county.post("/county/new/", {"year": "2027", "county_name": "青山县"})
+    assert r.status == 409

@@ -51,8 +51,20 @@ def _named_files(tmp: Path, files) -> list[Path]:
 
 
 def create(year: int, county_name: str, county_code: str, roster_file, previous_files=()) -> Created:
+    """The year's collection. Only the newest year is open to the bodies (:func:`current`), so a
+    new one must be later than every other; ``roster_file`` None takes the roster of the latest
+    collection (late bodies included)."""
     if Collection.objects.filter(year=year).exists():
         raise CannotDo(f"{year}年度的收集已经建立，不能重复建立")
+    latest = current()
+    if latest is not None and year < latest.year:
+        raise CannotDo(f"已有{latest.year}年度的收集，只能开始更晚年度（如{latest.year + 1}年度）的收集")
+    if roster_file is None:
+        if latest is None:
+            raise CannotDo("请选择名册文件（CSV 或 Excel）。")
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        roster_file = SimpleUploadedFile(library.ROSTER_NAME, store().read(latest.roster_sha256))
     try:
         library.format_for(year)
     except KeyError:

@@ -32,37 +32,46 @@ def closed(year: int, open_year: int) -> str:
             f"请使用县政务公开办发给本单位的{open_year}年度访问码。")
 
 
-def _account(col, org_code: str):
-    """The account the typed body code names: in the open collection, else in the latest
-    earlier one that has that body (a code of a closed year gets its own message), else None."""
+def _accounts(col, org_code: str):
+    """The accounts the typed body code names: in the open collection, and in the latest earlier
+    one that has that body (None where there is none)."""
     from django.contrib.auth import get_user_model
 
     if col is None:
-        return None
+        return None, None
     names = {codes.username_for(pk, org_code): year
              for pk, year in Collection.objects.filter(year__lte=col.year).values_list("pk", "year")}
     users = sorted(get_user_model().objects.filter(username__in=names), key=lambda u: -names[u.username])
-    return users[0] if users else None
+    now = next((u for u in users if names[u.username] == col.year), None)
+    before = next((u for u in users if names[u.username] < col.year), None)
+    return now, before
 
 
 def _check(request, col, org_code: str, typed: str):
-    """(user, message): the body's user when the code is right, the year open and the code in
-    use; else None and what to say. Exactly one hash whatever the case (Django hashes for an
-    unknown user too), so the time of the answer tells nothing of which codes exist. Only a
-    right code learns that it was revoked or belongs to a closed year."""
-    account = _account(col, org_code)
-    if account is not None and not account.is_active:  # revoked: the hash is kept to say so
-        return None, (REVOKED if account.check_password(typed) else WRONG)
-    username = account.username if account is not None else codes.username_for(col.pk if col else 0, org_code)
-    user = authenticate(request, username=username, password=typed)
-    if user is None or user.is_staff:
-        return None, WRONG
-    body = Body.objects.filter(user=user).select_related("collection").first()
-    if body is None:
-        return None, WRONG
-    if body.collection_id != col.pk:
-        return None, closed(body.collection.year, col.year)
-    return user, ""
+    """(user, message): the body's user when the code is right for the open year and in use;
+    else None and what to say. A refusal always costs two hashes (one against the open year's
+    account, one against an earlier year's, each made up where there is no such account, as
+    Django does for an unknown user), so the time of the answer tells nothing of which body
+    codes exist in which year. Only a right code learns that it was revoked or that its year
+    is closed."""
+    from django.contrib.auth import get_user_model
+
+    now, before = _accounts(col, org_code)
+    if now is not None and not now.is_active:  # revoked: the hash is kept to say so
+        if now.check_password(typed):
+            return None, REVOKED
+    else:
+        user = authenticate(request, username=codes.username_for(col.pk if col else 0, org_code), password=typed)
+        body = Body.objects.filter(user=user, collection=col).first() if user is not None and not user.is_staff else None
+        if body is not None:
+            return user, ""
+    if before is not None:
+        if before.check_password(typed):
+            year = Body.objects.filter(user=before).values_list("collection__year", flat=True).first()
+            return None, closed(year, col.year)
+    else:
+        get_user_model()().set_password(typed)  # the same work as a check
+    return None, WRONG
 
 
 def body_login(request):

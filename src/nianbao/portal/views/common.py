@@ -9,6 +9,8 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from ..county import current
+
 
 def page(request, template: str, context: dict | None = None, status: int = 200) -> HttpResponse:
     return render(request, f"portal/{template}", context or {}, status=status)
@@ -35,6 +37,17 @@ def body_required(view):
             if request.user.is_authenticated and request.user.is_staff:
                 return refuse(request, "这是填报单位的页面，县政务公开办请使用管理页面。", 403, "/county/")
             return refuse(request, "请先用本单位的访问码登录。", 403, "/login/")
+        open_col = current()
+        if open_col is None or body.collection_id != open_col.pk:
+            # a newer year's collection has started: this year's bodies are signed out (their
+            # pages would take uploads into a closed year); they sign in with the new codes
+            from django.contrib.auth import logout
+
+            from .auth import closed
+
+            message = closed(body.collection.year, open_col.year) if open_col else "没有正在进行的收集。"
+            logout(request)
+            return refuse(request, message, 403, "/login/")
         request.body_obj = body
         return view(request, *args, **kwargs)
     return wrapped

@@ -20,9 +20,26 @@ def _current_or_none():
     return county.current()
 
 
+def _chosen(request):
+    """The collection the county is looking at: ``?year=`` (the year selector), else the open
+    one (the newest). A year that has no collection is a 404, not silently another year."""
+    year = request.GET.get("year") or ""
+    if not year:
+        return _current_or_none()
+    col = Collection.objects.filter(year=int(year)).first() if year.isdigit() and len(year) == 4 else None
+    if col is None:
+        raise Http404
+    return col
+
+
+def _q(col, open_col) -> str:
+    """The query that keeps a closed year's pages on that year."""
+    return "" if open_col is None or col.pk == open_col.pk else f"?year={col.year}"
+
+
 @county_required
 def home(request):
-    col = _current_or_none()
+    col = _chosen(request)
     if col is None:
         return new_page(request)
     return board(request, col)
@@ -40,8 +57,12 @@ def board(request, col: Collection):
     total = sum(counts.values())
     summed = col.bodies.filter(in_summary=True).count()
     rows = [b for b in bodies if not want or b["status"] == want]
+    open_col = _current_or_none()
     return page(request, "county_board.html", {
         "collection": col, "rows_html": board_rows(rows), "want": want, "total": total,
+        "years": list(Collection.objects.order_by("-year").values_list("year", flat=True)),
+        "open_year": open_col.year if open_col else None, "closed": open_col is not None and col.pk != open_col.pk,
+        "q": _q(col, open_col), "amp": "&" if _q(col, open_col) else "?",
         "counts": [(s, counts.get(s, 0), STATUS_CLASS[s]) for s in library.STATUSES],
         "submitted": total - counts.get(library.MISSING, 0), "summed": summed,
         "status_class": STATUS_CLASS,
@@ -86,22 +107,24 @@ def _when(t) -> str:
 
 @county_required
 def board_version(request):
-    col = _current_or_none()
+    col = _chosen(request)
     return JsonResponse({"version": col.version if col else 0})
 
 
 @county_required
-@post_only("/county/")
 def create(request):
+    """GET: the form — the first collection, or 开始新年度收集 once one exists. POST: create it."""
+    if request.method != "POST":
+        return new_page(request)
     try:
         year = int(request.POST.get("year") or 0)
     except ValueError:
         year = 0
     if 2000 < year < 2100 and Collection.objects.filter(year=year).exists():
         return refuse(request, "该年度的收集已经建立。", 409, "/county/")
-    roster = request.FILES.get("roster")
+    roster = request.FILES.get("roster")  # none: the latest collection's roster (county.create)
     problem = "" if 2000 < year < 2100 else "请填写正确的报告年度（如 2026）。"
-    if not problem and roster is None:
+    if not problem and roster is None and _current_or_none() is None:
         problem = "请选择名册文件（CSV 或 Excel）。"
     if problem:
         return new_page(request, problem, 400)
@@ -153,10 +176,15 @@ def new_page(request, error: str = "", status: int = 200):
     from django.utils import timezone
 
     today = timezone.localdate()
+    last = _current_or_none()
+    form = {"year": last.year + 1 if last else (today.year - 1 if today.month <= 6 else today.year),
+            "county_name": last.county_name if last else "", "county_code": last.county_code if last else ""}
+    if request.method == "POST":
+        form.update({k: request.POST.get(k) or "" for k in form})
     return page(request, "county_new.html", {
-        "error": error, "login_url": login_url(request),
-        "only_here": only_here(login_url(request)),
-        "year": request.POST.get("year") or (today.year - 1 if today.month <= 6 else today.year)}, status=status)
+        "error": error, "login_url": login_url(request), "only_here": only_here(login_url(request)),
+        "last": last, "last_size": last.bodies.count() if last else 0,
+        "prefill": last is not None and str(form["year"]) == str(last.year + 1), **form}, status=status)
 
 
 @county_required
@@ -192,28 +220,51 @@ def body_detail(request, pk: int):
         "body": body, "collection": body.collection, "history": history,
         "counted": upload_context(body.counted) if body.counted else None,
         "status_class": STATUS_CLASS, "has_code": bool(body.user and body.user.is_active and body.user.has_usable_password()),
+        "closed": _closed(body), "q": _q(body.collection, _current_or_none()),
     })
+
+
+def _closed(body: Body) -> bool:
+    open_col = _current_or_none()
+    return open_col is not None and body.collection_id != open_col.pk
+
+
+def _open_body(request, pk: int):
+    """(body, None), or (None, the refusal) when its year's collection is closed."""
+    body = _body(pk)
+    if _closed(body):
+        return None, refuse(request, f"{body.collection.year}年度的收集已经结束，不能再更改；可以查看和下载。", 409,
+                            f"/county/bodies/{pk}/")
+    return body, None
 
 
 @county_required
 @post_only(lambda pk: f"/county/bodies/{pk}/")
 def body_new_code(request, pk: int):
-    body = _body(pk)
+    body, refused = _open_body(request, pk)
+    if refused:
+        return refused
     return show_codes(request, body.collection, [(body, county.issue_code(body))])
 
 
 @county_required
 @post_only(lambda pk: f"/county/bodies/{pk}/")
 def body_revoke(request, pk: int):
-    county.revoke(_body(pk))
+    body, refused = _open_body(request, pk)
+    if refused:
+        return refused
+    county.revoke(body)
     return redirect(f"/county/bodies/{pk}/")
 
 
 @county_required
 @post_only(lambda pk: f"/county/bodies/{pk}/")
 def body_accept(request, pk: int):
+    body, refused = _open_body(request, pk)
+    if refused:
+        return refused
     try:
-        county.accept(_body(pk))
+        county.accept(body)
     except county.CannotDo as exc:
         return refuse(request, str(exc), 409, f"/county/bodies/{pk}/")
     return redirect(f"/county/bodies/{pk}/")
@@ -222,7 +273,10 @@ def body_accept(request, pk: int):
 @county_required
 @post_only(lambda pk: f"/county/bodies/{pk}/")
 def body_reopen(request, pk: int):
-    county.reopen(_body(pk), text_field(request, "note", 500, lines=True))
+    body, refused = _open_body(request, pk)
+    if refused:
+        return refused
+    county.reopen(body, text_field(request, "note", 500, lines=True))
     return redirect(f"/county/bodies/{pk}/")
 
 
@@ -292,7 +346,7 @@ DOWNLOADS = {
 
 @county_required
 def download(request, name: str):
-    col = _current_or_none()
+    col = _chosen(request)
     if col is None:
         raise Http404
     prefix = f"{col.county_name}{col.year}年度_"
@@ -327,8 +381,9 @@ def _spooled(write):
 
 @county_required
 def downloads_page(request):
-    col = _current_or_none()
+    col = _chosen(request)
     if col is None:
         raise Http404
-    return page(request, "county_downloads.html", {"collection": col, "command": downloads.collect_command(col)})
+    return page(request, "county_downloads.html", {"collection": col, "command": downloads.collect_command(col),
+                                                   "q": _q(col, _current_or_none())})
 

@@ -42,7 +42,7 @@ document.addEventListener("DOMContentLoaded", function () {
   if (board) {
     var seen = board.getAttribute("data-version");
     setInterval(function () {
-      fetch("/county/board/version/", {credentials: "same-origin", cache: "no-store"})
+      fetch(board.getAttribute("data-version-url") || "/county/board/version/", {credentials: "same-origin", cache: "no-store"})
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (d) { if (d && String(d.version) !== seen) { location.reload(); } })
         .catch(function () {});
