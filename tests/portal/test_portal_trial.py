@@ -1,5 +1,5 @@
 """What a new user's trial of the portal found (issue 10): each defect as it was met, on the
-real served portal (SQLite; the database-dependent parts run on both in the other files)."""
+real served portal, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ A = "140521100"
 
 
 @pytest.fixture
-def county_a(portal_factory):
-    """A served portal, its county signed in, body A signed in."""
-    portal = portal_factory()
+def county_a(portal_factory, database):
+    """A served portal (SQLite, and PostgreSQL), its county signed in, body A signed in."""
+    portal = portal_factory(database)
     county = portal.county()
     codes = create_collection(county, ROSTER)
     a = portal.client()
