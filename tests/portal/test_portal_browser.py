@@ -200,3 +200,77 @@ def _send_the_rest(portal, links, skip):
         c = portal.client()
         c.sign_in(code, links[code])
         c.upload(path.name, path.read_bytes())
+
+
+def test_what_the_trial_met_in_a_browser(browser, portal_factory, shots, tmp_path):
+    """The new-user trial's defects as Chromium shows them: a 30 MB file, a reload after a form,
+    a form's address opened again, and next year's collection started from the board."""
+    portal = portal_factory()
+    dialogs: list[str] = []
+    clerk = _page(browser, dialogs)
+    clerk.goto(portal.base + "/county/login/")
+    clerk.fill("#admin_code", portal.admin_code)
+    clerk.get_by_role("button", name="登录").click()
+    clerk.wait_for_url("**/county/")
+    clerk.fill("#year", str(YEAR))
+    clerk.fill("#county_name", "青山县")
+    clerk.set_input_files("#roster", str(ROOT / "samples" / "roster.csv"))
+    clerk.get_by_role("button", name="建立收集并生成访问码").click()
+    clerk.wait_for_selector(".slip")
+    links = dict(re.findall(r"/login/#(\d+)/([A-Z0-9-]{19})", clerk.content()))
+    clerk.reload()  # was: a form posted again (new codes voiding the printed ones), or an English 405
+    assert "访问码不再显示" in clerk.inner_text("h1")
+    clerk.goto(portal.base + "/county/new/")
+    assert clerk.inner_text("h1") == "开始新年度收集"
+
+    a = _page(browser, dialogs)
+    a.goto(f"{portal.base}/login/#140521100/{links['140521100']}")
+    a.wait_for_url("**/my/")
+    big = tmp_path / "扫描件.xlsx"
+    big.write_bytes(b"PK\x03\x04" + b"\0" * (30 * 2**20))
+    a.set_input_files("#workbook", str(big))
+    a.get_by_role("button", name="上传并检查").click()
+    a.wait_for_selector("p.alert")
+    assert "文件超过20 MB" in a.inner_text("p.alert")  # was: waitress's English text
+    a.screenshot(path=shots / "12-body-too-large.png", full_page=True)
+    a.get_by_role("link", name="返回").click()
+    a.wait_for_url("**/my/")
+    a.goto(portal.base + "/my/upload/")  # the form's address opened: back on the page with the form
+    assert a.url.endswith("/my/") and a.locator("#workbook").count() == 1
+
+    # next year, from the board
+    clerk.goto(portal.base + "/county/")
+    clerk.get_by_role("link", name="开始新年度收集").click()
+    assert clerk.input_value("#year") == str(YEAR + 1) and clerk.input_value("#county_name") == "青山县"
+    clerk.screenshot(path=shots / "13-county-next-year.png", full_page=True)
+    clerk.get_by_role("button", name="开始新年度收集并生成访问码").click()
+    clerk.wait_for_selector(".slip")
+    assert clerk.locator(".slip").count() == 13 and len(dialogs) == 1 and "结束" in dialogs[0]
+    clerk.get_by_role("link", name="进入收集情况").click()
+    assert f"{YEAR + 1}年度收集情况" in clerk.inner_text("h1")
+    clerk.get_by_role("link", name=f"{YEAR}年度").click()
+    clerk.wait_for_url(f"**/county/?year={YEAR}")
+    assert f"{YEAR}年度收集情况" in clerk.inner_text("h1") and clerk.locator("td.st-未提交").count() == 13
+    clerk.screenshot(path=shots / "14-county-earlier-year.png", full_page=True)
+    a.reload()
+    assert f"{YEAR}年度的报送已经结束" in a.inner_text("p.alert")
+
+
+def test_past_waitress_limit_chromium_shows_the_chinese_page(browser, portal_factory, tmp_path):
+    """A file over even the size waitress reads (here: a 200 KB portal limit, a 30 MB file) is
+    refused by waitress unread; Chromium still shows the portal's Chinese page, not an error."""
+    from portal_kit import ROSTER, create_collection
+
+    portal = portal_factory(env={"NIANBAO_PORTAL_MAX_UPLOAD": str(200_000)})
+    codes = create_collection(portal.county(), ROSTER)
+    a = _page(browser, [])
+    a.goto(f"{portal.base}/login/#140521100/{codes['140521100']}")
+    a.wait_for_url("**/my/")
+    big = tmp_path / "扫描件.xlsx"
+    big.write_bytes(b"PK\x03\x04" + b"\0" * (30 * 2**20))
+    a.set_input_files("#workbook", str(big))
+    a.get_by_role("button", name="上传并检查").click()
+    a.wait_for_selector("p.alert")
+    assert "文件超过195 KB" in a.inner_text("p.alert")
+    a.get_by_role("link", name="返回").click()
+    a.wait_for_url("**/my/")

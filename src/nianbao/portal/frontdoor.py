@@ -27,11 +27,12 @@ from waitress.task import ErrorTask
 
 
 def limit_message(path: str) -> str:
-    mb = settings.MAX_UPLOAD // 2**20 or 1
+    n = settings.MAX_UPLOAD
+    mb = f"{n // 2**20} MB" if n >= 2**20 else f"{n // 1024} KB"
     if path.startswith("/county/"):
-        return (f"上传的文件超过{mb} MB，平台不接收。名册和上年报告都很小（一般不到1 MB），"
+        return (f"上传的文件超过{mb}，平台不接收。名册和上年报告都很小（一般不到1 MB），"
                 "请确认选的是名册文件（CSV 或 Excel）和上年报告（.json）。")
-    return f"文件超过{mb} MB，不像是年报填报表。请确认选的是填好的模板文件。"
+    return f"文件超过{mb}，不像是年报填报表。请确认选的是填好的模板文件。"
 
 
 def back_to(path: str) -> str:
