@@ -61,6 +61,7 @@ def too_large(get_response):
 MESSAGES = {
     400: "请求有误，请返回上一页重试。",
     431: "请求头过长，请返回上一页重试；如一再出现，请清除浏览器中本平台的 Cookie 后重试。",
+    500: "平台出现内部错误，请稍后重试；如一再出现，请告知县政务公开办。",  # an exception past Django's own handling
     501: "平台不支持这种请求，请返回上一页重试。",
 }
 
@@ -77,8 +78,9 @@ def error_page(code: int, path: str) -> bytes:
 
 
 class ChineseErrorTask(ErrorTask):
-    """Waitress's own refusals (413 over its body limit, 400 malformed, 431 huge headers) as
-    the portal's Chinese HTML page instead of waitress's English text."""
+    """Waitress's own answers (413 over its body limit, 400 malformed, 431 huge headers, 500
+    when the application failed past Django's own error page) as the portal's Chinese HTML
+    page instead of waitress's English text."""
 
     def execute(self):
         e = self.request.error
