@@ -22,6 +22,7 @@ from .detect import NOTHING_FOUND, NotAReport, decode, detect_format, sniff
 from .lines import Line, norm, place_text
 from .page import html_lines
 from .segment import segment
+from .several import first_report
 from .tables import read_tables, table_labels
 from .text import markdown_lines, text_lines
 from .texts import NO_TITLE, PREAMBLE, drop_signature, find_title, read_texts, split_sections
@@ -56,6 +57,7 @@ def parse_published(data: bytes, name: str = "report.txt", *, year: int | None =
     Raises :class:`~.detect.NotAReport` for a file that is not one (a workbook, a picture…)."""
     lines, head_title, form = lines_of(data, name)
     findings: list = []
+    lines = first_report(_newest(), lines, findings)
     probe = split_sections(_newest(), lines)
     title_year, title_org, used = find_title(probe.preamble, head_title)
     year = year or title_year

@@ -1,0 +1,103 @@
+"""A file holding more than one report: where the second one starts.
+
+Pages and files are sometimes put together (two reports saved into one text file, a CMS page
+listing two years' reports, PDFs joined). Read as one report, the second one's sections and
+tables would end up inside the first one's last section — its numbers lost without a word, its
+text mixed into ``六``. So the lines are scanned for a report starting again: the heading of the
+first section (``一、总体情况``) after the report has already gone past it. The second report
+starts there — or at its own title line when one comes shortly before that heading. Only the
+first report is read; an error finding says the file holds more, where the next one starts and
+which part was read, so that the user splits the file (reading each part as a report of its own
+would need a body and a year for each, which the file's one name cannot carry).
+"""
+
+from __future__ import annotations
+
+from ..findings import code
+from ..spec import Format
+from .lines import Line, place_text
+from .texts import _MARK, _MARK_START, _heading_at, title_match
+
+MORE_REPORTS = code(
+    "PUBLISHED_MORE_REPORTS", "error",
+    "文件中不止一份年度报告：{where}起（“{start}”）是另一份报告，共发现{n}份；只读取了第一份（{first}），"
+    "其后的内容（包括其表格）均未读入",
+    "the file holds {n} reports; only the first one ({first_en}) was read, the next starts at {where}",
+    "把每份报告分别存为一个文件，再逐个读取。")
+
+TITLE_LOOKBACK = 12  # lines before the heading 一 in which the second report's title may stand
+
+
+def _is_row(line: Line) -> bool:
+    return line.run is not None or line.cells is not None and len([c for c in line.cells if c.strip()]) > 1
+
+
+def restarts(fmt: Format, lines: list[Line]) -> list[tuple[int, int]]:
+    """``(line index, offset in its text)`` of each place where a report starts again."""
+    out, current = [], -1
+    for k, line in enumerate(lines):
+        if _is_row(line):
+            continue
+        text = line.text
+        marks = list(_MARK.finditer(text))
+        start = _MARK_START.match(text)
+        if start and not any(m.start() == start.start() for m in marks):
+            marks.insert(0, start)
+        end = -1
+        for m in marks:
+            if m.start() < end:
+                continue
+            h = _heading_at(fmt, text, m)
+            if h is None:
+                continue
+            index = fmt.sections.index(h.section)
+            if index == 0 and current >= 1:
+                out.append((k, h.start))
+                current, end = 0, h.end
+            elif index > current:
+                current, end = index, h.end
+    return out
+
+
+def _title_before(lines: list[Line], k: int) -> int | None:
+    """The index of the first title line shortly before line ``k`` (the second report's own
+    title; a page saved with its address may show the title more than once)."""
+    found = None
+    for j in range(k - 1, max(-1, k - 1 - TITLE_LOOKBACK), -1):
+        if _is_row(lines[j]):
+            break
+        if title_match(lines[j].text):
+            found = j
+    return found
+
+
+def first_report(fmt: Format, lines: list[Line], findings: list) -> list[Line]:
+    """The lines of the first report in the file; a finding when more follow."""
+    found = restarts(fmt, lines)
+    if not found:
+        return lines
+    k, offset = found[0]
+    line = lines[k]
+    head = line.text[:offset]
+    j = _title_before(lines, k) if not head.strip() or not title_match(head) else None
+    if j is not None:
+        start_line, kept = lines[j], lines[:j]
+    elif head.strip():
+        where = {**line.where, "offset": line.where.get("offset", 0) + offset} if line.cells is None else line.where
+        start_line = Line(line.text[offset:], where=where)
+        kept = lines[:k] + [Line(head.rstrip(), line.cells, line.exact, line.where)]
+    else:
+        start_line, kept = line, lines[:k]
+    titles = [m for m in (title_match(t.text) for t in kept) if m]
+    first = f"“{titles[0]['org'].strip()}{titles[0]['year']}年”的报告" if titles else "第一份报告"
+    if kept:
+        first += f"，至{place_text({x: v for x, v in kept[-1].where.items() if x not in ('offset', 'column')})}"
+    findings.append(MORE_REPORTS(n=len(found) + 1, where=place_text(start_line.where),
+                                 start=_short(start_line.text), first=first,
+                                 first_en=titles[0].group(0) if titles else "the first"))
+    return kept
+
+
+def _short(text: str, n: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n] + "……"

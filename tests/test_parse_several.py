@@ -1,0 +1,64 @@
+"""nianbao parse on a file holding more than one report: only the first is read, and an error
+says so — the second one's tables and text never end up inside the first one's last section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from helpers.published import parse_json
+from helpers.reports import clean_report
+from nianbao.cli import app
+from nianbao.document import render
+
+CORPUS = Path(__file__).parent / "files" / "corpus"
+GAJ, SPP = CORPUS / "16_pingtan_gaj_2022.txt", CORPUS / "26_pingtan_spp_2022.txt"
+
+
+def _more(report) -> list[dict]:
+    return [f for f in report["findings"] if f["code"] == "PUBLISHED_MORE_REPORTS"]
+
+
+def test_two_copied_reports_in_one_text_file_read_the_first_and_say_so():
+    alone = parse_json(GAJ.read_bytes(), GAJ.name)
+    both = parse_json(GAJ.read_bytes() + SPP.read_bytes(), "two.txt")
+    [more] = _more(both)
+    assert more["severity"] == "error"
+    assert "不止一份" in more["message"] and "平潭综合实验区苏平片区管理局" in more["message"]
+    assert "只读取了第一份（“平潭综合实验区公安局2022年”的报告" in more["message"]
+    assert both["values"] == alone["values"]
+    assert both["texts"]["s6.processing_fees"] == alone["texts"]["s6.processing_fees"]
+    assert not any("苏平片区管理局认真贯彻" in t or "结果维持" in t for t in both["texts"].values())
+    assert not _more(alone)
+
+
+def test_two_reports_in_one_html_page():
+    page = render(clean_report(), "html").decode("utf-8")
+    article = page[page.index("<article"):page.index("</article>") + len("</article>")]
+    doubled = page.replace("</article>", "</article>\n" + article.replace("2022", "2021"), 1)
+    alone = parse_json(page.encode("utf-8"), "one.html")
+    both = parse_json(doubled.encode("utf-8"), "two.html")
+    [more] = _more(both)
+    assert "共发现2份" in more["message"]
+    assert both["values"] == alone["values"]
+    assert both["texts"] == alone["texts"]  # the fee sentence once, not twice
+
+
+def test_run_together_text_of_two_reports_on_one_line():
+    text = render(clean_report(), "text").decode("utf-8")
+    one_line = "".join(text.split())  # a page copied with no line breaks nor cell separators
+    both = parse_json((one_line + one_line).encode("utf-8"), "two.txt")
+    assert len(_more(both)) == 1
+    alone = parse_json(one_line.encode("utf-8"), "one.txt")
+    assert both["values"] == alone["values"]
+
+
+def test_a_folder_board_marks_the_file_with_two_reports(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "two.txt").write_bytes(GAJ.read_bytes() + SPP.read_bytes())
+    result = CliRunner().invoke(app, ["parse", str(folder), "--board", str(tmp_path / "b")])
+    assert result.exit_code == 1, result.output
+    board = (tmp_path / "b" / "board.csv").read_text(encoding="utf-8-sig")
+    assert "有错误" in board
