@@ -147,3 +147,73 @@ def test_a_row_whose_numbers_ran_a_line_behind_its_label_is_refused():
     exact_or_flagged(report, back)
     step = [f for f in back.findings if f.code == "PUBLISHED_ROWS_OUT_OF_STEP"]
     assert step and "t3.unavailable.needs_creation.total" in step[0].datapoints
+
+
+
+def _white(color) -> bool:
+    color = (color,) if isinstance(color, (int, float)) else color
+    return isinstance(color, (tuple, list)) and len(color) > 0 and (
+        all(x <= 0.05 for x in color) if len(color) == 4 else all(x >= 0.95 for x in color))
+
+
+def _cells_on_page(pdf: bytes) -> dict:
+    """(page, table, row) -> the row's cells (a merged-over cell left out), as a person sees the
+    tables: pdfplumber's tables from the rules drawn in a colour other than white only."""
+    import io
+
+    import pdfplumber
+
+    out = {}
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for p, page in enumerate(doc.pages, 1):
+            seen = [e for e in page.edges if e.get("stroke") and not _white(e.get("stroking_color"))
+                    or e.get("fill") and not _white(e.get("non_stroking_color"))]
+            lines = {o: [e for e in seen if e["orientation"] == o] for o in "hv"}
+            if len(lines["h"]) < 2 or len(lines["v"]) < 2:
+                continue
+            found = page.find_tables({"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
+                                      "explicit_vertical_lines": lines["v"], "explicit_horizontal_lines": lines["h"]})
+            for t, table in enumerate(found, 1):
+                for r, row in enumerate(table.extract(), 1):
+                    out[p, t, r] = ["".join((c or "").split()) for c in row if c is not None]
+    return out
+
+
+def _places_name_their_cells(pdf: bytes, floor: int) -> None:
+    """Page, table and row exactly; the cell counted from the row's right end (a label merged
+    over several rows is the first cell of the row it starts in here, of none to the finder)."""
+    from nianbao.published.pdf import pdf_lines
+
+    back = parse_published(pdf, "report.pdf")
+    seen = _cells_on_page(pdf)
+    ours = {(x.where["page"], x.where["table"], x.where["row"]): x.cells for x in pdf_lines(pdf)[0] if "table" in x.where}
+    places = [p for p in back.source["places"].values() if "table" in p]
+    assert len(places) >= floor
+    for p in places:
+        key = p["page"], p["table"], p["row"]
+        if key not in seen:  # the last row at a page break, its bottom rule not drawn: no cell to the finder
+            assert (p["page"], p["table"], p["row"] - 1) in seen and (p["page"], p["table"], p["row"] + 1) not in ours, p
+            continue
+        from_right = len(ours[key]) - p["column"] + 1
+        assert seen[key][-from_right] == "".join(p["raw"].split()), p
+        if len(seen[key]) == len(ours[key]):
+            assert seen[key][p["column"] - 1] == "".join(p["raw"].split()), p
+
+
+@pytest.mark.parametrize("variant", ["ruled", "split_repeated_header", "landscape", "cell_spacing"])
+def test_every_place_names_the_cell_a_person_finds_there(made, variant):
+    """第N页第M个表格第R行第C格: the tables seen on that page, the rows of that table, the cells
+    of that row as a person counts them — the cell holding the value read."""
+    _places_name_their_cells(made[variant]["full"][1], 190)
+
+
+def test_places_in_a_word_pdf_skip_the_frames_around_its_text_lines():
+    """Word draws each line of text in a frame as a white box: the table finder makes them rows
+    of the table below; the places count the rows of the table on the page (corpus 11)."""
+    from pathlib import Path
+
+    pdf = (Path(__file__).parent / "files" / "corpus" / "11_hongze_qu_2023.pdf").read_bytes()
+    _places_name_their_cells(pdf, 150)
+    where = {k: v["where"] for k, v in parse_published(pdf, "11.pdf").source["places"].items()}
+    assert where["t2.regulations.issued"] == "第2页第1个表格第3行第2格"
+    assert where["t4.review.upheld"] == "第4页第2个表格第4行第1格"

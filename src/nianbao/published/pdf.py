@@ -24,7 +24,7 @@ import unicodedata
 
 from .detect import NotAReport
 from .lines import Line, is_value
-from .pdfsheet import Sheet, cell_text, in_box, letter_spacing, ruled_tables, sheet_of, visual_lines
+from .pdfsheet import Sheet, cell_text, framed, in_box, letter_spacing, ruled_tables, sheet_of, visual_lines
 from .pdfwords import word_lines
 
 # Some PDF writers (Chromium with Noto CJK among them) map glyphs to the radical code points
@@ -68,25 +68,45 @@ def pdf_lines(data: bytes) -> tuple[list[Line], str]:
         if len(pdf.pages) > MAX_PAGES:
             raise NotAReport(f"这份 PDF 有{len(pdf.pages)}页，不像是一份年度报告（一般不超过{MAX_PAGES}页）")
         lines: list[Line] = []
-        tables = 0
         for number, page in enumerate(pdf.pages, 1):
-            page_lines, tables = _page(sheet_of(page, number, ideographs), tables)
-            lines += page_lines
+            lines += _page(sheet_of(page, number, ideographs))
         title = _title(pdf.metadata or {})
     if not any(line.text.strip() for line in lines):
         raise NotAReport(NO_TEXT)
     return lines, title
 
 
-def _page(sheet: Sheet, tables: int) -> tuple[list[Line], int]:
+def _multi(row) -> bool:
+    return len([c for c in row.cells if c is not None]) >= 2
+
+
+def visible_tables(sheet: Sheet, table) -> list[list]:
+    """The tables a person sees in one table of the finder: the finder may join a frame's lines
+    of text (white boxes around each line) and tables one under another into one grid. A row
+    belongs to a visible table when it has cells, or a drawn rule runs down its side; each run
+    of such rows holding a row with cells is one table, its rows counted from 1 as on the page."""
+    out: list[list] = []
+    run: list = []
+    for row in table.rows + [None]:
+        if row is not None and (_multi(row) or framed(sheet, table.bbox, row.bbox)):
+            run.append(row)
+            continue
+        if any(_multi(r) for r in run):
+            out.append(run)
+        run = []
+    return out
+
+
+def _page(sheet: Sheet) -> list[Line]:
+    """The lines of a page; a table row's place is ``第N个表格第M行`` counting the tables a
+    person sees on the page and the rows within that table (:func:`visible_tables`)."""
     spacing = letter_spacing(visual_lines(sheet.chars))
     rows: list[tuple[float, Line]] = []
     boxes = []
-    for table in ruled_tables(sheet):
-        if not any(len([c for c in row.cells if c is not None]) >= 2 for row in table.rows):
-            continue  # a frame around text, not a table: its words are read as text
-        tables += 1  # "第N个表格" counts the tables a person sees
-        for r, row in enumerate(table.rows, 1):
+    tables = 0
+    for table in (t for found in ruled_tables(sheet) for t in visible_tables(sheet, found)):
+        tables += 1
+        for r, row in enumerate(table, 1):
             present = [c for c in row.cells if c is not None]
             if len(present) < 2:
                 continue  # a one-cell row (a title, a paragraph in a frame): read as text
@@ -106,7 +126,7 @@ def _page(sheet: Sheet, tables: int) -> tuple[list[Line], int]:
     rows.sort(key=lambda x: x[0])
     lines = [line for _, line in rows]
     _mark_page_ends(lines)
-    return lines, tables
+    return lines
 
 
 def _touches(chars: list[dict], box) -> bool:

@@ -83,6 +83,35 @@ def _turned(obj: dict, way: str, w: float, h: float) -> dict:
     return out
 
 
+def _white(color) -> bool:
+    if isinstance(color, (int, float)):
+        color = (color,)
+    if not isinstance(color, (tuple, list)) or not color or not all(isinstance(c, (int, float)) for c in color):
+        return False  # a pattern, or the default colour (black)
+    return all(c <= 0.05 for c in color) if len(color) == 4 else all(c >= 0.95 for c in color)
+
+
+def _seen(edge: dict) -> bool:
+    """Whether a person sees the edge: a stroked rule, or the side of a filled box, in a colour
+    other than white. Word draws each line of text in a frame as a white box: its sides are
+    edges to the table finder, but nothing on the page."""
+    if edge.get("stroke", edge.get("object_type") == "line") and not _white(edge.get("stroking_color")):
+        return True
+    return bool(edge.get("fill")) and not _white(edge.get("non_stroking_color"))
+
+
+def framed(sheet: Sheet, table_box, row_box) -> bool:
+    """Whether a rule a person sees runs down the table's left or right side beside the row."""
+    height = row_box[3] - row_box[1]
+    for side in (table_box[0], table_box[2]):
+        drawn = sum(max(0.0, min(row_box[3], e["bottom"]) - max(row_box[1], e["top"]))
+                    for e in sheet.edges if e["orientation"] == "v" and e.get("seen", True)
+                    and abs(e["x0"] - side) <= 3)
+        if drawn >= height / 2:
+            return True
+    return False
+
+
 def sheet_of(page, number: int, text_of) -> Sheet:
     """The page upright; ``text_of`` maps a character's text (radicals to ideographs)."""
     chars = [{"text": text_of(c["text"]), "x0": float(c["x0"]), "x1": float(c["x1"]),
@@ -91,7 +120,7 @@ def sheet_of(page, number: int, text_of) -> Sheet:
              for c in page.chars if c.get("text")]
     edges = [{"x0": float(e["x0"]), "x1": float(e["x1"]), "top": float(e["top"]), "bottom": float(e["bottom"]),
               "width": float(e["x1"] - e["x0"]), "height": float(e["bottom"] - e["top"]),
-              "orientation": e["orientation"], "object_type": e.get("object_type", "line")}
+              "orientation": e["orientation"], "object_type": e.get("object_type", "line"), "seen": _seen(e)}
              for e in page.edges]
     w, h = float(page.width), float(page.height)
     way = _direction([c for c in chars if c["text"].strip()])
