@@ -237,3 +237,22 @@ def test_a_pipe_is_named_not_read(tmp_path):
     (tmp_path / "folder" / "r.txt").write_bytes((CORPUS / "16_pingtan_gaj_2022.txt").read_bytes())
     run = _run("parse", tmp_path / "folder", "--board", tmp_path / "out")
     assert run.exit_code == 1 and "无法读取  pipe.html：不是文件，而是命名管道（FIFO）" in run.output
+
+
+def test_a_second_run_does_not_read_its_own_board_nor_json(tmp_path):
+    """parse DIR --board DIR/b -o DIR/out, twice: the board and the JSON of the first run are
+    left out (the output folders inside DIR, and nianbao's own files copied elsewhere)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "某县某局2022年报.html").write_bytes(render(_report(2022), "html"))
+    first = _run("parse", inbox, "--board", inbox / "b", "-o", inbox / "out")
+    assert first.exit_code in (0, 1), first.output
+    (inbox / "copied").mkdir()
+    for name in ("board.csv", "board.xlsx"):
+        (inbox / "copied" / name).write_bytes((inbox / "b" / name).read_bytes())
+    (inbox / "copied" / "r.json").write_bytes(next((inbox / "out").iterdir()).read_bytes())
+    second = _run("parse", inbox, "--board", inbox / "b", "-o", inbox / "out")
+    assert second.exit_code == first.exit_code, second.output
+    assert "共 1 个文件" in second.output and "跳过 3 个 nianbao 生成的文件" in second.output
+    board = (inbox / "b" / "board.csv").read_text(encoding="utf-8-sig")
+    assert len(board.strip().splitlines()) == 2 and "board" not in board

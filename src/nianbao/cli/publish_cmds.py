@@ -191,12 +191,16 @@ def _explain(report: dict, prefix: str = "") -> None:
 
 def _parse_folder(folder: Path, out: Optional[Path], board: Optional[Path], explain: bool, jobs: int) -> int:
     from ..published.board import board_csv, board_xlsx
-    from ..published.folder import across_years, files_in, parse_folder
+    from ..published.folder import across_years, files_in, is_own_output, parse_folder
     from ..report import dumps
 
-    files = files_in(folder)
+    listed = files_in(folder, tuple(p for p in (out, board) if p is not None))
+    files = [(p, rel) for p, rel in listed if not is_own_output(p)]
+    if len(files) < len(listed):
+        note(f"跳过 {len(listed) - len(files)} 个 nianbao 生成的文件（检查情况表、报告 JSON）：" +
+             "、".join(rel for p, rel in listed if (p, rel) not in files)[:300])
     if not files:
-        fail(f"文件夹 {folder} 中没有任何文件")
+        fail(f"文件夹 {folder} 中没有任何文件" if not listed else f"文件夹 {folder} 中只有 nianbao 生成的文件，没有报告")
     with progress(len(files), "读取报告", quiet=False) as bar:
         entries = parse_folder(files, jobs, progress=bar.advance)
     across_years(entries)

@@ -15,7 +15,7 @@ import io
 from ..findings import SEVERITY_ZH, Finding
 from ..report import Report
 from ..workbook_styles import FONT, HEADER_FILL, MARK_FAIL, MARK_PASS, MARK_WARN, MARKS, wrapped_lines
-from .folder import Entry
+from .folder import BOARD_TITLE, Entry
 
 FORM_ZH = {"html": "网页", "pdf": "PDF", "docx": "Word", "markdown": "Markdown", "text": "文字"}
 COLUMNS = ("序号", "单位名称", "年度", "格式", "文件", "形式", "读出数字", "状态", "勾稽关系",
@@ -116,7 +116,7 @@ def board_xlsx(entries: list[Entry]) -> bytes:
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
-    wb.set_properties({"title": "已发布年度报告检查情况"})
+    wb.set_properties({"title": BOARD_TITLE})
     base = {"font_name": FONT, "font_size": 11, "valign": "vcenter", "text_wrap": True, "border": 1}
     fmt = {"title": wb.add_format({"font_name": FONT, "bold": True, "font_size": 16}),
            "line": wb.add_format({"font_name": FONT, "font_size": 12, "bold": True}),

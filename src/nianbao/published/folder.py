@@ -34,17 +34,60 @@ class Entry:
     cross: list = field(default_factory=list)  # findings of the rules across years
 
 
-def files_in(folder: Path) -> list[tuple[Path, str]]:
+def files_in(folder: Path, skip: tuple[Path, ...] = ()) -> list[tuple[Path, str]]:
     """(path, path relative to the folder) of every file under it, in a stable order;
-    hidden files and the editors' lock files (``~$x.docx``, ``.~lock``) left out. A named pipe
-    or a link to nowhere is listed too: it gets its line on the board saying what it is."""
+    hidden files and the editors' lock files (``~$x.docx``, ``.~lock``) left out, and the
+    folders in ``skip`` (the run's own output folders, ``-o`` and ``--board``, when they are
+    inside the folder: a second run must not read the first one's board as a report). A named
+    pipe or a link to nowhere is listed too: it gets its line on the board saying what it is."""
+    skipped = [s.resolve() for s in skip]
     out = []
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder)
         if any(part.startswith((".", "~$")) for part in rel.parts) or p.is_dir():
             continue
+        if any(p.resolve().is_relative_to(s) for s in skipped):
+            continue
         out.append((p, rel.as_posix()))
     return out
+
+
+BOARD_NAMES = ("board.csv", "board.xlsx")
+OWN_MAX = 16 * 1024 * 1024
+
+
+def is_own_output(path: Path) -> bool:
+    """Whether a file is one nianbao wrote: a board of ``parse --board`` (its header row, its
+    workbook title) or a report JSON (``parse -o``, ``import``, ``merge``)."""
+    import json
+
+    name = path.name.lower()
+    try:
+        if not path.is_file() or path.stat().st_size > OWN_MAX:
+            return False
+        if name in BOARD_NAMES:
+            data = path.read_bytes()
+            return data.startswith("\ufeff序号,单位名称".encode("utf-8")) or BOARD_TITLE.encode("utf-8") in _core(data)
+        if name.endswith(".json"):
+            doc = json.loads(path.read_bytes())
+            return isinstance(doc, dict) and {"format", "values", "findings"} <= set(doc)
+    except (OSError, ValueError):
+        return False
+    return False
+
+
+BOARD_TITLE = "已发布年度报告检查情况"
+
+
+def _core(data: bytes) -> bytes:
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return z.read("docProps/core.xml")
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return b""
 
 
 def parse_one(path: Path, rel: str, year: int | None = None) -> Entry:
