@@ -7,6 +7,8 @@ from __future__ import annotations
 import copy
 import json
 import random
+import shutil
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -256,3 +258,40 @@ def test_a_second_run_does_not_read_its_own_board_nor_json(tmp_path):
     assert "共 1 个文件" in second.output and "跳过 3 个 nianbao 生成的文件" in second.output
     board = (inbox / "b" / "board.csv").read_text(encoding="utf-8-sig")
     assert len(board.strip().splitlines()) == 2 and "board" not in board
+
+
+# ---- damaged PDFs ----------------------------------------------------------------------------
+
+def _damaged_pdfs(tmp_path: Path) -> dict[str, bytes]:
+    whole = (CORPUS / "11_hongze_qu_2023.pdf").read_bytes()
+    rng = random.Random(11)
+    out = {f"cut{n}.pdf": whole[:n] for n in (100_000, 3_000, len(whole) // 2, len(whole) - 200)}
+    out["noise.pdf"] = b"%PDF-1.7\n" + bytes(rng.randrange(256) for _ in range(5000))
+    out["no_pages.pdf"] = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                           b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    gs = shutil.which("gs")
+    if gs:  # Ghostscript writes a PDF locked with an open password
+        subprocess.run([gs, "-q", "-sDEVICE=pdfwrite", "-sOwnerPassword=o", "-sUserPassword=u", "-dEncryptionR=3",
+                        "-dKeyLength=128", "-o", str(tmp_path / "locked.pdf"), str(CORPUS / "11_hongze_qu_2023.pdf")],
+                       check=True, capture_output=True, timeout=120)
+        out["locked.pdf"] = (tmp_path / "locked.pdf").read_bytes()
+    return out
+
+
+def test_a_damaged_or_locked_pdf_is_one_chinese_message_and_the_batch_goes_on(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    damaged = _damaged_pdfs(tmp_path)
+    for name, data in damaged.items():
+        (inbox / name).write_bytes(data)
+        result = _run("parse", inbox / name)
+        assert result.exit_code == 2, (name, result.output)
+        said = [line for line in result.output.splitlines() if line.strip()]
+        assert len(said) == 1 and "内部错误" not in said[0] and "Exception" not in said[0], (name, said)
+        expected = "设有打开密码" if name == "locked.pdf" else "没有任何页面" if name == "no_pages.pdf" else "已损坏或不完整"
+        assert expected in said[0], (name, said)
+    (inbox / "good.html").write_bytes(render(_report(2022), "html"))
+    result = _run("parse", inbox, "--board", tmp_path / "b")
+    board = (tmp_path / "b" / "board.csv").read_text(encoding="utf-8-sig")
+    assert board.count(",无法读取,") == len(damaged) and "意外错误" not in board
+    assert "已读取 1 个" in result.output

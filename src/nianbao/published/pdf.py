@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import io
 import logging
+import struct
 import unicodedata
+import zlib
 
 from .detect import NotAReport
 from .lines import Line, is_value
@@ -49,22 +51,55 @@ def ideographs(text: str) -> str:
 NO_TEXT = "这份 PDF 没有文字层（是扫描或拍照得到的图片），读不出其中的文字；需要先做文字识别（OCR），或人工录入"
 MAX_PAGES = 200  # a report has a handful; a 1,000-page file would take minutes to read
 
+DAMAGED = "这份 PDF 已损坏或不完整（可能没有下载完整，或在传送中损坏），无法读取；请重新下载或向发布单位索取完整的文件"
+LOCKED = "这份 PDF 设有打开密码，无法读取；请向发布单位索取不加密的文件"
+NO_PAGES = "这份 PDF 没有任何页面，无法读取"
 
 
 def pdf_lines(data: bytes) -> tuple[list[Line], str]:
-    """Lines of a PDF and its document title (metadata)."""
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
+    """Lines of a PDF and its document title (metadata). A damaged PDF — cut short, garbage
+    after ``%PDF-``, a broken object found only when a page is read — and one locked by a
+    password are :class:`~.detect.NotAReport` saying so in Chinese, wherever pdfminer finds out."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfexceptions import PDFException
+    from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import PdfminerException
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its font warnings are not the user's
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except PDFPasswordIncorrect:
-        raise NotAReport("这份 PDF 设有打开密码，无法读取") from None
-    except (PDFSyntaxError, ValueError, TypeError, KeyError) as exc:
-        raise NotAReport(f"这份 PDF 已损坏，无法读取（{type(exc).__name__}）") from None
-    with pdf:
+        return _read(data)
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else None
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise NotAReport(LOCKED) from None
+        raise NotAReport(DAMAGED) from None
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise NotAReport(LOCKED) from None
+    except (PDFException, PSException, EOFError, zlib.error, struct.error):
+        raise NotAReport(DAMAGED) from None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, AssertionError) as exc:
+        if not _raised_by_the_pdf_library(exc):
+            raise  # a fault of nianbao's own: not to be passed off as the file's
+        raise NotAReport(DAMAGED) from None
+
+
+def _raised_by_the_pdf_library(exc: BaseException) -> bool:
+    """Whether the error came from inside pdfminer/pdfplumber (a damaged object reaching code
+    that assumed a well-formed one), not from nianbao's code."""
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last, tb = tb.tb_frame.f_code.co_filename, tb.tb_next
+    return last is not None and any(f"{sep}{lib}{sep}" in last for lib in ("pdfminer", "pdfplumber")
+                                    for sep in ("/", "\\"))
+
+
+def _read(data: bytes) -> tuple[list[Line], str]:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        if not pdf.pages:
+            raise NotAReport(NO_PAGES)
         if len(pdf.pages) > MAX_PAGES:
             raise NotAReport(f"这份 PDF 有{len(pdf.pages)}页，不像是一份年度报告（一般不超过{MAX_PAGES}页）")
         lines: list[Line] = []
