@@ -295,3 +295,23 @@ def test_a_damaged_or_locked_pdf_is_one_chinese_message_and_the_batch_goes_on(tm
     board = (tmp_path / "b" / "board.csv").read_text(encoding="utf-8-sig")
     assert board.count(",无法读取,") == len(damaged) and "意外错误" not in board
     assert "已读取 1 个" in result.output
+
+
+# ---- traditional characters ------------------------------------------------------------------
+
+_TRADITIONAL = dict(zip("报资与处请开数个机关务经条规范动项说体实区县总结决议诉讼为发现无费维纠审权护门类单进业内计会时间国许罚强废",
+                        "報資與處請開數個機關務經條規範動項說體實區縣總結決議訴訟為發現無費維糾審權護門類單進業內計會時間國許罰強廢"))
+
+
+def test_a_report_in_traditional_characters_is_said_plainly(tmp_path):
+    """Labels in traditional characters match none of the format's: one plain message, not
+    "sections missing" and "no table found"; the same page in simplified reads in full."""
+    page = render(_report(2022), "html").decode("utf-8")
+    assert len(_TRADITIONAL) == 53
+    (tmp_path / "繁体.html").write_text("".join(_TRADITIONAL.get(ch, ch) for ch in page), encoding="utf-8")
+    result = _run("parse", tmp_path / "繁体.html")
+    assert result.exit_code == 2, result.output
+    said = [line for line in result.output.splitlines() if line.strip()]
+    assert len(said) == 1 and "这份报告使用繁体字（如“" in said[0] and "R13" not in said[0], said
+    (tmp_path / "简体.html").write_text(page, encoding="utf-8")
+    assert _run("parse", tmp_path / "简体.html").exit_code == 0

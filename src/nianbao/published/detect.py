@@ -37,7 +37,8 @@ FORMS = ("html", "pdf", "docx", "markdown", "text")
 
 
 class NotAReport(Exception):
-    """A file that is not a published report; ``str(exc)`` says in Chinese what it is."""
+    """A file that is not a published report, or one nianbao cannot read at all (a scan, a
+    damaged PDF, traditional characters); ``str(exc)`` says in Chinese what it is."""
 
 
 NOTHING_FOUND = "没有找到年度报告的标题、“一、总体情况”等部分或表格，不像是政府信息公开工作年度报告"
@@ -142,6 +143,31 @@ def decode(data: bytes) -> str | None:
     sample = text[:20000]
     bad = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f\v"))
     return None if bad > max(3, len(sample) // 100) else text
+
+
+# ---- the script ----------------------------------------------------------------------------
+
+# Characters that exist only in the traditional script (their simplified forms differ and they are
+# not used in simplified text), chosen from the words of these reports: 報 資 與 處 請 開 數 …
+TRADITIONAL_ONLY = frozenset(
+    "報資與處請開數個機關務經條規範動訊項說體實這過還對區縣鄉鎮辦據應總結決議訴訟統劃為發現從無產費維糾審權護見網頁"
+    "門類標準單問題進業內計會書長時間義營環戶醫療學習歷織導領員參達選擇論價傳農廣電話號碼聯絡舉訪復雜閱讀覽線圖樣積極歸檔館設備"
+    "構認識態優勢質視節約興衛僅執記錄違較屬國稱協調罰強製許繳納補銷廢險穩衝擊狀況適當後")
+TRADITIONAL_MIN, TRADITIONAL_SHARE = 10, 0.03  # a simplified report quoting a name in traditional has a few
+
+
+def traditional(text: str) -> str | None:
+    """The message for a report written in traditional characters (a Hong Kong, Macao or
+    Taiwan-style page, or a simplified page run through a converter), else None. Its labels are
+    not the format's (報 for 报), so nothing can be read; said plainly instead of as missing
+    sections and tables."""
+    ideographs = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    found = [ch for ch in ideographs if ch in TRADITIONAL_ONLY]
+    if len(found) < TRADITIONAL_MIN or len(found) < TRADITIONAL_SHARE * len(ideographs):
+        return None
+    examples = "".join(f"“{ch}”" for ch in list(dict.fromkeys(found))[:5])
+    return (f"这份报告使用繁体字（如{examples}），而表格和标题按简体字的规范格式读取，读不出其中的数字；"
+            "请找到该报告的简体字版本，或用 Word/WPS 的“繁转简”功能转换后再读取")
 
 
 # ---- the format ----------------------------------------------------------------------------

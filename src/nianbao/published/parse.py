@@ -18,7 +18,7 @@ from ..files import read_bytes
 from ..report import Report, build_report
 from ..rules import Context, evaluate
 from ..spec import available_formats, get_format
-from .detect import NOTHING_FOUND, NotAReport, decode, detect_format, sniff
+from .detect import NOTHING_FOUND, NotAReport, decode, detect_format, sniff, traditional
 from .lines import Line, norm, place_text
 from .page import html_lines
 from .segment import segment
@@ -56,6 +56,9 @@ def parse_published(data: bytes, name: str = "report.txt", *, year: int | None =
     """Read a published report (the bytes of a file of any form) into the report JSON.
     Raises :class:`~.detect.NotAReport` for a file that is not one (a workbook, a picture…)."""
     lines, head_title, form = lines_of(data, name)
+    script = traditional("".join(line.text for line in lines))
+    if script:
+        raise NotAReport(script)
     findings: list = []
     lines = first_report(_newest(), lines, findings)
     probe = split_sections(_newest(), lines)
