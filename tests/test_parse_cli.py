@@ -315,3 +315,31 @@ def test_a_report_in_traditional_characters_is_said_plainly(tmp_path):
     assert len(said) == 1 and "这份报告使用繁体字（如“" in said[0] and "R13" not in said[0], said
     (tmp_path / "简体.html").write_text(page, encoding="utf-8")
     assert _run("parse", tmp_path / "简体.html").exit_code == 0
+
+
+# ---- the words of the summary and the board ------------------------------------------------
+
+def test_summary_and_board_name_the_format_and_what_was_not_read(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("11_hongze_qu_2023.pdf", "15_pingtan_zrz_2021.txt"):
+        (inbox / name).write_bytes((CORPUS / name).read_bytes())
+    (inbox / "无标题.txt").write_text("一、总体情况\n本年度无。\n", encoding="utf-8")
+    run = _run("parse", inbox, "--board", tmp_path / "b")
+    assert "洪泽区人民政府 2023年，2021年格式；" in run.output and "gb2021" not in run.output
+    assert "无标题.txt：（单位名称和年度均未读出），2021年格式；" in run.output and "未知" not in run.output
+    board = (tmp_path / "b" / "board.csv").read_text(encoding="utf-8-sig")
+    hongze = next(x for x in board.splitlines() if "11_hongze" in x)
+    assert ",2021年格式," in hongze
+    # the board's count of numbers not read and R6's count agree, or the words say why not
+    assert "有21个数字未能读出（其中18个计入R6" in hongze and "179/200" in hongze
+    from openpyxl import load_workbook
+
+    issues = [[c.value for c in r] for r in load_workbook(tmp_path / "b" / "board.xlsx")["问题清单"].iter_rows(min_row=4)]
+    splits = [r for r in issues if r[2] == "15_pingtan_zrz_2021.txt" and "拆" in (r[5] or "")]
+    assert splits and all((r[6] or "").startswith("第12行第") for r in splits), splits
+
+
+def test_a_year_no_format_covers_is_refused():
+    run = _run("parse", CORPUS / "16_pingtan_gaj_2022.txt", "--year", "1850")
+    assert run.exit_code == 2 and "没有适用于1850年度的报告格式" in run.output

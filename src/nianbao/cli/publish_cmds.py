@@ -109,6 +109,8 @@ def parse_cmd(source: Path = typer.Argument(..., metavar="文件或文件夹", h
             fail(f"找不到文件 {source}")
         if org_kind is not None and org_kind not in ORG_KINDS:
             fail(f"--org-kind 只能是 {'、'.join(k for k in ORG_KINDS if k)}，不能是“{org_kind}”")
+        if year is not None and not any(get_format(f).covers_year(year) for f in available_formats()):
+            fail(f"没有适用于{year}年度的报告格式")  # as template and collect say
         if source.is_dir():
             given = [o for o, v in (("--year", year), ("--org-name", org_name), ("--org-code", org_code),
                                     ("--org-kind", org_kind)) if v is not None]
@@ -151,8 +153,10 @@ def _parse_one_file(file: Path, out: Optional[Path], explain: bool, year, org: d
 
 
 def _summary(name: str, report: dict) -> str:
-    return (f"{name}：{report['org']['name'] or '（单位名称未知）'} {report['year'] or '（年度未知）'}年，"
-            f"格式 {report['format']}；{counts(report['findings'])}")
+    from ..published.board import body_and_year, format_label
+
+    return (f"{name}：{body_and_year(report['org']['name'], report['year'])}，"
+            f"{format_label(report['format'])}；{counts(report['findings'])}")
 
 
 def _explain(report: dict, prefix: str = "") -> None:

@@ -11,6 +11,7 @@ in the published page. The same rows as the first sheet are written as ``board.c
 from __future__ import annotations
 
 import io
+import re
 
 from ..findings import SEVERITY_ZH, Finding
 from ..report import Report
@@ -44,6 +45,32 @@ def _rule_kinds(report: Report) -> dict[str, str]:
     return out
 
 
+def format_label(format_id: str) -> str:
+    """The format as a person names it: ``2021年格式``, ``2019年格式（试行）`` — the year of the
+    notice that set it out (its full name is long), else its name; an unknown id as it is."""
+    from ..spec import get_format
+
+    try:
+        fmt = get_format(format_id)
+    except KeyError:
+        return format_id
+    m = re.search(r"〔((?:19|20)\d{2})〕", fmt.notice)
+    if not m:
+        return fmt.name
+    return f"{m.group(1)}年格式" + ("（试行）" if "试行" in fmt.name else "")
+
+
+def body_and_year(name: str, year) -> str:
+    """``洪泽区人民政府 2023年``; what was not read said once, not as ``（年度未知）年``."""
+    if name and year:
+        return f"{name} {year}年"
+    if name:
+        return f"{name}（年度未读出）"
+    if year:
+        return f"{year}年（单位名称未读出）"
+    return "（单位名称和年度均未读出）"
+
+
 def status_of(entry: Entry) -> str:
     if entry.report is None:
         return UNREADABLE
@@ -68,23 +95,32 @@ def rows(entries: list[Entry]) -> list[dict]:
         cross = [f for f in findings if (f.code, f.message()) in cross_keys]
         text = [f for f in findings if kinds.get(f.rule or "") == TEXT]
         read = sum(1 for v in r.values.values() if v is not None)
-        row.update({"单位名称": r.org.name or "（未读出）", "年度": r.year or "（未读出）", "格式": r.format,
+        row.update({"单位名称": r.org.name or "（未读出）", "年度": r.year or "（未读出）", "格式": format_label(r.format),
                     "形式": FORM_ZH.get(r.source.get("form"), ""),
                     "读出数字": f"{read}/{len(r.values)}", "勾稽关系": len(within),
                     "跨年度": len(cross), "正文与表格": len(text),
                     **{SEVERITY_ZH[s]: sum(1 for f in findings if f.severity == s)
                        for s in ("error", "warning", "info")}})
-        row["说明"] = _note(within + cross + text, read, len(r.values))
+        gaps = next((f.params.get("n") for f in findings if f.code == "RULE_INCOMPLETE"), None)
+        row["说明"] = _note(within + cross + text, read, len(r.values), gaps if isinstance(gaps, int) else None)
         out.append(row)
     return out
 
 
-def _note(breaks: list[Finding], read: int, total: int) -> str:
+def _r6_share(gaps: int | None, unread: int) -> str:
+    """Why R6's count may be smaller: a total that cannot be worked out because a part is
+    missing, and a cell whose own finding says why it is missing, are not counted by R6 again."""
+    if gaps is None or gaps >= unread:
+        return ""
+    return f"（其中{gaps}个计入R6“未填写或无法读取”，另{unread - gaps}个是缺了组成项而无法得出的合计，或已在读取说明中说明）"
+
+
+def _note(breaks: list[Finding], read: int, total: int, gaps: int | None = None) -> str:
     parts = [f"{f.rule}：{f.message()}" for f in breaks[:6]]
     if len(breaks) > 6:
         parts.append(f"另有{len(breaks) - 6}处，见“问题清单”")
     if read < total:
-        parts.append(f"有{total - read}个数字未能读出，见“问题清单”")
+        parts.append(f"有{total - read}个数字未能读出{_r6_share(gaps, total - read)}，见“问题清单”")
     return "；".join(parts) or "—"
 
 
@@ -98,7 +134,8 @@ def issue_rows(entries: list[Entry]) -> list[dict]:
         for f in r.findings:
             if f.severity == "info":
                 continue
-            where = next((places[i]["where"] for i in f.datapoints if i in places), "")
+            where = next((places[i]["where"] for i in f.datapoints if i in places), "") \
+                or (f.params or {}).get("where", "")  # a cell left null says where it is itself
             out.append({"单位名称": r.org.name, "年度": r.year or "", "文件": e.rel,
                         "严重程度": SEVERITY_ZH[f.severity], "规则": f.rule or "",
                         "说明": f.message(), "原文位置": where})
