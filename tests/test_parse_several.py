@@ -62,3 +62,33 @@ def test_a_folder_board_marks_the_file_with_two_reports(tmp_path):
     assert result.exit_code == 1, result.output
     board = (tmp_path / "b" / "board.csv").read_text(encoding="utf-8-sig")
     assert "有错误" in board
+
+
+def _text(year: int = 2022) -> str:
+    report = clean_report()
+    report.year = year
+    return render(report, "text").decode("utf-8")
+
+
+def test_a_second_report_without_section_one_or_without_headings():
+    first = _text()
+    alone = parse_json(first.encode("utf-8"), "one.txt")
+    second = _text(2021)
+    lines = second.splitlines()
+    from_two = "\n".join(lines[:1] + lines[lines.index("二、主动公开政府信息情况"):])
+    tables_only = "\n".join(x for x in lines if x == lines[0] or "\t" in x)
+    for tail in (from_two, tables_only):
+        both = parse_json((first + "\n" + tail).encode("utf-8"), "two.txt")
+        assert len(_more(both)) == 1, tail[:200]
+        assert both["values"] == alone["values"] and both["texts"] == alone["texts"]
+
+
+def test_a_table_of_contents_or_a_running_title_is_no_second_report():
+    text = _text()
+    title, rest = text.split("\n", 1)
+    contents = "目录\n" + "\n".join(("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+                                     "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况",
+                                     "六、其他需要报告的事项")) + "\n"
+    assert not _more(parse_json(f"{title}\n{contents}{rest}".encode("utf-8"), "toc.txt"))
+    running = f"{text}\n{title}\n2023年1月20日\n"  # a page header repeated at the end
+    assert not _more(parse_json(running.encode("utf-8"), "running.txt"))

@@ -33,29 +33,59 @@ def _is_row(line: Line) -> bool:
 
 
 def restarts(fmt: Format, lines: list[Line]) -> list[tuple[int, int]]:
-    """``(line index, offset in its text)`` of each place where a report starts again."""
-    out, current = [], -1
+    """``(line index, offset in its text)`` of each place where a report starts again: a
+    section heading going back (一 again, or 二 after 五) once the report has content — a table
+    of contents at the top (headings with nothing under them) is no report — or, after the
+    last section, a title line followed by table rows or a heading (a report without 一)."""
+    out: list[tuple[int, int]] = []
+    current, content, pending = -1, False, None
+    last = len(fmt.sections) - 1
     for k, line in enumerate(lines):
         if _is_row(line):
+            if pending is not None:
+                out.append((pending, 0))
+                current, pending = -1, None
+            content = content or current >= 0
             continue
-        text = line.text
-        marks = list(_MARK.finditer(text))
-        start = _MARK_START.match(text)
-        if start and not any(m.start() == start.start() for m in marks):
-            marks.insert(0, start)
-        end = -1
-        for m in marks:
-            if m.start() < end:
-                continue
-            h = _heading_at(fmt, text, m)
-            if h is None:
-                continue
-            index = fmt.sections.index(h.section)
-            if index == 0 and current >= 1:
-                out.append((k, h.start))
-                current, end = 0, h.end
+        found = _headings(fmt, line.text)
+        at = 0
+        for start, end, index in found:
+            content = content or current >= 0 and _enough(line.text[at:start])
+            at = end
+            if current >= 0 and index <= current and not content:
+                current = index  # a table of contents: the report starts at its real heading
+            elif pending is not None or current >= 1 and index < current:
+                out.append((pending, 0) if pending is not None else (k, start))
+                current, content, pending = index, False, None
             elif index > current:
-                current, end = index, h.end
+                current = index
+        if current == last and content and not found and title_match(line.text):
+            pending = k
+        elif pending is not None and _enough(line.text):
+            pending = None  # prose after the title line: a running title, not a new report
+        else:
+            content = content or current >= 0 and _enough(line.text[at:])
+    return out
+
+
+def _enough(text: str) -> bool:
+    """Whether a piece of text is content (a paragraph), not just space between headings."""
+    return len("".join(text.split())) >= 20
+
+
+def _headings(fmt: Format, text: str) -> list[tuple[int, int, int]]:
+    """(start, end, section index) of the section headings in a line, in the line's order."""
+    marks = list(_MARK.finditer(text))
+    start = _MARK_START.match(text)
+    if start and not any(m.start() == start.start() for m in marks):
+        marks.insert(0, start)
+    out: list[tuple[int, int, int]] = []
+    for m in marks:
+        if out and m.start() < out[-1][1]:
+            continue
+        h = _heading_at(fmt, text, m)
+        if h is not None:
+            out.append((h.start, h.end, fmt.sections.index(h.section)))
     return out
 
 
