@@ -92,3 +92,16 @@ def test_a_table_of_contents_or_a_running_title_is_no_second_report():
     assert not _more(parse_json(f"{title}\n{contents}{rest}".encode("utf-8"), "toc.txt"))
     running = f"{text}\n{title}\n2023年1月20日\n"  # a page header repeated at the end
     assert not _more(parse_json(running.encode("utf-8"), "running.txt"))
+
+
+def test_a_table_of_contents_at_the_top_is_left_out_and_the_report_read_in_full():
+    text = _text()
+    title, rest = text.split("\n", 1)
+    contents = "目录\n" + "\n".join(f"{h}…………{n}" for n, h in enumerate((
+        "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"), 1)) + "\n"
+    alone = parse_json(text.encode("utf-8"), "one.txt")
+    back = parse_json(f"{title}\n{contents}{rest}".encode("utf-8"), "toc.txt")
+    assert back["values"] == alone["values"] and back["texts"] == alone["texts"]
+    [note] = [f for f in back["findings"] if f["code"] == "PUBLISHED_CONTENTS"]
+    assert note["severity"] == "info" and note["message"].startswith("报告开头的目录（6行：一、总体情况…………1 二、")

@@ -25,6 +25,10 @@ MORE_REPORTS = code(
     "the file holds {n} reports; only the first one ({first_en}) was read, the next starts at {where}",
     "把每份报告分别存为一个文件，再逐个读取。")
 
+CONTENTS = code("PUBLISHED_CONTENTS", "info", "报告开头的目录（{n}行：{text}）未读入，各部分从正文的标题读起",
+                "the table of contents at the top ({n} lines: {text}) was not read; the sections start at their headings "
+                "in the text", "")
+
 TITLE_LOOKBACK = 12  # lines before the heading 一 in which the second report's title may stand
 
 
@@ -32,12 +36,15 @@ def _is_row(line: Line) -> bool:
     return line.run is not None or line.cells is not None and len([c for c in line.cells if c.strip()]) > 1
 
 
-def restarts(fmt: Format, lines: list[Line]) -> list[tuple[int, int]]:
+def restarts(fmt: Format, lines: list[Line]) -> tuple[list[tuple[int, int]], list[int]]:
     """``(line index, offset in its text)`` of each place where a report starts again: a
     section heading going back (一 again, or 二 after 五) once the report has content — a table
     of contents at the top (headings with nothing under them) is no report — or, after the
-    last section, a title line followed by table rows or a heading (a report without 一)."""
+    last section, a title line followed by table rows or a heading (a report without 一). And
+    the indices of the lines of such a table of contents, when each is a line of its own."""
     out: list[tuple[int, int]] = []
+    contents: list[int] = []
+    heading_lines: list[int] = []  # lines with headings since the report's last heading with content
     current, content, pending = -1, False, None
     last = len(fmt.sections) - 1
     for k, line in enumerate(lines):
@@ -54,18 +61,22 @@ def restarts(fmt: Format, lines: list[Line]) -> list[tuple[int, int]]:
             at = end
             if current >= 0 and index <= current and not content:
                 current = index  # a table of contents: the report starts at its real heading
+                if start == 0 and not out and not contents:
+                    contents = list(heading_lines)
             elif pending is not None or current >= 1 and index < current:
                 out.append((pending, 0) if pending is not None else (k, start))
                 current, content, pending = index, False, None
             elif index > current:
                 current = index
+        if found and not content:
+            heading_lines.append(k)
         if current == last and content and not found and title_match(line.text):
             pending = k
         elif pending is not None and _enough(line.text):
             pending = None  # prose after the title line: a running title, not a new report
         else:
             content = content or current >= 0 and _enough(line.text[at:])
-    return out
+    return out, contents
 
 
 def _enough(text: str) -> bool:
@@ -102,8 +113,14 @@ def _title_before(lines: list[Line], k: int) -> int | None:
 
 
 def first_report(fmt: Format, lines: list[Line], findings: list) -> list[Line]:
-    """The lines of the first report in the file; a finding when more follow."""
-    found = restarts(fmt, lines)
+    """The lines of the first report in the file (without a table of contents at its top: its
+    headings would be taken for the sections); a finding when more follow."""
+    found, contents = restarts(fmt, lines)
+    if contents:
+        findings.append(CONTENTS(n=len(contents), text=_short(" ".join(lines[i].text for i in contents), 60)))
+        skip = set(contents)
+        lines = [x for i, x in enumerate(lines) if i not in skip]
+        found = [(k - sum(1 for i in contents if i < k), o) for k, o in found]
     if not found:
         return lines
     k, offset = found[0]
