@@ -105,3 +105,14 @@ def test_a_table_of_contents_at_the_top_is_left_out_and_the_report_read_in_full(
     assert back["values"] == alone["values"] and back["texts"] == alone["texts"]
     [note] = [f for f in back["findings"] if f["code"] == "PUBLISHED_CONTENTS"]
     assert note["severity"] == "info" and note["message"].startswith("报告开头的目录（6行：一、总体情况…………1 二、")
+
+
+def test_a_web_page_saved_twice_into_one_file():
+    """Two saved pages one after the other: the second one's opening paragraph (after the first
+    one's closing date) is not read into the first one's 六; places are paragraphs of the text."""
+    page = (CORPUS / "14_pingtan_zrz_2023.html").read_bytes()
+    alone = parse_json(page, "one.html")
+    both = parse_json(page + page, "two.html")
+    [more] = _more(both)
+    assert "正文第" in more["message"] and "位置不详" not in more["message"]
+    assert both["values"] == alone["values"] and both["texts"] == alone["texts"]

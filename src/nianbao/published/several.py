@@ -16,7 +16,7 @@ from __future__ import annotations
 from ..findings import code
 from ..spec import Format
 from .lines import Line, place_text
-from .texts import _MARK, _MARK_START, _heading_at, title_match
+from .texts import _DATE, _MARK, _MARK_START, _heading_at, title_match
 
 MORE_REPORTS = code(
     "PUBLISHED_MORE_REPORTS", "error",
@@ -112,6 +112,17 @@ def _title_before(lines: list[Line], k: int) -> int | None:
     return found
 
 
+def _after_signature(lines: list[Line], k: int) -> int | None:
+    """The line after the first report's closing date (``2024年1月5日``) shortly before line
+    ``k``: what lies between is the second report's opening paragraph, not the first one's 六."""
+    for j in range(k - 1, max(-1, k - 1 - TITLE_LOOKBACK), -1):
+        if _is_row(lines[j]):
+            return None
+        if _DATE.match(lines[j].text):
+            return j + 1 if j + 1 < k else None
+    return None
+
+
 def first_report(fmt: Format, lines: list[Line], findings: list) -> list[Line]:
     """The lines of the first report in the file (without a table of contents at its top: its
     headings would be taken for the sections); a finding when more follow."""
@@ -127,6 +138,8 @@ def first_report(fmt: Format, lines: list[Line], findings: list) -> list[Line]:
     line = lines[k]
     head = line.text[:offset]
     j = _title_before(lines, k) if not head.strip() or not title_match(head) else None
+    if j is None and not head.strip():
+        j = _after_signature(lines, k)
     if j is not None:
         start_line, kept = lines[j], lines[:j]
     elif head.strip():
@@ -136,13 +149,22 @@ def first_report(fmt: Format, lines: list[Line], findings: list) -> list[Line]:
     else:
         start_line, kept = line, lines[:k]
     titles = [m for m in (title_match(t.text) for t in kept) if m]
+    paragraphs = sum(1 for x in kept if not _is_row(x))
     first = f"“{titles[0]['org'].strip()}{titles[0]['year']}年”的报告" if titles else "第一份报告"
     if kept:
-        first += f"，至{place_text({x: v for x, v in kept[-1].where.items() if x not in ('offset', 'column')})}"
-    findings.append(MORE_REPORTS(n=len(found) + 1, where=place_text(start_line.where),
+        first += f"，至{_place(kept[-1].where, paragraphs, False)}"
+    findings.append(MORE_REPORTS(n=len(found) + 1, where=_place(start_line.where, paragraphs + 1, True),
                                  start=_short(start_line.text), first=first,
                                  first_en=titles[0].group(0) if titles else "the first"))
     return kept
+
+
+def _place(where: dict, paragraph: int, exact: bool) -> str:
+    """Where a line is (without the character or the cell unless ``exact``); a web page's
+    paragraphs, which carry no place, by their number (table rows not counted)."""
+    if not exact:
+        where = {x: v for x, v in where.items() if x not in ("offset", "column")}
+    return place_text(where) if where else f"正文第{paragraph}段"
 
 
 def _short(text: str, n: int = 40) -> str:
