@@ -3,10 +3,13 @@
 Pages and files are sometimes put together (two reports saved into one text file, a CMS page
 listing two years' reports, PDFs joined). Read as one report, the second one's sections and
 tables would end up inside the first one's last section — its numbers lost without a word, its
-text mixed into ``六``. So the lines are scanned for a report starting again: the heading of the
-first section (``一、总体情况``) after the report has already gone past it. The second report
-starts there — or at its own title line when one comes shortly before that heading. Only the
-first report is read; an error finding says the file holds more, where the next one starts and
+text mixed into ``六``. So the lines are scanned for a report starting again: a section heading
+going back (``一、总体情况`` again, or ``二、`` after ``六、``) once the report has content, or a
+title line after the last section followed by table rows or a heading. The second report starts
+there — or at its own title line shortly before, or right after the first one's closing date.
+A table of contents at the top (headings with nothing under them) is no second report: its lines
+are left out, so that the sections start at their headings in the text. Only the first report
+is read; an error finding says the file holds more, where the next one starts and
 which part was read, so that the user splits the file (reading each part as a report of its own
 would need a body and a year for each, which the file's one name cannot carry).
 """
@@ -51,7 +54,7 @@ def restarts(fmt: Format, lines: list[Line]) -> tuple[list[tuple[int, int]], lis
         if _is_row(line):
             if pending is not None:
                 out.append((pending, 0))
-                current, pending = -1, None
+                current, pending, content = -1, None, False
             content = content or current >= 0
             continue
         found = _headings(fmt, line.text)
