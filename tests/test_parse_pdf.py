@@ -217,3 +217,17 @@ def test_places_in_a_word_pdf_skip_the_frames_around_its_text_lines():
     where = {k: v["where"] for k, v in parse_published(pdf, "11.pdf").source["places"].items()}
     assert where["t2.regulations.issued"] == "第2页第1个表格第3行第2格"
     assert where["t4.review.upheld"] == "第4页第2个表格第4行第1格"
+
+
+def test_paragraphs_are_placed_by_their_number_on_the_page_not_as_lines():
+    """A paragraph of a PDF page is 第N页第M段 (its lines were joined); "行" is kept for a visual
+    line of text, as an unruled table row is."""
+    from pathlib import Path
+
+    from nianbao.published.lines import place_text
+    from nianbao.published.pdf import pdf_lines
+
+    lines, _ = pdf_lines((Path(__file__).parent / "files" / "corpus" / "11_hongze_qu_2023.pdf").read_bytes())
+    prose = [x for x in lines if x.cells is None]
+    assert prose and all("paragraph" in x.where and "line" not in x.where for x in prose)
+    assert place_text(prose[0].where) == "第1页第1段"

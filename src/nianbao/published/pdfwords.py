@@ -176,4 +176,4 @@ def _paragraphs(visual: list[_Visual], page: int) -> list[tuple[float, Line]]:
                 continue
         after_row = False
         out.append([v.top, x1, size, v.text, v.top])
-    return [(p[4], Line(p[3].strip(), where={"page": page, "line": i})) for i, p in enumerate(out, 1)]
+    return [(p[4], Line(p[3].strip(), where={"page": page, "paragraph": i})) for i, p in enumerate(out, 1)]
