@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from urllib.parse import quote
 
 import pytest
-from portal_kit import ROSTER, YEAR, create_collection, sample_orgs, text_of, workbook
+from portal_kit import ROSTER, YEAR, create_collection, sample_orgs, samples, text_of, workbook
 
 ORGS = {o["code"]: o for o in sample_orgs()}
 A = "140521100"
@@ -250,3 +251,30 @@ def test_next_years_collection_from_the_interface(county_a):
     assert r.status == 400 and "只能开始更晚年度" in text_of(r.text)
     r = county.post("/county/new/", {"year": "2027", "county_name": "青山县"})
     assert r.status == 409
+
+
+def test_a_last_years_workbook_is_told_what_to_do_and_never_looks_clean(county_a):
+    """The second trial: a body uploading last year's workbook read only "未采用：…不是2027年度",
+    an empty 问题清单 heading under it, and "错误0 警告0" in its history — a pass, to a clerk."""
+    county, a, body = county_a["county"], county_a["a"], county_a["body"]
+    # a workbook with no finding of its own (seed 7), so the page has no list to head
+    old = samples().filled_workbook(year=YEAR - 1, org=ORGS[A], values=samples().body_values(7),
+                                    texts=samples().body_texts(ORGS[A], YEAR - 1))
+    page = a.upload("去年的.xlsx", old)
+    text = text_of(page.text)
+    assert "这份文件未采用" in text and "下载本年度模板，填好后重新上传" in text, text
+    assert "<h2>问题清单</h2>" not in page.text
+    for history in (a.get("/my/").text, county.get(f"/county/bodies/{body}/").text):
+        row = text_of(re.search(r"<tr><td>第1次</td>.*?</tr>", history, re.S).group(0))
+        assert "未能检查" in row and "错误0" not in row, row
+
+
+def test_downloads_are_saved_under_chinese_names(county_a):
+    county = county_a["county"]
+    for name, saved in (("summary.xlsx", "汇总.xlsx"), ("status.csv", "收集情况.csv"),
+                        ("export.findings.csv", "导出数据_问题清单.csv")):
+        r = county.get(f"/county/download/{name}")
+        assert r.status == 200, name
+        disposition = r.headers["content-disposition"]
+        assert "summary" not in disposition and "status" not in disposition, disposition
+        assert quote(f"青山县{YEAR}年度_{saved}") in disposition, disposition

@@ -335,12 +335,16 @@ def body_feedback(request, pk: int):
     return file_response(data, name.split("/", 1)[1], XLSX)
 
 
+# address name -> (collect's file, type, the name the county's browser saves it under: Chinese,
+# as everything a clerk reads; the addresses and collect's own names stay ASCII)
 DOWNLOADS = {
-    "status.xlsx": ("status.xlsx", XLSX), "status.csv": ("status.csv", "text/csv; charset=utf-8"),
-    "summary.xlsx": ("summary.xlsx", XLSX), "summary.json": ("summary.json", "application/json"),
-    "export.sqlite": ("export.sqlite", "application/vnd.sqlite3"),
-    "export.csv": ("export.csv", "text/csv; charset=utf-8"),
-    "export.findings.csv": ("export.findings.csv", "text/csv; charset=utf-8"),
+    "status.xlsx": ("status.xlsx", XLSX, "收集情况.xlsx"),
+    "status.csv": ("status.csv", "text/csv; charset=utf-8", "收集情况.csv"),
+    "summary.xlsx": ("summary.xlsx", XLSX, "汇总.xlsx"),
+    "summary.json": ("summary.json", "application/json", "汇总.json"),
+    "export.sqlite": ("export.sqlite", "application/vnd.sqlite3", "导出数据.sqlite"),
+    "export.csv": ("export.csv", "text/csv; charset=utf-8", "导出数据.csv"),
+    "export.findings.csv": ("export.findings.csv", "text/csv; charset=utf-8", "导出数据_问题清单.csv"),
 }
 
 
@@ -351,8 +355,8 @@ def download(request, name: str):
         raise Http404
     prefix = f"{col.county_name}{col.year}年度_"
     if name in DOWNLOADS:
-        rel, ctype = DOWNLOADS[name]
-        return file_response(downloads.collect_files(col)[rel], prefix + name, ctype)
+        rel, ctype, saved_as = DOWNLOADS[name]
+        return file_response(downloads.collect_files(col)[rel], prefix + saved_as, ctype)
     if name == "feedback.zip":
         return file_response(downloads.feedback_zip(downloads.collect_files(col)), prefix + "反馈.zip", ZIP)
     if name == "templates.zip":
