@@ -124,3 +124,46 @@ def test_render_parse_and_export(tmp_path):
     values, findings = nianbao.export_csv([report])
     assert values.startswith("\ufeff".encode()) and b"t3.received.natural_person" in values
     assert nianbao.export_sqlite([report], tmp_path / "x.sqlite") == len(report.values)
+
+
+# Threads importing the library's modules for the first time at once, from several of them (a
+# page of the portal's server met this: one thread in the finding catalogue, another in the
+# published-report reader): without preload() this fails in most runs with a _DeadlockError or
+# "partially initialized module".
+_THREADS = """
+import importlib, sys, threading
+import nianbao
+from nianbao.findings import catalogue
+if sys.argv[1] == "preload":
+    nianbao.preload()
+mods = ["nianbao.published.tables", "nianbao.published.digits", "nianbao.published.detect",
+        "nianbao.published.texts", "nianbao.published", "nianbao.published.parse",
+        "nianbao.document", "nianbao.feedback", None, None]
+start, errors = threading.Barrier(len(mods)), []
+def first_use(name):
+    start.wait()
+    try:
+        catalogue() if name is None else importlib.import_module(name)
+    except Exception as exc:
+        errors.append(repr(exc))
+threads = [threading.Thread(target=first_use, args=(m,)) for m in mods]
+for t in threads: t.start()
+for t in threads: t.join()
+print(errors)
+"""
+
+
+def test_after_preload_threads_use_the_library_at_once_safely():
+    for _ in range(5):
+        run = subprocess.run([sys.executable, "-c", _THREADS, "preload"], capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0 and run.stdout.strip() == "[]", run.stdout + run.stderr
+
+
+def test_preload_imports_every_library_module_and_the_portal_calls_it():
+    code = ("import sys, nianbao; names = nianbao.preload(); "
+            "print(len(names), [n for n in names if n not in sys.modules])")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    count, missing = run.stdout.split(" ", 1)
+    assert int(count) > 50 and missing.strip() == "[]", run.stdout + run.stderr
+    wsgi = (ROOT / "src" / "nianbao" / "portal" / "wsgi.py").read_text(encoding="utf-8")
+    assert "preload()" in wsgi.split("get_wsgi_application()", 1)[1]  # before any request is served

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         load_previous,
         merge,
         parse,
+        preload,
         read,
         read_previous,
         read_reports,
@@ -57,7 +58,7 @@ _API = frozenset({
     "check", "check_many", "read", "read_roster", "last_year", "load_previous", "read_previous",
     "collect", "collect_submissions", "collection_files", "write_collection",
     "read_reports", "merge", "summary_xlsx",
-    "render", "parse", "export_sqlite", "export_csv", "load",
+    "render", "parse", "export_sqlite", "export_csv", "load", "preload",
 })
 
 

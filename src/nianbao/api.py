@@ -47,8 +47,32 @@ __all__ = [
     "check", "check_many", "read", "read_roster", "last_year", "load_previous", "read_previous",
     "collect", "collect_submissions", "collection_files", "write_collection",
     "read_reports", "merge", "summary_xlsx",
-    "render", "parse", "export_sqlite", "export_csv", "load",
+    "render", "parse", "export_sqlite", "export_csv", "load", "preload",
 ]
+
+
+def preload() -> list[str]:
+    """Import every module of the library now, in this thread (returns their names).
+
+    The calls here import what they need when first called. Python's imports are not safe when
+    two threads import modules that import each other for the first time at once (a package
+    whose ``__init__`` imports its own modules, as ``nianbao.published`` does): one of them gets
+    a ``_DeadlockError`` or a half-initialised module. A program that calls the library from
+    several threads (the portal's server does) calls this first, before its threads start.
+    The command line and the portal's shells, the finding catalogue included, are loaded too."""
+    import importlib
+    import pkgutil
+
+    import nianbao
+
+    from .findings import catalogue
+
+    names = [m.name for m in pkgutil.walk_packages(nianbao.__path__, "nianbao.")
+             if not m.name.startswith(("nianbao.portal", "nianbao.cli", "nianbao.__main__"))]
+    for name in names:
+        importlib.import_module(name)
+    catalogue()
+    return names
 
 
 # ---- templates -------------------------------------------------------------------------------
