@@ -93,6 +93,18 @@ def test_text_rules(fmt, layout):
     assert "R12" in {f.rule for f in run(fmt, layout, vals, texts)}
 
 
+@pytest.mark.parametrize("sentence, fires", [
+    ("本年度收到依申请公开3件。", True),          # as a real report writes it (no 申请 after it)
+    ("本年度收到依申请公开5件。", False),         # agrees with the table
+    ("本年度收到依申请公开事项3项。", False),     # not a count of requests in 件
+    ("本年度收到群众来信3件。", False),           # not about requests at all
+])
+def test_r10_reads_the_wordings_reports_use(fmt, layout, sentence, fires):
+    vals = balanced(fmt, t3__received__natural_person=5, t3__granted__natural_person=5)
+    found = {f.rule: f for f in run(fmt, layout, vals, {**TEXTS, "s1.requests": sentence})}
+    assert ("R10" in found) == fires, sentence
+
+
 def test_fee_text_rule_r11(fmt, layout):
     vals = balanced(fmt, t3__received__natural_person=1, t3__other__fee_unpaid__natural_person=1)
     assert "R11" in {f.rule for f in run(fmt, layout, vals, {"s6.processing_fees": "无"})}

@@ -235,7 +235,7 @@ RULES = [
      "texts": ["s1.intro", "s1.active_disclosure", "s1.requests", "s1.information_management",
                "s1.platforms", "s1.oversight"],
      "patterns": [
-         {"regex": r"(?:新)?收到(?:各类)?(?:政府信息公开|依申请公开)?申请(?:共计|共)?(\d+)(?:件|个|份|条)",
+         {"regex": r"(?:新)?收到(?:各类)?(?:(?:政府信息公开|依申请公开)?申请|依申请公开)(?:共计|共)?(\d+)(?:件|个|份|条)",
           "value": "t3.received.total"},
          {"regex": r"(?:新收|受理)(?:政府信息公开|依申请公开)?申请(?:共计|共)?(\d+)(?:件|个|份|条)",
           "value": "t3.received.total"},
