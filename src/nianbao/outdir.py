@@ -36,13 +36,13 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-import socket
 import sys
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from .files import CannotWrite, write_error
+from .oslock import elsewhere, read_holder, try_lock, write_holder
 
 OWN_TOP = ("status.xlsx", "status.csv", "summary.json", "summary.xlsx", "反馈", "reports")
 OWN_SUB = {"反馈": ".xlsx", "reports": ".json"}  # per-body files: those of bodies gone are dropped
@@ -148,7 +148,7 @@ def _acquire(lock: Path, out: Path) -> int:
             fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
         except OSError as exc:
             raise write_error(lock, exc) from None
-        if not _os_lock(fd):
+        if not try_lock(fd):
             holder = _holder(fd)
             os.close(fd)
             raise Busy(f"另一个 nianbao collect{holder}正在写入 {out}；请等它结束后再运行")
@@ -157,41 +157,19 @@ def _acquire(lock: Path, out: Path) -> int:
         except OSError:
             same = False
         if same:
-            started = datetime.now().astimezone().isoformat(timespec="seconds")
-            os.ftruncate(fd, 0)
-            os.lseek(fd, 0, os.SEEK_SET)
-            os.write(fd, f"{os.getpid()}\n{socket.gethostname()}\n{started}\n".encode("utf-8"))
+            write_holder(fd, datetime.now().astimezone().isoformat(timespec="seconds"))
             return fd
         os.close(fd)
     raise Busy(f"无法锁定输出文件夹 {out}（锁文件 {lock} 一直在变）；请稍后再运行")
 
 
-def _os_lock(fd: int) -> bool:
-    try:
-        if sys.platform == "win32":
-            import msvcrt
-
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except OSError:
-        return False
-
-
 def _holder(fd: int) -> str:
     """（进程 1234，2026-01-20T10:00:00+08:00 开始） from the lock file, when it says."""
-    try:
-        os.lseek(fd, 0, os.SEEK_SET)
-        pid, host, started = (os.read(fd, 400).decode("utf-8", "replace").split("\n") + ["", "", ""])[:3]
-    except OSError:
+    said = read_holder(fd, 3)
+    if said is None:
         return ""
-    if not pid.strip().isdigit():
-        return ""
-    where = "" if host == socket.gethostname() or not host else f"，在电脑 {host} 上"
-    return f"（进程 {pid.strip()}{where}，{started} 开始）"
+    pid, host, started = said
+    return f"（进程 {pid.strip()}{elsewhere(host)}，{started} 开始）"
 
 
 def _release(fd: int, lock: Path) -> None:
